@@ -1,0 +1,416 @@
+//! The columns of the report: one enum drives header labels, cell text, visibility, the two
+//! "Additional filters" toggles, sortability and the CSV export's headers and order.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use chrono::{DateTime, TimeZone, Utc};
+
+use super::entry::Entry;
+
+/// Which columns the "Additional filters" toggles add.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Toggles {
+    /// "Show additional sync data": the Latest Sync Information column.
+    pub sync_data: bool,
+    /// "Show additional fields": source and endpoint ids.
+    pub additional_fields: bool,
+}
+
+/// Where a column appears.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Placement {
+    /// Always in the table.
+    Default,
+    /// Only with "Show additional sync data".
+    SyncData,
+    /// Only with "Show additional fields".
+    AdditionalFields,
+    /// Only in CSV exports (the table shows it elsewhere, or not at all).
+    ExportOnly,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Column {
+    Status,
+    CompanyGroup,
+    ServiceEntity,
+    Systems,
+    SyncId,
+    Reference,
+    CreatedUtc,
+    CreatedLocal,
+    LatestSync,
+    SourceId,
+    SourceParentId,
+    EndpointId,
+    EndpointParentId,
+    // Export-only fields.
+    Id,
+    SourceSystem,
+    DestinationSystem,
+    FirstRunId,
+    UpdatedAt,
+    Runtime,
+    Attempts,
+    MaxAttempts,
+    Message,
+    Error,
+    Resyncable,
+}
+
+impl Column {
+    /// Table columns in display order (the row checkbox comes before them).
+    pub const TABLE: [Column; 13] = [
+        Column::Status,
+        Column::CompanyGroup,
+        Column::ServiceEntity,
+        Column::Systems,
+        Column::SyncId,
+        Column::Reference,
+        Column::CreatedUtc,
+        Column::CreatedLocal,
+        Column::LatestSync,
+        Column::SourceId,
+        Column::SourceParentId,
+        Column::EndpointId,
+        Column::EndpointParentId,
+    ];
+
+    /// CSV columns in the documented export order: identity, what, where, when, outcome, ids.
+    pub const CSV: [Column; 21] = [
+        Column::Id,
+        Column::Status,
+        Column::CompanyGroup,
+        Column::ServiceEntity,
+        Column::SourceSystem,
+        Column::DestinationSystem,
+        Column::SyncId,
+        Column::FirstRunId,
+        Column::Reference,
+        Column::CreatedUtc,
+        Column::UpdatedAt,
+        Column::Runtime,
+        Column::Attempts,
+        Column::MaxAttempts,
+        Column::Message,
+        Column::Error,
+        Column::Resyncable,
+        Column::SourceId,
+        Column::SourceParentId,
+        Column::EndpointId,
+        Column::EndpointParentId,
+    ];
+
+    /// The header label (table) and CSV header.
+    pub fn label(self) -> &'static str {
+        match self {
+            Column::Status => "Status",
+            Column::CompanyGroup => "Company Group",
+            Column::ServiceEntity => "Service Entity",
+            Column::Systems => "Systems",
+            Column::SyncId => "Sync ID",
+            Column::Reference => "Reference",
+            Column::CreatedUtc => "Date/Time (UTC)",
+            Column::CreatedLocal => "Date/Time (local)",
+            Column::LatestSync => "Latest Sync Information",
+            Column::SourceId => "Source Id",
+            Column::SourceParentId => "Source Parent Id",
+            Column::EndpointId => "Endpoint Id",
+            Column::EndpointParentId => "Endpoint Parent Id",
+            Column::Id => "Entry Id",
+            Column::SourceSystem => "Source System",
+            Column::DestinationSystem => "Destination System",
+            Column::FirstRunId => "First Sync ID",
+            Column::UpdatedAt => "Updated (UTC)",
+            Column::Runtime => "Runtime (s)",
+            Column::Attempts => "Attempts",
+            Column::MaxAttempts => "Max Attempts",
+            Column::Message => "Message",
+            Column::Error => "Error",
+            Column::Resyncable => "Resyncable",
+        }
+    }
+
+    pub fn placement(self) -> Placement {
+        match self {
+            Column::Status
+            | Column::CompanyGroup
+            | Column::ServiceEntity
+            | Column::Systems
+            | Column::SyncId
+            | Column::Reference
+            | Column::CreatedUtc
+            | Column::CreatedLocal => Placement::Default,
+            Column::LatestSync => Placement::SyncData,
+            Column::SourceId
+            | Column::SourceParentId
+            | Column::EndpointId
+            | Column::EndpointParentId => Placement::AdditionalFields,
+            _ => Placement::ExportOnly,
+        }
+    }
+
+    pub fn default_visible(self) -> bool {
+        self.placement() == Placement::Default
+    }
+
+    /// Whether the table shows this column under the given toggles.
+    pub fn visible(self, t: Toggles) -> bool {
+        match self.placement() {
+            Placement::Default => true,
+            Placement::SyncData => t.sync_data,
+            Placement::AdditionalFields => t.additional_fields,
+            Placement::ExportOnly => false,
+        }
+    }
+
+    /// Table columns shown under the given toggles, in order.
+    pub fn visible_columns(t: Toggles) -> impl Iterator<Item = Column> {
+        Column::TABLE.into_iter().filter(move |c| c.visible(t))
+    }
+
+    /// The sort key used in URLs and in the API's `filter[sort_field]`; None if not sortable.
+    pub fn sort_key(self) -> Option<&'static str> {
+        Some(match self {
+            Column::Status => "status",
+            Column::CompanyGroup => "integration",
+            Column::ServiceEntity => "type",
+            Column::Systems => "system_chain",
+            Column::SyncId => "last_run_id",
+            Column::Reference => "common_ref",
+            Column::CreatedUtc => "created_at",
+            _ => return None,
+        })
+    }
+
+    pub fn sortable(self) -> bool {
+        self.sort_key().is_some()
+    }
+
+    pub fn from_sort_key(key: &str) -> Option<Column> {
+        Column::TABLE.into_iter().find(|c| c.sort_key() == Some(key))
+    }
+
+    /// The direction a first click on the header sorts by: newest first for dates.
+    pub fn first_direction(self) -> super::query::Direction {
+        match self {
+            Column::CreatedUtc | Column::CreatedLocal | Column::SyncId => {
+                super::query::Direction::Desc
+            }
+            _ => super::query::Direction::Asc,
+        }
+    }
+
+    /// The text of this column's cell in the table. `tz` is the viewer's zone, for the local
+    /// time column.
+    pub fn cell_text<'e, Tz: TimeZone>(self, e: &'e Entry, tz: &Tz) -> Cow<'e, str>
+    where
+        Tz::Offset: std::fmt::Display,
+    {
+        match self {
+            Column::CreatedLocal => {
+                Cow::Owned(e.created_at.with_timezone(tz).format("%Y-%m-%d %H:%M:%S").to_string())
+            }
+            Column::CreatedUtc => Cow::Owned(e.created_at.format("%Y-%m-%d %H:%M:%S").to_string()),
+            Column::UpdatedAt => {
+                Cow::Owned(e.updated_at.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_default())
+            }
+            Column::Systems => Cow::Owned(e.system_chain.to_string()),
+            Column::LatestSync => Cow::Owned(latest_sync_text(e)),
+            other => other.raw_text(e),
+        }
+    }
+
+    /// Appends the CSV cell: raw values, timestamps ISO-8601 UTC. Not yet neutralised for
+    /// spreadsheets (see `csv_export::neutralize`). Writes into `buf` to spare a million
+    /// allocations per export.
+    pub fn csv_cell(self, e: &Entry, buf: &mut String) {
+        fn num<T: std::fmt::Display>(buf: &mut String, v: Option<T>) {
+            if let Some(v) = v {
+                let _ = write!(buf, "{v}");
+            }
+        }
+        match self {
+            Column::CreatedUtc | Column::CreatedLocal => push_iso(buf, e.created_at),
+            Column::UpdatedAt => {
+                if let Some(t) = e.updated_at {
+                    push_iso(buf, t)
+                }
+            }
+            Column::Systems => {
+                let _ = write!(buf, "{}", e.system_chain);
+            }
+            Column::LatestSync => buf.push_str(&latest_sync_text(e)),
+            Column::Id => num(buf, Some(e.id.0)),
+            Column::SyncId => num(buf, e.last_run_id),
+            Column::FirstRunId => num(buf, e.first_run_id),
+            Column::Runtime => num(buf, e.runtime),
+            Column::Attempts => num(buf, Some(e.attempts)),
+            Column::MaxAttempts => num(buf, e.max_attempts),
+            other => buf.push_str(&other.raw_text(e)),
+        }
+    }
+
+    /// Plain field values shared by the table and the CSV.
+    fn raw_text(self, e: &Entry) -> Cow<'_, str> {
+        fn opt(s: &Option<String>) -> Cow<'_, str> {
+            Cow::Borrowed(s.as_deref().unwrap_or(""))
+        }
+        fn num<T: ToString>(n: Option<T>) -> Cow<'static, str> {
+            n.map(|v| Cow::Owned(v.to_string())).unwrap_or(Cow::Borrowed(""))
+        }
+        match self {
+            Column::Status => Cow::Borrowed(e.status.label()),
+            Column::CompanyGroup => Cow::Borrowed(&e.integration.name),
+            Column::ServiceEntity => Cow::Borrowed(&e.entity),
+            Column::SyncId => num(e.last_run_id),
+            Column::Reference => opt(&e.common_ref),
+            Column::SourceId => opt(&e.source_id),
+            Column::SourceParentId => opt(&e.source_parent_id),
+            Column::EndpointId => opt(&e.endpoint_id),
+            Column::EndpointParentId => opt(&e.endpoint_parent_id),
+            Column::Id => Cow::Owned(e.id.0.to_string()),
+            Column::SourceSystem => Cow::Borrowed(&e.system_chain.source),
+            Column::DestinationSystem => Cow::Borrowed(&e.system_chain.destination),
+            Column::FirstRunId => num(e.first_run_id),
+            Column::Runtime => num(e.runtime),
+            Column::Attempts => Cow::Owned(e.attempts.to_string()),
+            Column::MaxAttempts => num(e.max_attempts),
+            Column::Message => opt(&e.message),
+            Column::Error => opt(&e.error),
+            Column::Resyncable => Cow::Borrowed(if e.resyncable { "yes" } else { "no" }),
+            Column::Systems
+            | Column::CreatedUtc
+            | Column::CreatedLocal
+            | Column::UpdatedAt
+            | Column::LatestSync => Cow::Borrowed(""),
+        }
+    }
+}
+
+/// "Sync 123 started at 09:14:03 UTC and took 2.4s · attempt 2 of 4".
+pub fn latest_sync_text(e: &Entry) -> String {
+    let mut s = String::new();
+    match e.last_run_id {
+        Some(run) => {
+            let _ = write!(s, "Sync {run}");
+        }
+        None => s.push_str("Sync"),
+    }
+    let started = e.updated_at.unwrap_or(e.created_at);
+    let _ = write!(s, " started at {} UTC", started.format("%H:%M:%S"));
+    if let Some(rt) = e.runtime {
+        let _ = write!(s, " and took {rt:.1}s");
+    }
+    if e.attempts > 0 {
+        match e.max_attempts {
+            Some(max) => {
+                let _ = write!(s, " · attempt {} of {}", e.attempts, max);
+            }
+            None => {
+                let _ = write!(s, " · attempt {}", e.attempts);
+            }
+        }
+    }
+    s
+}
+
+/// Appends `2026-11-27T07:24:01Z` without going through chrono's format machinery, which
+/// dominates a million-row export otherwise.
+pub fn push_iso(buf: &mut String, t: DateTime<Utc>) {
+    use chrono::{Datelike, Timelike};
+    let d = t.naive_utc();
+    let (y, mo, da) = (d.year(), d.month(), d.day());
+    let (h, mi, s) = (d.hour(), d.minute(), d.second());
+    if !(0..=9999).contains(&y) {
+        buf.push_str(&t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        return;
+    }
+    let y = y as u32;
+    let mut out = *b"0000-00-00T00:00:00Z";
+    let two = |o: &mut [u8], v: u32| {
+        o[0] = b'0' + (v / 10) as u8;
+        o[1] = b'0' + (v % 10) as u8;
+    };
+    two(&mut out[0..2], y / 100);
+    two(&mut out[2..4], y % 100);
+    two(&mut out[5..7], mo);
+    two(&mut out[8..10], da);
+    two(&mut out[11..13], h);
+    two(&mut out[14..16], mi);
+    two(&mut out[17..19], s);
+    // SAFETY-free: every byte written above is ASCII.
+    buf.push_str(std::str::from_utf8(&out).unwrap_or_default());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::FixedOffset;
+
+    fn entry() -> Entry {
+        serde_json::from_value(serde_json::json!({
+            "id": 9, "status": "Pending", "integration": {"name": "Acme"}, "type": "Order",
+            "system_chain": "Shopify_NetSuite", "created_at": "2026-11-20T23:30:05Z",
+            "last_run_id": 4242, "runtime": 2.44, "attempts": 2, "max_attempts": 4,
+            "common_ref": "1001"
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn toggles_add_their_columns() {
+        let none: Vec<_> = Column::visible_columns(Toggles::default()).collect();
+        assert_eq!(none.len(), 8);
+        assert!(!none.contains(&Column::LatestSync));
+        let sync = Toggles { sync_data: true, ..Default::default() };
+        assert!(Column::visible_columns(sync).any(|c| c == Column::LatestSync));
+        let fields = Toggles { additional_fields: true, ..Default::default() };
+        assert_eq!(Column::visible_columns(fields).count(), 12);
+    }
+
+    #[test]
+    fn sort_keys_round_trip() {
+        for c in Column::TABLE {
+            if let Some(k) = c.sort_key() {
+                assert_eq!(Column::from_sort_key(k), Some(c));
+            }
+        }
+        assert!(!Column::CreatedLocal.sortable());
+        assert!(Column::SyncId.sortable());
+    }
+
+    #[test]
+    fn local_time_uses_the_zone() {
+        let e = entry();
+        let tz = FixedOffset::east_opt(3600).unwrap();
+        assert_eq!(Column::CreatedLocal.cell_text(&e, &tz), "2026-11-21 00:30:05");
+        assert_eq!(Column::CreatedUtc.cell_text(&e, &tz), "2026-11-20 23:30:05");
+        assert_eq!(Column::Systems.cell_text(&e, &tz), "Shopify → NetSuite");
+    }
+
+    #[test]
+    fn latest_sync_reads_like_a_sentence() {
+        assert_eq!(
+            latest_sync_text(&entry()),
+            "Sync 4242 started at 23:30:05 UTC and took 2.4s · attempt 2 of 4"
+        );
+    }
+
+    #[test]
+    fn iso_matches_chrono() {
+        let e = entry();
+        let mut s = String::new();
+        push_iso(&mut s, e.created_at);
+        assert_eq!(s, e.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    }
+
+    #[test]
+    fn csv_columns_are_unique_and_labelled() {
+        let mut seen = std::collections::HashSet::new();
+        for c in Column::CSV {
+            assert!(seen.insert(c.label()), "{:?}", c);
+        }
+    }
+}

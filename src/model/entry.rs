@@ -1,0 +1,460 @@
+//! One report entry as the backend API sends it, read tolerantly.
+//!
+//! Real integration backends are loose: statuses arrive as `_Sent`, ids as strings, timestamps
+//! without a zone. We accept what is unambiguous, keep what we do not know (an unknown status is
+//! shown with its raw text), and reject an entry only when a required field is unusable, naming
+//! the field so the error can be shown and reported. One bad entry never sinks its page.
+
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::de::{self, Deserializer};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// The backend's id of an entry. Selection, resync and keyed rows use it, never a row index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct EntryId(pub u64);
+
+impl fmt::Display for EntryId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<'de> Deserialize<'de> for EntryId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        lenient_u64(d).map(EntryId)
+    }
+}
+
+/// The outcome of one sync attempt.
+///
+/// Ordered as an operator triages: problems first is `Failed > Pending > Sent > Ok` when sorted
+/// descending. Unknown statuses sort after the known ones, by their raw text.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    Ok,
+    Sent,
+    Pending,
+    Failed,
+    /// A status this version does not know, kept verbatim and shown as a neutral badge.
+    Unknown(Box<str>),
+}
+
+impl Status {
+    /// The four statuses the product documents, in legend order.
+    pub const KNOWN: [Status; 4] = [Status::Ok, Status::Sent, Status::Pending, Status::Failed];
+
+    /// Reads a status as any backend spells it: case-insensitive, `_Sent` is Sent.
+    pub fn parse(raw: &str) -> Status {
+        let t = raw.trim();
+        let bare = t.trim_start_matches('_');
+        if bare.eq_ignore_ascii_case("ok") {
+            Status::Ok
+        } else if bare.eq_ignore_ascii_case("sent") {
+            Status::Sent
+        } else if bare.eq_ignore_ascii_case("pending") {
+            Status::Pending
+        } else if bare.eq_ignore_ascii_case("failed") {
+            Status::Failed
+        } else {
+            Status::Unknown(t.into())
+        }
+    }
+
+    /// What the badge says.
+    pub fn label(&self) -> &str {
+        match self {
+            Status::Ok => "OK",
+            Status::Sent => "Sent",
+            Status::Pending => "Pending",
+            Status::Failed => "Failed",
+            Status::Unknown(raw) => raw,
+        }
+    }
+
+    /// The value the API uses in JSON and in `filter[status]`.
+    pub fn api_value(&self) -> &str {
+        match self {
+            Status::Ok => "Ok",
+            Status::Sent => "Sent",
+            Status::Pending => "Pending",
+            Status::Failed => "Failed",
+            Status::Unknown(raw) => raw,
+        }
+    }
+
+    /// The legend text, from the product's help page.
+    pub fn description(&self) -> &'static str {
+        match self {
+            Status::Ok => "The data reached the destination system.",
+            Status::Sent => {
+                "A file was pushed to the destination (SFTP or file-based services); \
+                 it becomes OK when the destination confirms receipt."
+            }
+            Status::Pending => {
+                "Pushed but not yet at the destination, most often because the destination is \
+                 down. Retried (4 times by default) before it is marked Failed."
+            }
+            Status::Failed => {
+                "The sync failed, for example because a mapped field changed or the systems \
+                 could not communicate. It can usually be resynced."
+            }
+            Status::Unknown(_) => "A status this viewer does not know; shown as the backend sent it.",
+        }
+    }
+
+    /// A stable CSS modifier for the badge.
+    pub fn css_class(&self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Sent => "sent",
+            Status::Pending => "pending",
+            Status::Failed => "failed",
+            Status::Unknown(_) => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+impl Serialize for Status {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.api_value())
+    }
+}
+
+impl<'de> Deserialize<'de> for Status {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Ok(Status::parse(&raw))
+    }
+}
+
+/// The customer integration ("company group") a service belongs to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Integration {
+    #[serde(default, deserialize_with = "opt_lenient_u64")]
+    pub id: Option<u64>,
+    pub name: Arc<str>,
+}
+
+/// Where the item came from and where it went: stored `Source_Destination`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SystemChain {
+    pub source: Arc<str>,
+    /// Empty when the backend sent a single system name.
+    pub destination: Arc<str>,
+}
+
+impl SystemChain {
+    pub fn new(source: impl Into<Arc<str>>, destination: impl Into<Arc<str>>) -> Self {
+        SystemChain { source: source.into(), destination: destination.into() }
+    }
+
+    /// Splits the stored form at its first underscore.
+    pub fn parse(raw: &str) -> Self {
+        match raw.split_once('_') {
+            Some((s, d)) => SystemChain::new(s.trim(), d.trim()),
+            None => SystemChain::new(raw.trim(), ""),
+        }
+    }
+
+    /// The stored form, as the API filters by it.
+    pub fn api_value(&self) -> String {
+        if self.destination.is_empty() {
+            self.source.to_string()
+        } else {
+            format!("{}_{}", self.source, self.destination)
+        }
+    }
+}
+
+impl fmt::Display for SystemChain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.destination.is_empty() {
+            f.write_str(&self.source)
+        } else {
+            write!(f, "{} → {}", self.source, self.destination)
+        }
+    }
+}
+
+impl Serialize for SystemChain {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.api_value())
+    }
+}
+
+impl<'de> Deserialize<'de> for SystemChain {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Ok(SystemChain::parse(&raw))
+    }
+}
+
+/// One attempted sync of one item.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub id: EntryId,
+    pub status: Status,
+    pub integration: Integration,
+    /// The service entity: Order, Fulfilment, Product... an open set of names.
+    #[serde(rename = "type")]
+    pub entity: Arc<str>,
+    pub system_chain: SystemChain,
+    #[serde(default, deserialize_with = "opt_lenient_u64")]
+    pub first_run_id: Option<u64>,
+    /// The latest run that touched the item: the "Sync ID".
+    #[serde(default, deserialize_with = "opt_lenient_u64")]
+    pub last_run_id: Option<u64>,
+    /// The business key: order number, SKU...
+    #[serde(default, deserialize_with = "opt_lenient_string")]
+    pub common_ref: Option<String>,
+    #[serde(deserialize_with = "lenient_datetime")]
+    pub created_at: DateTime<Utc>,
+    #[serde(default, deserialize_with = "opt_lenient_datetime")]
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Seconds the latest run took.
+    #[serde(default, deserialize_with = "opt_lenient_f64")]
+    pub runtime: Option<f64>,
+    #[serde(default, deserialize_with = "lenient_u32")]
+    pub attempts: u32,
+    #[serde(default, deserialize_with = "opt_lenient_u32")]
+    pub max_attempts: Option<u32>,
+    /// The failure reason shown under a failed row.
+    #[serde(default, deserialize_with = "opt_lenient_string")]
+    pub message: Option<String>,
+    /// Technical detail for the error dialog.
+    #[serde(default, deserialize_with = "opt_lenient_string")]
+    pub error: Option<String>,
+    /// False when the dashboard cannot resync this item (it was already processed, say).
+    #[serde(default = "default_true")]
+    pub resyncable: bool,
+    #[serde(default, deserialize_with = "opt_lenient_string")]
+    pub source_id: Option<String>,
+    #[serde(default, deserialize_with = "opt_lenient_string")]
+    pub source_parent_id: Option<String>,
+    #[serde(default, deserialize_with = "opt_lenient_string")]
+    pub endpoint_id: Option<String>,
+    #[serde(default, deserialize_with = "opt_lenient_string")]
+    pub endpoint_parent_id: Option<String>,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+impl Entry {
+    /// How the item is named to a person: "Shopify Order #1001", or "sync 42" without a reference.
+    pub fn display_name(&self) -> String {
+        match &self.common_ref {
+            Some(r) if !r.is_empty() => {
+                format!("{} {} {}", self.system_chain.source, self.entity, hash_ref(r))
+            }
+            _ => format!("{} {} (sync {})", self.system_chain.source, self.entity, self.id),
+        }
+    }
+
+    /// The accessible name of this row's checkbox, as the product spec writes it.
+    pub fn select_label(&self) -> String {
+        match &self.common_ref {
+            Some(r) if !r.is_empty() => format!("Select {r}"),
+            _ => format!("Select sync {}", self.id),
+        }
+    }
+}
+
+/// Order numbers read as "#1001"; other references (SKUs) are shown as they are.
+fn hash_ref(r: &str) -> String {
+    if r.bytes().all(|b| b.is_ascii_digit()) {
+        format!("#{r}")
+    } else {
+        r.to_string()
+    }
+}
+
+// ---- lenient field readers -------------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum NumOrStr<'a> {
+    U(u64),
+    I(i64),
+    F(f64),
+    #[serde(borrow)]
+    S(std::borrow::Cow<'a, str>),
+}
+
+fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    match NumOrStr::deserialize(d).map_err(|_| de::Error::custom("expected a number"))? {
+        NumOrStr::U(u) => Ok(u),
+        NumOrStr::I(i) => u64::try_from(i).map_err(|_| de::Error::custom("negative id")),
+        NumOrStr::F(f) if f.fract() == 0.0 && f >= 0.0 && f < u64::MAX as f64 => Ok(f as u64),
+        NumOrStr::F(_) => Err(de::Error::custom("expected a whole number")),
+        NumOrStr::S(s) => s
+            .trim()
+            .parse()
+            .map_err(|_| de::Error::custom(format!("expected a number, got {s:?}"))),
+    }
+}
+
+fn opt_lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    #[derive(Deserialize)]
+    struct W(#[serde(deserialize_with = "lenient_u64")] u64);
+    Option::<W>::deserialize(d).map(|o| o.map(|W(v)| v))
+}
+
+fn lenient_u32<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    Ok(opt_lenient_u32(d)?.unwrap_or(0))
+}
+
+fn opt_lenient_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    match opt_lenient_u64(d)? {
+        None => Ok(None),
+        Some(v) => u32::try_from(v).map(Some).map_err(|_| de::Error::custom("number too large")),
+    }
+}
+
+fn opt_lenient_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    match Option::<NumOrStr>::deserialize(d)
+        .map_err(|_| de::Error::custom("expected a number"))?
+    {
+        None => Ok(None),
+        Some(NumOrStr::U(u)) => Ok(Some(u as f64)),
+        Some(NumOrStr::I(i)) => Ok(Some(i as f64)),
+        Some(NumOrStr::F(f)) if f.is_finite() => Ok(Some(f)),
+        Some(NumOrStr::F(_)) => Ok(None),
+        Some(NumOrStr::S(s)) if s.trim().is_empty() => Ok(None),
+        Some(NumOrStr::S(s)) => match s.trim().parse::<f64>() {
+            Ok(f) if f.is_finite() => Ok(Some(f)),
+            _ => Err(de::Error::custom(format!("expected a number, got {s:?}"))),
+        },
+    }
+}
+
+/// Identifiers and texts: numbers are accepted and written in decimal.
+fn opt_lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    match Option::<NumOrStr>::deserialize(d)
+        .map_err(|_| de::Error::custom("expected text"))?
+    {
+        None => Ok(None),
+        Some(NumOrStr::U(u)) => Ok(Some(u.to_string())),
+        Some(NumOrStr::I(i)) => Ok(Some(i.to_string())),
+        Some(NumOrStr::F(f)) => Ok(Some(f.to_string())),
+        Some(NumOrStr::S(s)) => Ok(Some(s.into_owned())),
+    }
+}
+
+/// Parses a timestamp as backends write them: RFC 3339, or a zone-less form taken as UTC.
+pub fn parse_datetime(s: &str) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    for fmt in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Some(t.and_utc());
+        }
+    }
+    None
+}
+
+fn lenient_datetime<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+    let raw = <std::borrow::Cow<'de, str>>::deserialize(d)
+        .map_err(|_| de::Error::custom("expected an ISO-8601 timestamp"))?;
+    parse_datetime(&raw)
+        .ok_or_else(|| de::Error::custom(format!("expected an ISO-8601 timestamp, got {raw:?}")))
+}
+
+fn opt_lenient_datetime<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+    let raw = Option::<std::borrow::Cow<'de, str>>::deserialize(d)
+        .map_err(|_| de::Error::custom("expected an ISO-8601 timestamp"))?;
+    match raw {
+        None => Ok(None),
+        Some(r) if r.trim().is_empty() => Ok(None),
+        Some(r) => parse_datetime(&r)
+            .map(Some)
+            .ok_or_else(|| de::Error::custom(format!("expected an ISO-8601 timestamp, got {r:?}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minimal() -> serde_json::Value {
+        serde_json::json!({
+            "id": 7,
+            "status": "Failed",
+            "integration": {"id": 3, "name": "Acme Retail"},
+            "type": "Order",
+            "system_chain": "Shopify_NetSuite",
+            "created_at": "2026-11-20T10:00:00Z"
+        })
+    }
+
+    #[test]
+    fn status_spellings() {
+        assert_eq!(Status::parse("_Sent"), Status::Sent);
+        assert_eq!(Status::parse("OK"), Status::Ok);
+        assert_eq!(Status::parse(" failed "), Status::Failed);
+        assert_eq!(Status::parse("Queued"), Status::Unknown("Queued".into()));
+        assert_eq!(Status::parse("Queued").label(), "Queued");
+        assert_eq!(Status::Sent.api_value(), "Sent");
+    }
+
+    #[test]
+    fn minimal_entry_reads_with_defaults() {
+        let e: Entry = serde_json::from_value(minimal()).unwrap();
+        assert_eq!(e.id, EntryId(7));
+        assert_eq!(e.system_chain.to_string(), "Shopify → NetSuite");
+        assert!(e.resyncable);
+        assert_eq!(e.common_ref, None);
+        assert_eq!(e.attempts, 0);
+        assert_eq!(e.select_label(), "Select sync 7");
+    }
+
+    #[test]
+    fn loose_types_are_accepted() {
+        let mut v = minimal();
+        v["id"] = "12".into();
+        v["last_run_id"] = "12345678".into();
+        v["source_id"] = 998877.into();
+        v["created_at"] = "2026-11-20 10:00:00".into();
+        v["runtime"] = "2.5".into();
+        v["status"] = "_Sent".into();
+        let e: Entry = serde_json::from_value(v).unwrap();
+        assert_eq!(e.id, EntryId(12));
+        assert_eq!(e.last_run_id, Some(12_345_678));
+        assert_eq!(e.source_id.as_deref(), Some("998877"));
+        assert_eq!(e.runtime, Some(2.5));
+        assert_eq!(e.status, Status::Sent);
+        assert_eq!(e.created_at.to_rfc3339(), "2026-11-20T10:00:00+00:00");
+    }
+
+    #[test]
+    fn round_trips_through_json() {
+        let mut v = minimal();
+        v["common_ref"] = "1001".into();
+        v["message"] = "Customer email is invalid".into();
+        let e: Entry = serde_json::from_value(v).unwrap();
+        let back: Entry = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+        assert_eq!(e, back);
+        assert_eq!(e.display_name(), "Shopify Order #1001");
+    }
+
+    #[test]
+    fn bad_timestamp_names_the_problem() {
+        let mut v = minimal();
+        v["created_at"] = "yesterday".into();
+        let err = serde_json::from_value::<Entry>(v).unwrap_err().to_string();
+        assert!(err.contains("yesterday"), "{err}");
+    }
+}

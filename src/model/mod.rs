@@ -1,0 +1,19 @@
+//! The headless report model: everything the page knows, with no Leptos or browser API, tested
+//! natively. The view layer reads it through memos; the demo source and the reference server
+//! run the same pipeline, so both behave the same.
+
+pub mod column;
+pub mod csv_export;
+pub mod demo;
+pub mod entry;
+pub mod page;
+pub mod query;
+pub mod resync;
+pub mod selection;
+pub mod store;
+
+pub use column::{Column, Toggles};
+pub use entry::{Entry, EntryId, Status, SystemChain};
+pub use query::{DateRange, Direction, FilterField, Query, Search, SearchScope, Sort, View};
+pub use selection::Selection;
+pub use store::{ResultSet, Store};

@@ -1,0 +1,854 @@
+//! What the operator asked to see: a date range, a search, column filters and a sort.
+//!
+//! A query round-trips through the page URL (shareable links, back and forward) and through the
+//! backend API's `filter[...]` parameters. Parsing never fails: what cannot be used is dropped
+//! and listed, so the page can say what it ignored instead of silently showing something else.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
+
+use super::column::{Column, Toggles};
+use super::entry::{parse_datetime, Status};
+
+pub const DEFAULT_DAYS: u8 = 5;
+/// The longest range a report covers, as the product this mirrors allows.
+pub const MAX_DAYS: u8 = 15;
+
+/// The period of `created_at` the report covers.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DateRange {
+    /// The last N days up to now, 1 to 15.
+    LastDays(u8),
+    /// An explicit UTC range, `from` to `to` inclusive, at most 15 days long.
+    Between { from: DateTime<Utc>, to: DateTime<Utc> },
+}
+
+impl Default for DateRange {
+    fn default() -> Self {
+        DateRange::LastDays(DEFAULT_DAYS)
+    }
+}
+
+/// Why a requested range was changed. Shown to the user, never applied silently.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RangeNotice {
+    /// Asked for more (or fewer) previous days than allowed.
+    DaysClamped { requested: i64, used: u8 },
+    /// An explicit range longer than 15 days: its start was moved forward.
+    RangeClamped { requested_days: i64, from_used: DateTime<Utc> },
+    /// `from` was after `to`: they were swapped.
+    Swapped,
+}
+
+impl fmt::Display for RangeNotice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RangeNotice::DaysClamped { requested, used } if *requested > MAX_DAYS as i64 => write!(
+                f,
+                "Reports cover at most {MAX_DAYS} days, so {requested} days was capped at {used}."
+            ),
+            RangeNotice::DaysClamped { requested, used } => {
+                write!(f, "Previous days must be 1 to {MAX_DAYS}; {requested} became {used}.")
+            }
+            RangeNotice::RangeClamped { requested_days, from_used } => write!(
+                f,
+                "Reports cover at most {MAX_DAYS} days; the {requested_days}-day range now starts at {} UTC.",
+                from_used.format("%Y-%m-%d %H:%M")
+            ),
+            RangeNotice::Swapped => f.write_str("The start was after the end, so they were swapped."),
+        }
+    }
+}
+
+impl DateRange {
+    /// The last `n` days, clamped to 1..=15 with a notice when it had to be.
+    pub fn last_days(n: i64) -> (DateRange, Option<RangeNotice>) {
+        let used = n.clamp(1, MAX_DAYS as i64) as u8;
+        let notice = (used as i64 != n).then_some(RangeNotice::DaysClamped { requested: n, used });
+        (DateRange::LastDays(used), notice)
+    }
+
+    /// An explicit range; reversed ends are swapped and a range over 15 days keeps its end and
+    /// moves its start, with a notice.
+    pub fn between(from: DateTime<Utc>, to: DateTime<Utc>) -> (DateRange, Option<RangeNotice>) {
+        let (mut from, to, mut notice) =
+            if from > to { (to, from, Some(RangeNotice::Swapped)) } else { (from, to, None) };
+        let max = Duration::days(MAX_DAYS as i64);
+        if to - from > max {
+            let requested_days = ((to - from).num_seconds() + 86_399) / 86_400;
+            from = to - max;
+            notice = Some(RangeNotice::RangeClamped { requested_days, from_used: from });
+        }
+        (DateRange::Between { from, to }, notice)
+    }
+
+    /// The concrete UTC bounds at `now`, inclusive.
+    pub fn bounds(&self, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+        match *self {
+            DateRange::LastDays(n) => (now - Duration::days(n as i64), now),
+            DateRange::Between { from, to } => (from, to),
+        }
+    }
+
+    /// Short human label: "Last 5 days" or "2026-11-20 10:00 – 2026-11-25 10:00 UTC".
+    pub fn label(&self) -> String {
+        match self {
+            DateRange::LastDays(1) => "Last 24 hours".to_string(),
+            DateRange::LastDays(n) => format!("Last {n} days"),
+            DateRange::Between { from, to } => format!(
+                "{} – {} UTC",
+                from.format("%Y-%m-%d %H:%M"),
+                to.format("%Y-%m-%d %H:%M")
+            ),
+        }
+    }
+
+    /// For export file names: `2026-11-22_2026-11-27`.
+    pub fn file_stem(&self, now: DateTime<Utc>) -> String {
+        let (from, to) = self.bounds(now);
+        format!("{}_{}", from.format("%Y-%m-%d"), to.format("%Y-%m-%d"))
+    }
+}
+
+/// Which fields the search box looks in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SearchScope {
+    #[default]
+    All,
+    /// Source or destination system.
+    System,
+    /// The latest run id.
+    SyncId,
+    Reference,
+}
+
+impl SearchScope {
+    pub const ALL: [SearchScope; 4] =
+        [SearchScope::All, SearchScope::System, SearchScope::SyncId, SearchScope::Reference];
+
+    /// The value in URLs and in `filter[search_field]`.
+    pub fn key(self) -> &'static str {
+        match self {
+            SearchScope::All => "all",
+            SearchScope::System => "system",
+            SearchScope::SyncId => "sync_id",
+            SearchScope::Reference => "reference",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SearchScope::All => "All",
+            SearchScope::System => "System",
+            SearchScope::SyncId => "Sync ID",
+            SearchScope::Reference => "Reference",
+        }
+    }
+
+    pub fn from_key(k: &str) -> Option<SearchScope> {
+        SearchScope::ALL.into_iter().find(|s| s.key().eq_ignore_ascii_case(k))
+    }
+}
+
+/// A case-insensitive substring search in one scope. An empty term matches everything.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Search {
+    pub term: String,
+    pub scope: SearchScope,
+}
+
+impl Search {
+    /// The term as the matcher compares it: trimmed, lower-cased.
+    pub fn needle(&self) -> String {
+        self.term.trim().to_lowercase()
+    }
+    pub fn is_active(&self) -> bool {
+        !self.term.trim().is_empty()
+    }
+}
+
+/// A header filter's field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FilterField {
+    Status,
+    CompanyGroup,
+    ServiceEntity,
+    SourceSystem,
+    DestinationSystem,
+}
+
+impl FilterField {
+    pub const ALL: [FilterField; 5] = [
+        FilterField::Status,
+        FilterField::CompanyGroup,
+        FilterField::ServiceEntity,
+        FilterField::SourceSystem,
+        FilterField::DestinationSystem,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FilterField::Status => "Status",
+            FilterField::CompanyGroup => "Company Group",
+            FilterField::ServiceEntity => "Service Entity",
+            FilterField::SourceSystem => "Source system",
+            FilterField::DestinationSystem => "Destination system",
+        }
+    }
+
+    /// URL key.
+    pub fn url_key(self) -> &'static str {
+        match self {
+            FilterField::Status => "status",
+            FilterField::CompanyGroup => "group",
+            FilterField::ServiceEntity => "entity",
+            FilterField::SourceSystem => "source",
+            FilterField::DestinationSystem => "destination",
+        }
+    }
+
+    /// API key inside `filter[...]`.
+    pub fn api_key(self) -> &'static str {
+        match self {
+            FilterField::Status => "status",
+            FilterField::CompanyGroup => "integrations",
+            FilterField::ServiceEntity => "type",
+            FilterField::SourceSystem => "source_system",
+            FilterField::DestinationSystem => "destination_system",
+        }
+    }
+}
+
+/// Column filters. An empty set means "any".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Filters {
+    pub status: BTreeSet<Status>,
+    pub groups: BTreeSet<String>,
+    pub entities: BTreeSet<String>,
+    pub sources: BTreeSet<String>,
+    pub destinations: BTreeSet<String>,
+}
+
+impl Filters {
+    pub fn is_empty(&self) -> bool {
+        FilterField::ALL.into_iter().all(|f| self.values(f).is_empty())
+    }
+
+    /// The chosen values of a text field, or of statuses by their API value.
+    pub fn values(&self, f: FilterField) -> Vec<String> {
+        match f {
+            FilterField::Status => self.status.iter().map(|s| s.api_value().to_string()).collect(),
+            _ => self.text_set(f).iter().cloned().collect(),
+        }
+    }
+
+    fn text_set(&self, f: FilterField) -> &BTreeSet<String> {
+        match f {
+            FilterField::CompanyGroup => &self.groups,
+            FilterField::ServiceEntity => &self.entities,
+            FilterField::SourceSystem => &self.sources,
+            FilterField::DestinationSystem => &self.destinations,
+            FilterField::Status => unreachable!("statuses are typed"),
+        }
+    }
+
+    /// Adds a value given as text (statuses are parsed).
+    pub fn insert(&mut self, f: FilterField, value: &str) {
+        match f {
+            FilterField::Status => {
+                self.status.insert(Status::parse(value));
+            }
+            FilterField::CompanyGroup => {
+                self.groups.insert(value.to_string());
+            }
+            FilterField::ServiceEntity => {
+                self.entities.insert(value.to_string());
+            }
+            FilterField::SourceSystem => {
+                self.sources.insert(value.to_string());
+            }
+            FilterField::DestinationSystem => {
+                self.destinations.insert(value.to_string());
+            }
+        }
+    }
+
+    /// Flips one value in or out of a field's set.
+    pub fn toggle(&mut self, f: FilterField, value: &str) {
+        let removed = match f {
+            FilterField::Status => self.status.remove(&Status::parse(value)),
+            FilterField::CompanyGroup => self.groups.remove(value),
+            FilterField::ServiceEntity => self.entities.remove(value),
+            FilterField::SourceSystem => self.sources.remove(value),
+            FilterField::DestinationSystem => self.destinations.remove(value),
+        };
+        if !removed {
+            self.insert(f, value);
+        }
+    }
+
+    pub fn clear(&mut self, f: FilterField) {
+        match f {
+            FilterField::Status => self.status.clear(),
+            FilterField::CompanyGroup => self.groups.clear(),
+            FilterField::ServiceEntity => self.entities.clear(),
+            FilterField::SourceSystem => self.sources.clear(),
+            FilterField::DestinationSystem => self.destinations.clear(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Direction {
+    Asc,
+    #[default]
+    Desc,
+}
+
+impl Direction {
+    pub fn key(self) -> &'static str {
+        match self {
+            Direction::Asc => "asc",
+            Direction::Desc => "desc",
+        }
+    }
+    pub fn from_key(k: &str) -> Option<Direction> {
+        match k.to_ascii_lowercase().as_str() {
+            "asc" => Some(Direction::Asc),
+            "desc" => Some(Direction::Desc),
+            _ => None,
+        }
+    }
+    /// The value of `aria-sort`.
+    pub fn aria(self) -> &'static str {
+        match self {
+            Direction::Asc => "ascending",
+            Direction::Desc => "descending",
+        }
+    }
+    pub fn flip(self) -> Direction {
+        match self {
+            Direction::Asc => Direction::Desc,
+            Direction::Desc => Direction::Asc,
+        }
+    }
+}
+
+/// Sort by one column. Ties are broken by entry id, in the same direction, so the order is total
+/// and the same on every source. Descending is exactly ascending reversed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Sort {
+    pub column: Column,
+    pub direction: Direction,
+}
+
+impl Default for Sort {
+    fn default() -> Self {
+        Sort { column: Column::CreatedUtc, direction: Direction::Desc }
+    }
+}
+
+impl Sort {
+    /// The sort after clicking `column`'s header: flip if it is the current column, else the
+    /// column's natural first direction. Unsortable columns leave the sort as it is.
+    pub fn clicked(self, column: Column) -> Sort {
+        if !column.sortable() {
+            self
+        } else if column == self.column {
+            Sort { column, direction: self.direction.flip() }
+        } else {
+            Sort { column, direction: column.first_direction() }
+        }
+    }
+}
+
+/// Everything that decides which entries match and in what order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Query {
+    pub range: DateRange,
+    pub search: Search,
+    pub filters: Filters,
+    pub sort: Sort,
+}
+
+impl Query {
+    /// The part that decides membership (not order): selection "all matching" keys on it.
+    pub fn matching_part(&self) -> (DateRange, Search, Filters) {
+        (self.range.clone(), self.search.clone(), self.filters.clone())
+    }
+
+    /// Whether anything beyond the default range narrows the result.
+    pub fn has_filters(&self) -> bool {
+        self.search.is_active() || !self.filters.is_empty() || self.range != DateRange::default()
+    }
+}
+
+/// The page's whole view state: the query plus the column toggles. This is what the URL holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct View {
+    pub query: Query,
+    pub toggles: Toggles,
+}
+
+/// A URL or API parameter that was not used as given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ignored {
+    pub key: String,
+    pub value: String,
+    pub reason: String,
+}
+
+impl fmt::Display for Ignored {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={:?}: {}", self.key, self.value, self.reason)
+    }
+}
+
+fn iso(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+// ---- the page URL ------------------------------------------------------------------------------
+
+impl View {
+    /// The URL query string (without `?`) holding this view; default values are left out so a
+    /// default view is an empty string. Keys carry `prefix` (for embedding beside a host's own
+    /// keys).
+    pub fn to_url_query(&self, prefix: &str) -> String {
+        let mut out = form_urlencoded::Serializer::new(String::new());
+        let mut put = |k: &str, v: &str| {
+            out.append_pair(&format!("{prefix}{k}"), v);
+        };
+        let q = &self.query;
+        match &q.range {
+            DateRange::LastDays(n) if *n == DEFAULT_DAYS => {}
+            DateRange::LastDays(n) => put("days", &n.to_string()),
+            DateRange::Between { from, to } => {
+                put("from", &iso(*from));
+                put("to", &iso(*to));
+            }
+        }
+        if !q.search.term.is_empty() {
+            put("q", &q.search.term);
+        }
+        if q.search.scope != SearchScope::All {
+            put("in", q.search.scope.key());
+        }
+        for f in FilterField::ALL {
+            for v in q.filters.values(f) {
+                put(f.url_key(), &v);
+            }
+        }
+        if q.sort != Sort::default() {
+            put("sort", q.sort.column.sort_key().unwrap_or("created_at"));
+            put("dir", q.sort.direction.key());
+        }
+        if self.toggles.sync_data {
+            put("sync_data", "1");
+        }
+        if self.toggles.additional_fields {
+            put("fields", "1");
+        }
+        out.finish()
+    }
+
+    /// Reads a view from a URL query string (with or without `?`). Keys without `prefix` belong
+    /// to someone else and are skipped quietly; our keys with unusable values are listed.
+    pub fn from_url_query(query: &str, prefix: &str) -> (View, Vec<Ignored>) {
+        let query = query.strip_prefix('?').unwrap_or(query);
+        let mut view = View::default();
+        let mut ignored = Vec::new();
+        let mut from = None;
+        let mut to = None;
+        let mut sort_col = None;
+        let mut sort_dir = None;
+        for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+            let Some(key) = k.strip_prefix(prefix) else { continue };
+            let mut bad = |reason: &str| {
+                ignored.push(Ignored { key: k.to_string(), value: v.to_string(), reason: reason.into() })
+            };
+            let q = &mut view.query;
+            match key {
+                "days" => match v.trim().parse::<i64>() {
+                    Ok(n) => {
+                        let (r, notice) = DateRange::last_days(n);
+                        q.range = r;
+                        if let Some(n) = notice {
+                            bad(&n.to_string());
+                        }
+                    }
+                    Err(_) => bad("not a whole number of days"),
+                },
+                "from" => match parse_datetime(&v) {
+                    Some(t) => from = Some(t),
+                    None => bad("not an ISO-8601 timestamp"),
+                },
+                "to" => match parse_datetime(&v) {
+                    Some(t) => to = Some(t),
+                    None => bad("not an ISO-8601 timestamp"),
+                },
+                "q" => q.search.term = v.chars().filter(|c| !c.is_control()).take(500).collect(),
+                "in" => match SearchScope::from_key(&v) {
+                    Some(s) => q.search.scope = s,
+                    None => bad("unknown search scope"),
+                },
+                "sort" => match Column::from_sort_key(&v) {
+                    Some(c) => sort_col = Some(c),
+                    None => bad("not a sortable column"),
+                },
+                "dir" => match Direction::from_key(&v) {
+                    Some(d) => sort_dir = Some(d),
+                    None => bad("direction must be asc or desc"),
+                },
+                "sync_data" => match parse_flag(&v) {
+                    Some(b) => view.toggles.sync_data = b,
+                    None => bad("expected 1 or 0"),
+                },
+                "fields" => match parse_flag(&v) {
+                    Some(b) => view.toggles.additional_fields = b,
+                    None => bad("expected 1 or 0"),
+                },
+                other => match FilterField::ALL.into_iter().find(|f| f.url_key() == other) {
+                    Some(_) if v.is_empty() => bad("empty filter value"),
+                    Some(f) => q.filters.insert(f, &v),
+                    None => bad("unknown parameter"),
+                },
+            }
+        }
+        apply_explicit_range(&mut view.query, from, to, prefix, &mut ignored);
+        if let Some(c) = sort_col {
+            view.query.sort = Sort { column: c, direction: sort_dir.unwrap_or(c.first_direction()) };
+        } else if let Some(d) = sort_dir {
+            view.query.sort.direction = d;
+        }
+        (view, ignored)
+    }
+}
+
+fn apply_explicit_range(
+    q: &mut Query,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    prefix: &str,
+    ignored: &mut Vec<Ignored>,
+) {
+    match (from, to) {
+        (Some(f), Some(t)) => {
+            let (r, notice) = DateRange::between(f, t);
+            q.range = r;
+            if let Some(n) = notice {
+                ignored.push(Ignored {
+                    key: format!("{prefix}from"),
+                    value: iso(f),
+                    reason: n.to_string(),
+                });
+            }
+        }
+        (Some(f), None) => ignored.push(Ignored {
+            key: format!("{prefix}from"),
+            value: iso(f),
+            reason: "a range needs both from and to".into(),
+        }),
+        (None, Some(t)) => ignored.push(Ignored {
+            key: format!("{prefix}to"),
+            value: iso(t),
+            reason: "a range needs both from and to".into(),
+        }),
+        (None, None) => {}
+    }
+}
+
+fn parse_flag(v: &str) -> Option<bool> {
+    match v {
+        "1" | "true" | "on" | "yes" => Some(true),
+        "0" | "false" | "off" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+// ---- the backend API ---------------------------------------------------------------------------
+
+/// Which page of results to ask for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageRequest {
+    /// 1-based.
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        PageRequest { page: 1, per_page: 100 }
+    }
+}
+
+/// The most entries one API page may hold.
+pub const MAX_PER_PAGE: u64 = 1000;
+
+/// Joins list values with commas, escaping `\` and `,` inside values with a backslash.
+pub fn join_list<'a>(values: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for (i, v) in values.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        for c in v.chars() {
+            if c == ',' || c == '\\' {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The inverse of [`join_list`]. Empty items are dropped.
+pub fn split_list(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => cur.extend(chars.next()),
+            ',' => out.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out.retain(|v| !v.is_empty());
+    out
+}
+
+impl Query {
+    /// The `GET /sync-reports` parameters for this query and page, in a stable order.
+    pub fn to_api_params(&self, page: PageRequest) -> Vec<(String, String)> {
+        let mut p: Vec<(String, String)> = Vec::new();
+        let mut put = |k: &str, v: String| p.push((format!("filter[{k}]"), v));
+        match &self.range {
+            DateRange::LastDays(n) => put("days", n.to_string()),
+            DateRange::Between { from, to } => {
+                put("start", iso(*from));
+                put("end", iso(*to));
+            }
+        }
+        for f in FilterField::ALL {
+            let vals = self.filters.values(f);
+            if !vals.is_empty() {
+                put(f.api_key(), join_list(vals.iter().map(String::as_str)));
+            }
+        }
+        if self.search.is_active() {
+            put("search_term", self.search.term.clone());
+            put("search_field", self.search.scope.key().to_string());
+        }
+        put("sort_field", self.sort.column.sort_key().unwrap_or("created_at").to_string());
+        put("sort_direction", self.sort.direction.key().to_string());
+        p.push(("page".into(), page.page.to_string()));
+        p.push(("per_page".into(), page.per_page.to_string()));
+        p
+    }
+
+    /// The query string form of [`Query::to_api_params`].
+    pub fn to_api_query_string(&self, page: PageRequest) -> String {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in self.to_api_params(page) {
+            s.append_pair(&k, &v);
+        }
+        s.finish()
+    }
+
+    /// Reads API parameters, as the reference server does. Unusable ones are listed.
+    pub fn from_api_params<'a>(
+        params: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> (Query, PageRequest, Vec<Ignored>) {
+        let mut q = Query::default();
+        let mut page = PageRequest::default();
+        let mut ignored = Vec::new();
+        let (mut from, mut to) = (None, None);
+        let mut sort_col = None;
+        let mut sort_dir = None;
+        for (k, v) in params {
+            let mut bad = |reason: &str| {
+                ignored.push(Ignored { key: k.to_string(), value: v.to_string(), reason: reason.into() })
+            };
+            if k == "page" || k == "per_page" {
+                match v.trim().parse::<u64>() {
+                    Ok(n) if n >= 1 && k == "page" => page.page = n,
+                    Ok(n) if n >= 1 => {
+                        page.per_page = n.min(MAX_PER_PAGE);
+                        if n > MAX_PER_PAGE {
+                            bad(&format!("at most {MAX_PER_PAGE} per page"));
+                        }
+                    }
+                    _ => bad("expected a positive whole number"),
+                }
+                continue;
+            }
+            let Some(key) = k.strip_prefix("filter[").and_then(|r| r.strip_suffix(']')) else {
+                bad("unknown parameter");
+                continue;
+            };
+            match key {
+                "days" => match v.trim().parse::<i64>() {
+                    Ok(n) => {
+                        let (r, notice) = DateRange::last_days(n);
+                        q.range = r;
+                        if let Some(n) = notice {
+                            bad(&n.to_string());
+                        }
+                    }
+                    Err(_) => bad("not a whole number of days"),
+                },
+                "start" => match parse_datetime(v) {
+                    Some(t) => from = Some(t),
+                    None => bad("not an ISO-8601 timestamp"),
+                },
+                "end" => match parse_datetime(v) {
+                    Some(t) => to = Some(t),
+                    None => bad("not an ISO-8601 timestamp"),
+                },
+                "search_term" => q.search.term = v.to_string(),
+                "search_field" => match SearchScope::from_key(v) {
+                    Some(s) => q.search.scope = s,
+                    None => bad("unknown search field"),
+                },
+                "sort_field" => match Column::from_sort_key(v) {
+                    Some(c) => sort_col = Some(c),
+                    None => bad("not a sortable field"),
+                },
+                "sort_direction" => match Direction::from_key(v) {
+                    Some(d) => sort_dir = Some(d),
+                    None => bad("direction must be asc or desc"),
+                },
+                "system_chain" => {
+                    for chain in split_list(v) {
+                        let c = super::entry::SystemChain::parse(&chain);
+                        q.filters.sources.insert(c.source.to_string());
+                        if !c.destination.is_empty() {
+                            q.filters.destinations.insert(c.destination.to_string());
+                        }
+                    }
+                }
+                other => match FilterField::ALL.into_iter().find(|f| f.api_key() == other) {
+                    Some(f) => {
+                        for item in split_list(v) {
+                            q.filters.insert(f, &item);
+                        }
+                    }
+                    None => bad("unknown filter"),
+                },
+            }
+        }
+        apply_explicit_range(&mut q, from, to, "filter[start]", &mut ignored);
+        if let Some(c) = sort_col {
+            q.sort = Sort { column: c, direction: sort_dir.unwrap_or(c.first_direction()) };
+        } else if let Some(d) = sort_dir {
+            q.sort.direction = d;
+        }
+        (q, page, ignored)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn t(d: u32, h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, d, h, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn default_view_is_an_empty_url() {
+        assert_eq!(View::default().to_url_query(""), "");
+        assert_eq!(View::from_url_query("", ""), (View::default(), vec![]));
+    }
+
+    #[test]
+    fn days_are_clamped_with_a_reason() {
+        let (r, n) = DateRange::last_days(40);
+        assert_eq!(r, DateRange::LastDays(15));
+        assert!(n.unwrap().to_string().contains("at most 15 days"));
+        assert_eq!(DateRange::last_days(0).0, DateRange::LastDays(1));
+        assert_eq!(DateRange::last_days(7), (DateRange::LastDays(7), None));
+    }
+
+    #[test]
+    fn wide_range_keeps_its_end() {
+        let (r, n) = DateRange::between(t(1, 0), t(27, 0));
+        assert_eq!(r, DateRange::Between { from: t(12, 0), to: t(27, 0) });
+        assert!(matches!(n, Some(RangeNotice::RangeClamped { requested_days: 26, .. })));
+        let (r, n) = DateRange::between(t(20, 0), t(10, 0));
+        assert_eq!(r, DateRange::Between { from: t(10, 0), to: t(20, 0) });
+        assert_eq!(n, Some(RangeNotice::Swapped));
+    }
+
+    #[test]
+    fn url_round_trip_and_garbage() {
+        let mut v = View::default();
+        v.query.range = DateRange::Between { from: t(20, 3), to: t(25, 4) };
+        v.query.search = Search { term: "Shop, ify & co".into(), scope: SearchScope::System };
+        v.query.filters.insert(FilterField::Status, "Failed");
+        v.query.filters.insert(FilterField::CompanyGroup, "A&B, Ltd");
+        v.query.sort = Sort { column: Column::Reference, direction: Direction::Asc };
+        v.toggles.sync_data = true;
+        let s = v.to_url_query("sr_");
+        assert_eq!(View::from_url_query(&s, "sr_"), (v, vec![]));
+
+        let (v, ign) = View::from_url_query("?days=99&sort=nope&x=1&status=Failed&in=zzz", "");
+        assert_eq!(v.query.range, DateRange::LastDays(15));
+        assert_eq!(v.query.filters.status.len(), 1);
+        let keys: Vec<_> = ign.iter().map(|i| i.key.as_str()).collect();
+        assert_eq!(keys, ["days", "sort", "x", "in"]);
+    }
+
+    #[test]
+    fn host_keys_are_left_alone_with_a_prefix() {
+        let (v, ign) = View::from_url_query("tab=3&sr_days=7", "sr_");
+        assert_eq!(v.query.range, DateRange::LastDays(7));
+        assert!(ign.is_empty());
+    }
+
+    #[test]
+    fn api_params_match_the_contract() {
+        let mut q = Query::default();
+        q.filters.insert(FilterField::Status, "Failed");
+        q.filters.insert(FilterField::Status, "Pending");
+        q.search = Search { term: "DEMOTEST".into(), scope: SearchScope::Reference };
+        let s = q.to_api_query_string(PageRequest { page: 2, per_page: 50 });
+        assert_eq!(
+            s,
+            "filter%5Bdays%5D=5&filter%5Bstatus%5D=Pending%2CFailed&filter%5Bsearch_term%5D=DEMOTEST\
+             &filter%5Bsearch_field%5D=reference&filter%5Bsort_field%5D=created_at\
+             &filter%5Bsort_direction%5D=desc&page=2&per_page=50"
+        );
+        let params = q.to_api_params(PageRequest { page: 2, per_page: 50 });
+        let (back, page, ign) =
+            Query::from_api_params(params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        assert_eq!((back, page, ign), (q, PageRequest { page: 2, per_page: 50 }, vec![]));
+    }
+
+    #[test]
+    fn system_chain_filter_is_understood() {
+        let (q, _, ign) = Query::from_api_params([("filter[system_chain]", "Shopify_NetSuite")]);
+        assert!(ign.is_empty());
+        assert!(q.filters.sources.contains("Shopify"));
+        assert!(q.filters.destinations.contains("NetSuite"));
+    }
+
+    #[test]
+    fn list_escaping() {
+        let vals = ["a,b", "c\\d", "e"];
+        assert_eq!(split_list(&join_list(vals)), vals);
+    }
+
+    #[test]
+    fn header_click_cycles() {
+        let s = Sort::default().clicked(Column::Reference);
+        assert_eq!(s, Sort { column: Column::Reference, direction: Direction::Asc });
+        assert_eq!(s.clicked(Column::Reference).direction, Direction::Desc);
+        assert_eq!(s.clicked(Column::CreatedLocal), s);
+    }
+}

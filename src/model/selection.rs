@@ -1,0 +1,142 @@
+//! Which entries the operator has picked, keyed by entry id so it survives sorting, filtering
+//! and paging. "Select all matching" is kept as a query plus exceptions, not a million ids.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+
+use super::entry::EntryId;
+use super::query::Query;
+use super::store::Store;
+
+/// "Every entry matching this query (as of `at`)".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MatchingBase {
+    pub query: Query,
+    /// When "last N days" was resolved.
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    base: Option<MatchingBase>,
+    /// Picked one by one, outside the base.
+    added: BTreeSet<EntryId>,
+    /// Unpicked from the base.
+    removed: BTreeSet<EntryId>,
+}
+
+/// The header checkbox's state over the loaded rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tristate {
+    None,
+    Some,
+    All,
+}
+
+impl Selection {
+    pub fn is_empty(&self) -> bool {
+        self.base.is_none() && self.added.is_empty()
+    }
+
+    /// Whether the selection is "all matching" (possibly minus some).
+    pub fn base(&self) -> Option<&MatchingBase> {
+        self.base.as_ref()
+    }
+
+    fn in_base(&self, store: &Store, id: EntryId) -> bool {
+        match (&self.base, store.row_of(id)) {
+            (Some(b), Some(row)) => store.matches(row, &b.query, b.at),
+            _ => false,
+        }
+    }
+
+    pub fn is_selected(&self, store: &Store, id: EntryId) -> bool {
+        self.added.contains(&id) || (!self.removed.contains(&id) && self.in_base(store, id))
+    }
+
+    pub fn set(&mut self, store: &Store, id: EntryId, on: bool) {
+        let in_base = self.in_base(store, id);
+        if on {
+            self.removed.remove(&id);
+            if !in_base {
+                self.added.insert(id);
+            }
+        } else {
+            self.added.remove(&id);
+            if in_base {
+                self.removed.insert(id);
+            }
+        }
+    }
+
+    pub fn toggle(&mut self, store: &Store, id: EntryId) {
+        let on = !self.is_selected(store, id);
+        self.set(store, id, on);
+    }
+
+    /// Adds the given (loaded, visible) entries.
+    pub fn select_loaded(&mut self, store: &Store, ids: impl IntoIterator<Item = EntryId>) {
+        for id in ids {
+            self.set(store, id, true);
+        }
+    }
+
+    /// Removes the given entries.
+    pub fn deselect(&mut self, store: &Store, ids: impl IntoIterator<Item = EntryId>) {
+        for id in ids {
+            self.set(store, id, false);
+        }
+    }
+
+    /// Selects every entry matching `query` at `at`, replacing the selection.
+    pub fn select_all_matching(&mut self, query: Query, at: DateTime<Utc>) {
+        *self = Selection { base: Some(MatchingBase { query, at }), ..Default::default() };
+    }
+
+    pub fn clear(&mut self) {
+        *self = Selection::default();
+    }
+
+    /// How many entries are selected.
+    pub fn count(&self, store: &Store) -> usize {
+        let base = match &self.base {
+            Some(b) => {
+                let removed_in_base = self.removed.iter().filter(|&&id| self.in_base(store, id)).count();
+                store.count(&b.query, b.at) - removed_in_base
+            }
+            None => 0,
+        };
+        let added = self
+            .added
+            .iter()
+            .filter(|&&id| store.row_of(id).is_some() && !self.in_base(store, id))
+            .count();
+        base + added
+    }
+
+    /// The selected ids, in id order.
+    pub fn ids(&self, store: &Store) -> Vec<EntryId> {
+        let mut out: BTreeSet<EntryId> =
+            self.added.iter().copied().filter(|&id| store.row_of(id).is_some()).collect();
+        if let Some(b) = &self.base {
+            let rs = store.run(&b.query, b.at);
+            out.extend(rs.rows.iter().map(|&r| store.entry(r).id).filter(|id| !self.removed.contains(id)));
+        }
+        out.into_iter().collect()
+    }
+
+    /// The header checkbox over `loaded`.
+    pub fn tristate(&self, store: &Store, loaded: impl IntoIterator<Item = EntryId>) -> Tristate {
+        let (mut on, mut total) = (0usize, 0usize);
+        for id in loaded {
+            total += 1;
+            on += self.is_selected(store, id) as usize;
+        }
+        match on {
+            0 => Tristate::None,
+            n if n == total => Tristate::All,
+            _ => Tristate::Some,
+        }
+    }
+}

@@ -1,0 +1,628 @@
+//! The in-memory store and the row pipeline: entries -> filtered -> sorted -> window.
+//!
+//! Built for a million entries without per-keystroke copies of rows:
+//! - low-cardinality fields (status, company group, entity, systems) are interned to small ids,
+//!   so a header filter is one table lookup per row;
+//! - searchable text (references, sync ids) lives lower-cased in one contiguous buffer that
+//!   `memchr::memmem` scans at memory speed;
+//! - each sortable column's full order (by value, ties by id) is computed once, on first use, and
+//!   cached; a sorted result is then one pass over that order keeping the rows whose bit is set.
+//!
+//! The result is a vector of row positions (`u32`), never a copy of entries. Row positions are
+//! stable for the life of the store: updates happen in place and rows are never removed.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::{Arc, OnceLock};
+
+use chrono::{DateTime, Utc};
+
+use super::column::Column;
+use super::entry::{Entry, EntryId, Status};
+use super::query::{FilterField, Query, SearchScope};
+
+/// Distinct values of one field, each given a small id.
+#[derive(Clone, Debug)]
+struct Interner<T> {
+    values: Vec<T>,
+    ids: HashMap<T, u32>,
+}
+
+impl<T> Default for Interner<T> {
+    fn default() -> Self {
+        Interner { values: Vec::new(), ids: HashMap::new() }
+    }
+}
+
+impl<T: Clone + Eq + Hash> Interner<T> {
+    fn intern(&mut self, v: &T) -> u32 {
+        if let Some(&id) = self.ids.get(v) {
+            return id;
+        }
+        let id = self.values.len() as u32;
+        self.values.push(v.clone());
+        self.ids.insert(v.clone(), id);
+        id
+    }
+    fn get(&self, v: &T) -> Option<u32> {
+        self.ids.get(v).copied()
+    }
+}
+
+/// Lower-cased text of one field for every row, back to back, with row offsets.
+#[derive(Clone, Debug, Default)]
+struct TextIndex {
+    buf: Vec<u8>,
+    /// `starts[r]..starts[r + 1]` is row r's text; `len() == rows + 1`.
+    starts: Vec<u32>,
+}
+
+impl TextIndex {
+    fn build<'a>(texts: impl Iterator<Item = Option<&'a str>>) -> TextIndex {
+        let mut ix = TextIndex { buf: Vec::new(), starts: vec![0] };
+        for t in texts {
+            ix.push(t);
+        }
+        ix
+    }
+
+    fn push(&mut self, t: Option<&str>) {
+        if let Some(t) = t {
+            if t.is_ascii() {
+                self.buf.extend(t.bytes().map(|b| b.to_ascii_lowercase()));
+            } else {
+                self.buf.extend_from_slice(t.to_lowercase().as_bytes());
+            }
+        }
+        self.starts.push(self.buf.len() as u32);
+    }
+
+    fn row_text(&self, r: usize) -> &[u8] {
+        &self.buf[self.starts[r] as usize..self.starts[r + 1] as usize]
+    }
+
+    /// Sets the bit of every row whose text contains `needle`.
+    fn mark_matches(&self, needle: &[u8], mask: &mut BitSet) {
+        if needle.is_empty() {
+            return;
+        }
+        let finder = memchr::memmem::Finder::new(needle);
+        let mut pos = 0usize;
+        let mut row = 0usize;
+        while let Some(off) = finder.find(&self.buf[pos..]) {
+            let p = pos + off;
+            // The row holding byte p: the last start <= p.
+            row += self.starts[row..].partition_point(|&s| s as usize <= p) - 1;
+            let end = self.starts[row + 1] as usize;
+            if p + needle.len() <= end {
+                mask.set(row);
+                pos = end;
+            } else {
+                pos = p + 1;
+            }
+        }
+    }
+}
+
+/// A fixed-size set of row positions.
+#[derive(Clone, Debug)]
+pub struct BitSet {
+    words: Vec<u64>,
+}
+
+impl BitSet {
+    pub fn new(len: usize) -> Self {
+        BitSet { words: vec![0; len.div_ceil(64)] }
+    }
+    #[inline]
+    pub fn set(&mut self, i: usize) {
+        self.words[i >> 6] |= 1 << (i & 63);
+    }
+    #[inline]
+    pub fn get(&self, i: usize) -> bool {
+        self.words[i >> 6] & (1 << (i & 63)) != 0
+    }
+    pub fn count(&self) -> usize {
+        self.words.iter().map(|w| w.count_ones() as usize).sum()
+    }
+}
+
+/// The sortable columns, in the order of `Store::orders`.
+const SORTABLE: [Column; 7] = [
+    Column::Status,
+    Column::CompanyGroup,
+    Column::ServiceEntity,
+    Column::Systems,
+    Column::SyncId,
+    Column::Reference,
+    Column::CreatedUtc,
+];
+
+fn sort_slot(c: Column) -> usize {
+    SORTABLE.iter().position(|&s| s == c).unwrap_or(SORTABLE.len() - 1)
+}
+
+/// The result of running a query: row positions in display order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ResultSet {
+    /// Matching rows, sorted.
+    pub rows: Vec<u32>,
+    /// Entries inside the date range before search and column filters: the "of N" in
+    /// "1,204 of 48,311 entries".
+    pub in_range: usize,
+}
+
+impl ResultSet {
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+    /// Rows `offset..offset + len` of the result, clipped to its end.
+    pub fn window(&self, offset: usize, len: usize) -> &[u32] {
+        let start = offset.min(self.rows.len());
+        let end = offset.saturating_add(len).min(self.rows.len());
+        &self.rows[start..end]
+    }
+}
+
+/// All loaded entries, indexed for the pipeline.
+#[derive(Debug, Default)]
+pub struct Store {
+    entries: Vec<Entry>,
+    by_id: HashMap<EntryId, u32>,
+    status: Vec<u32>,
+    statuses: Interner<Status>,
+    group: Vec<u32>,
+    entity: Vec<u32>,
+    source: Vec<u32>,
+    dest: Vec<u32>,
+    names: Interner<Arc<str>>,
+    created: Vec<i64>,
+    refs: TextIndex,
+    runs: TextIndex,
+    orders: [OnceLock<Arc<[u32]>>; SORTABLE.len()],
+}
+
+impl Clone for Store {
+    fn clone(&self) -> Self {
+        let s = Store::from_entries(self.entries.clone());
+        for (i, o) in self.orders.iter().enumerate() {
+            if let Some(v) = o.get() {
+                let _ = s.orders[i].set(v.clone());
+            }
+        }
+        s
+    }
+}
+
+impl Store {
+    /// Builds the store. A later entry with an id already seen replaces the earlier one.
+    pub fn from_entries(entries: Vec<Entry>) -> Store {
+        let mut s = Store::default();
+        s.entries.reserve(entries.len());
+        for e in entries {
+            s.upsert(e);
+        }
+        s.rebuild_text();
+        s
+    }
+
+    /// Adds an entry, or replaces the one with its id. Text indexes are not updated: callers
+    /// rebuild them once after a batch.
+    fn upsert(&mut self, e: Entry) {
+        let st = self.statuses.intern(&e.status);
+        let g = self.names.intern(&e.integration.name);
+        let en = self.names.intern(&e.entity);
+        let so = self.names.intern(&e.system_chain.source);
+        let de = self.names.intern(&e.system_chain.destination);
+        let created = e.created_at.timestamp();
+        match self.by_id.get(&e.id) {
+            Some(&r) => {
+                let r = r as usize;
+                self.status[r] = st;
+                self.group[r] = g;
+                self.entity[r] = en;
+                self.source[r] = so;
+                self.dest[r] = de;
+                self.created[r] = created;
+                self.entries[r] = e;
+            }
+            None => {
+                self.by_id.insert(e.id, self.entries.len() as u32);
+                self.status.push(st);
+                self.group.push(g);
+                self.entity.push(en);
+                self.source.push(so);
+                self.dest.push(de);
+                self.created.push(created);
+                self.entries.push(e);
+            }
+        }
+    }
+
+    fn rebuild_text(&mut self) {
+        self.refs = TextIndex::build(self.entries.iter().map(|e| e.common_ref.as_deref()));
+        let mut runs = TextIndex { buf: Vec::new(), starts: vec![0] };
+        let mut tmp = String::new();
+        for e in &self.entries {
+            tmp.clear();
+            if let Some(r) = e.last_run_id {
+                use std::fmt::Write;
+                let _ = write!(tmp, "{r}");
+            }
+            runs.push(Some(&tmp));
+        }
+        self.runs = runs;
+    }
+
+    fn invalidate_orders(&mut self) {
+        for o in &mut self.orders {
+            o.take();
+        }
+    }
+
+    /// Adds or replaces a batch of entries (a newer page, a refreshed entry).
+    pub fn upsert_many(&mut self, entries: impl IntoIterator<Item = Entry>) {
+        for e in entries {
+            self.upsert(e);
+        }
+        self.rebuild_text();
+        self.invalidate_orders();
+    }
+
+    /// Changes one entry in place, keeping the indexes right. Returns false if the id is unknown.
+    pub fn update(&mut self, id: EntryId, f: impl FnOnce(&mut Entry)) -> bool {
+        let Some(&r) = self.by_id.get(&id) else { return false };
+        let mut e = self.entries[r as usize].clone();
+        f(&mut e);
+        e.id = id;
+        let before = &self.entries[r as usize];
+        let text_changed = before.common_ref != e.common_ref || before.last_run_id != e.last_run_id;
+        let sort_changed: Vec<Column> = SORTABLE
+            .into_iter()
+            .filter(|c| match c {
+                Column::Status => before.status != e.status,
+                Column::CompanyGroup => before.integration.name != e.integration.name,
+                Column::ServiceEntity => before.entity != e.entity,
+                Column::Systems => before.system_chain != e.system_chain,
+                Column::SyncId => before.last_run_id != e.last_run_id,
+                Column::Reference => before.common_ref != e.common_ref,
+                _ => before.created_at != e.created_at,
+            })
+            .collect();
+        self.upsert(e);
+        if text_changed {
+            self.rebuild_text();
+        }
+        for c in sort_changed {
+            self.orders[sort_slot(c)].take();
+        }
+        true
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+    /// The entry at a row position from a [`ResultSet`].
+    pub fn entry(&self, row: u32) -> &Entry {
+        &self.entries[row as usize]
+    }
+    pub fn get(&self, id: EntryId) -> Option<&Entry> {
+        self.row_of(id).map(|r| self.entry(r))
+    }
+    pub fn row_of(&self, id: EntryId) -> Option<u32> {
+        self.by_id.get(&id).copied()
+    }
+
+    /// Distinct values of a filter field, sorted, for the header filter menus.
+    pub fn values(&self, field: FilterField) -> Vec<String> {
+        let names = &self.names;
+        let col = match field {
+            FilterField::Status => {
+                let mut v: Vec<Status> = self.statuses.values.clone();
+                v.sort();
+                return v.into_iter().map(|s| s.api_value().to_string()).collect();
+            }
+            FilterField::CompanyGroup => &self.group,
+            FilterField::ServiceEntity => &self.entity,
+            FilterField::SourceSystem => &self.source,
+            FilterField::DestinationSystem => &self.dest,
+        };
+        let mut seen = vec![false; names.values.len()];
+        for &id in col {
+            seen[id as usize] = true;
+        }
+        let mut out: Vec<String> = seen
+            .iter()
+            .enumerate()
+            .filter(|&(i, &s)| s && !names.values[i].is_empty())
+            .map(|(i, _)| names.values[i].to_string())
+            .collect();
+        out.sort_by_key(|s| s.to_lowercase());
+        out
+    }
+
+    /// Runs the query: filter, then sort. `now` resolves "last N days".
+    pub fn run(&self, q: &Query, now: DateTime<Utc>) -> ResultSet {
+        let (mask, in_range) = self.filter_mask(q, now);
+        let order = self.order(q.sort.column);
+        let mut rows = Vec::with_capacity(mask.count());
+        match q.sort.direction {
+            super::query::Direction::Asc => rows.extend(order.iter().copied().filter(|&r| mask.get(r as usize))),
+            super::query::Direction::Desc => {
+                rows.extend(order.iter().rev().copied().filter(|&r| mask.get(r as usize)))
+            }
+        }
+        ResultSet { rows, in_range }
+    }
+
+    /// How many entries match the query's range, search and filters (its sort is ignored).
+    pub fn count(&self, q: &Query, now: DateTime<Utc>) -> usize {
+        self.filter_mask(q, now).0.count()
+    }
+
+    /// Whether one entry matches the query's range, search and filters.
+    pub fn matches(&self, row: u32, q: &Query, now: DateTime<Utc>) -> bool {
+        let plan = self.plan(q, now);
+        let r = row as usize;
+        let search_hit = match &plan.search {
+            SearchPlan::None => true,
+            SearchPlan::Needle { needle, scope, systems } => {
+                let hit_text = |ix: &TextIndex| memchr::memmem::find(ix.row_text(r), needle).is_some();
+                let hit_sys = || systems[self.source[r] as usize] || systems[self.dest[r] as usize];
+                match scope {
+                    SearchScope::All => hit_text(&self.refs) || hit_text(&self.runs) || hit_sys(),
+                    SearchScope::Reference => hit_text(&self.refs),
+                    SearchScope::SyncId => hit_text(&self.runs),
+                    SearchScope::System => hit_sys(),
+                }
+            }
+        };
+        search_hit && plan.passes(self, r)
+    }
+
+    fn plan(&self, q: &Query, now: DateTime<Utc>) -> Plan {
+        let (from, to) = q.range.bounds(now);
+        let names = &self.names;
+        let n_names = names.values.len();
+        let allow_names = |set: &std::collections::BTreeSet<String>| -> Option<Vec<bool>> {
+            if set.is_empty() {
+                return None;
+            }
+            let mut ok = vec![false; n_names];
+            for v in set {
+                if let Some(id) = names.get(&Arc::from(v.as_str())) {
+                    ok[id as usize] = true;
+                }
+            }
+            Some(ok)
+        };
+        let status_ok = (!q.filters.status.is_empty()).then(|| {
+            let mut ok = vec![false; self.statuses.values.len()];
+            for s in &q.filters.status {
+                if let Some(id) = self.statuses.get(s) {
+                    ok[id as usize] = true;
+                }
+            }
+            ok
+        });
+        let search = if !q.search.is_active() {
+            SearchPlan::None
+        } else {
+            let needle: String = q.search.needle().chars().filter(|c| !c.is_control()).collect();
+            if needle.is_empty() {
+                SearchPlan::None
+            } else {
+                let systems =
+                    names.values.iter().map(|v| v.to_lowercase().contains(&needle)).collect();
+                SearchPlan::Needle { needle: needle.into_bytes(), scope: q.search.scope, systems }
+            }
+        };
+        Plan {
+            from: from.timestamp(),
+            to: to.timestamp(),
+            status_ok,
+            group_ok: allow_names(&q.filters.groups),
+            entity_ok: allow_names(&q.filters.entities),
+            source_ok: allow_names(&q.filters.sources),
+            dest_ok: allow_names(&q.filters.destinations),
+            search,
+        }
+    }
+
+    fn filter_mask(&self, q: &Query, now: DateTime<Utc>) -> (BitSet, usize) {
+        let n = self.entries.len();
+        let plan = self.plan(q, now);
+        // Text search first: it marks candidate rows; the row loop then checks the rest.
+        let text_hits = match &plan.search {
+            SearchPlan::Needle { needle, scope, .. } => {
+                let mut m = BitSet::new(n);
+                if matches!(scope, SearchScope::All | SearchScope::Reference) {
+                    self.refs.mark_matches(needle, &mut m);
+                }
+                if matches!(scope, SearchScope::All | SearchScope::SyncId) {
+                    self.runs.mark_matches(needle, &mut m);
+                }
+                Some(m)
+            }
+            _ => None,
+        };
+        let mut mask = BitSet::new(n);
+        let mut in_range = 0usize;
+        for r in 0..n {
+            let t = self.created[r];
+            if t < plan.from || t > plan.to {
+                continue;
+            }
+            in_range += 1;
+            let search_ok = match &plan.search {
+                SearchPlan::None => true,
+                SearchPlan::Needle { scope, systems, .. } => {
+                    let text = text_hits.as_ref().is_some_and(|m| m.get(r));
+                    text || (matches!(scope, SearchScope::All | SearchScope::System)
+                        && (systems[self.source[r] as usize] || systems[self.dest[r] as usize]))
+                }
+            };
+            if search_ok && plan.passes_filters(self, r) {
+                mask.set(r);
+            }
+        }
+        (mask, in_range)
+    }
+
+    /// The full order of a sortable column, ascending by value then id. Cached.
+    pub fn order(&self, column: Column) -> Arc<[u32]> {
+        let slot = sort_slot(column);
+        self.orders[slot].get_or_init(|| self.compute_order(SORTABLE[slot])).clone()
+    }
+
+    fn by_id_order(&self) -> Vec<u32> {
+        let mut rows: Vec<u32> = (0..self.entries.len() as u32).collect();
+        if !self.entries.windows(2).all(|w| w[0].id < w[1].id) {
+            rows.sort_unstable_by_key(|&r| self.entries[r as usize].id);
+        }
+        rows
+    }
+
+    /// Stable counting sort of the id order by a small rank: O(n) for interned columns.
+    fn counting_order(&self, rank_of_row: impl Fn(usize) -> u32, ranks: usize) -> Vec<u32> {
+        let ids = self.by_id_order();
+        let mut counts = vec![0u32; ranks + 1];
+        for &r in &ids {
+            counts[rank_of_row(r as usize) as usize + 1] += 1;
+        }
+        for i in 1..counts.len() {
+            counts[i] += counts[i - 1];
+        }
+        let mut out = vec![0u32; ids.len()];
+        for &r in &ids {
+            let k = rank_of_row(r as usize) as usize;
+            out[counts[k] as usize] = r;
+            counts[k] += 1;
+        }
+        out
+    }
+
+    /// Ranks of interned names in case-insensitive order.
+    fn name_ranks(&self) -> Vec<u32> {
+        let names = &self.names;
+        let mut ids: Vec<u32> = (0..names.values.len() as u32).collect();
+        ids.sort_by_cached_key(|&i| (names.values[i as usize].to_lowercase(), names.values[i as usize].clone()));
+        let mut rank = vec![0u32; ids.len()];
+        for (pos, &i) in ids.iter().enumerate() {
+            rank[i as usize] = pos as u32;
+        }
+        rank
+    }
+
+    fn compute_order(&self, column: Column) -> Arc<[u32]> {
+        let id = |r: u32| self.entries[r as usize].id;
+        let out: Vec<u32> = match column {
+            Column::Status => {
+                let st = &self.statuses.values;
+                let mut ids: Vec<usize> = (0..st.len()).collect();
+                ids.sort_by(|&a, &b| st[a].cmp(&st[b]));
+                let mut rank = vec![0u32; st.len()];
+                for (pos, &i) in ids.iter().enumerate() {
+                    rank[i] = pos as u32;
+                }
+                self.counting_order(|r| rank[self.status[r] as usize], rank.len())
+            }
+            Column::CompanyGroup | Column::ServiceEntity => {
+                let rank = self.name_ranks();
+                let col = if column == Column::CompanyGroup { &self.group } else { &self.entity };
+                self.counting_order(|r| rank[col[r] as usize], rank.len())
+            }
+            Column::Systems => {
+                let rank = self.name_ranks();
+                let n = rank.len() as u32;
+                let pair = |r: usize| rank[self.source[r] as usize] * n + rank[self.dest[r] as usize];
+                if (n as usize).saturating_mul(n as usize) <= 4 * self.entries.len() + 1024 {
+                    self.counting_order(pair, (n * n) as usize)
+                } else {
+                    let mut rows: Vec<u32> = (0..self.entries.len() as u32).collect();
+                    rows.sort_unstable_by_key(|&r| (pair(r as usize), id(r)));
+                    rows
+                }
+            }
+            Column::SyncId => {
+                let mut rows: Vec<u32> = (0..self.entries.len() as u32).collect();
+                rows.sort_unstable_by_key(|&r| (self.entries[r as usize].last_run_id, id(r)));
+                rows
+            }
+            Column::Reference => {
+                // Sort by an 8-byte prefix first: most comparisons never touch the strings.
+                let prefix = |r: u32| {
+                    let t = self.refs.row_text(r as usize);
+                    let mut k = [0u8; 8];
+                    let n = t.len().min(8);
+                    k[..n].copy_from_slice(&t[..n]);
+                    u64::from_be_bytes(k)
+                };
+                let mut keyed: Vec<(u64, u32)> =
+                    (0..self.entries.len() as u32).map(|r| (prefix(r), r)).collect();
+                keyed.sort_unstable_by(|a, b| {
+                    a.0.cmp(&b.0)
+                        .then_with(|| {
+                            let (ea, eb) = (&self.entries[a.1 as usize], &self.entries[b.1 as usize]);
+                            // None (no reference) sorts first, like an empty string.
+                            ea.common_ref.is_some().cmp(&eb.common_ref.is_some())
+                        })
+                        .then_with(|| self.refs.row_text(a.1 as usize).cmp(self.refs.row_text(b.1 as usize)))
+                        .then_with(|| id(a.1).cmp(&id(b.1)))
+                });
+                keyed.into_iter().map(|(_, r)| r).collect()
+            }
+            _ => {
+                let mut rows: Vec<u32> = (0..self.entries.len() as u32).collect();
+                rows.sort_unstable_by_key(|&r| (self.created[r as usize], id(r)));
+                rows
+            }
+        };
+        out.into()
+    }
+}
+
+enum SearchPlan {
+    None,
+    Needle { needle: Vec<u8>, scope: SearchScope, systems: Vec<bool> },
+}
+
+struct Plan {
+    from: i64,
+    to: i64,
+    status_ok: Option<Vec<bool>>,
+    group_ok: Option<Vec<bool>>,
+    entity_ok: Option<Vec<bool>>,
+    source_ok: Option<Vec<bool>>,
+    dest_ok: Option<Vec<bool>>,
+    search: SearchPlan,
+}
+
+impl Plan {
+    #[inline]
+    fn passes_filters(&self, s: &Store, r: usize) -> bool {
+        #[inline]
+        fn ok(allow: &Option<Vec<bool>>, v: u32) -> bool {
+            allow.as_ref().is_none_or(|a| a.get(v as usize).copied().unwrap_or(false))
+        }
+        ok(&self.status_ok, s.status[r])
+            && ok(&self.group_ok, s.group[r])
+            && ok(&self.entity_ok, s.entity[r])
+            && ok(&self.source_ok, s.source[r])
+            && ok(&self.dest_ok, s.dest[r])
+    }
+
+    fn passes(&self, s: &Store, r: usize) -> bool {
+        let t = s.created[r];
+        t >= self.from && t <= self.to && self.passes_filters(s, r)
+    }
+}
