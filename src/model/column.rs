@@ -226,9 +226,9 @@ impl Column {
     /// spreadsheets (see `csv_export::neutralize`). Writes into `buf` to spare a million
     /// allocations per export.
     pub fn csv_cell(self, e: &Entry, buf: &mut String) {
-        fn num<T: std::fmt::Display>(buf: &mut String, v: Option<T>) {
+        fn num<T: itoa::Integer>(buf: &mut String, v: Option<T>) {
             if let Some(v) = v {
-                let _ = write!(buf, "{v}");
+                buf.push_str(itoa::Buffer::new().format(v));
             }
         }
         match self {
@@ -245,7 +245,13 @@ impl Column {
             Column::Id => num(buf, Some(e.id.0)),
             Column::SyncId => num(buf, e.last_run_id),
             Column::FirstRunId => num(buf, e.first_run_id),
-            Column::Runtime => num(buf, e.runtime),
+            Column::Runtime => {
+                if let Some(v) = e.runtime {
+                    // Shortest round-trip form; whole numbers without a trailing ".0".
+                    let s = ryu::Buffer::new().format_finite(v).to_string();
+                    buf.push_str(s.strip_suffix(".0").unwrap_or(&s));
+                }
+            }
             Column::Attempts => num(buf, Some(e.attempts)),
             Column::MaxAttempts => num(buf, e.max_attempts),
             other => buf.push_str(&other.raw_text(e)),
@@ -316,18 +322,26 @@ pub fn latest_sync_text(e: &Entry) -> String {
     s
 }
 
-/// Appends `2026-11-27T07:24:01Z` without going through chrono's format machinery, which
-/// dominates a million-row export otherwise.
+/// Appends `2026-11-27T07:24:01Z` with integer arithmetic (Howard Hinnant's days-to-civil):
+/// chrono's formatting machinery would dominate a million-row export.
 pub fn push_iso(buf: &mut String, t: DateTime<Utc>) {
-    use chrono::{Datelike, Timelike};
-    let d = t.naive_utc();
-    let (y, mo, da) = (d.year(), d.month(), d.day());
-    let (h, mi, s) = (d.hour(), d.minute(), d.second());
-    if !(0..=9999).contains(&y) {
+    let secs = t.timestamp();
+    let days = secs.div_euclid(86_400);
+    let sod = secs.rem_euclid(86_400) as u32;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    if !(0..=9999).contains(&year) {
         buf.push_str(&t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
         return;
     }
-    let y = y as u32;
+    let y = year as u32;
     let mut out = *b"0000-00-00T00:00:00Z";
     let two = |o: &mut [u8], v: u32| {
         o[0] = b'0' + (v / 10) as u8;
@@ -335,12 +349,12 @@ pub fn push_iso(buf: &mut String, t: DateTime<Utc>) {
     };
     two(&mut out[0..2], y / 100);
     two(&mut out[2..4], y % 100);
-    two(&mut out[5..7], mo);
-    two(&mut out[8..10], da);
-    two(&mut out[11..13], h);
-    two(&mut out[14..16], mi);
-    two(&mut out[17..19], s);
-    // SAFETY-free: every byte written above is ASCII.
+    two(&mut out[5..7], month);
+    two(&mut out[8..10], day);
+    two(&mut out[11..13], sod / 3600);
+    two(&mut out[14..16], sod / 60 % 60);
+    two(&mut out[17..19], sod % 60);
+    // Every byte above is ASCII.
     buf.push_str(std::str::from_utf8(&out).unwrap_or_default());
 }
 
@@ -400,10 +414,14 @@ mod tests {
 
     #[test]
     fn iso_matches_chrono() {
-        let e = entry();
-        let mut s = String::new();
-        push_iso(&mut s, e.created_at);
-        assert_eq!(s, e.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        // Every day over four centuries, plus leap days and times of day.
+        let start = DateTime::parse_from_rfc3339("1900-01-01T00:00:00Z").unwrap().timestamp();
+        for d in (0..146_097 * 2).step_by(7) {
+            let t = DateTime::from_timestamp(start + d * 86_400 + (d * 3_607) % 86_400, 0).unwrap();
+            let mut s = String::new();
+            push_iso(&mut s, t);
+            assert_eq!(s, t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        }
     }
 
     #[test]

@@ -252,13 +252,22 @@ fn default_true() -> bool {
 }
 
 impl Entry {
-    /// How the item is named to a person: "Shopify Order #1001", or "sync 42" without a reference.
+    /// How the item is named to a person: "Shopify order #1001", or "Shopify order (entry 42)"
+    /// without a reference.
     pub fn display_name(&self) -> String {
+        let what = entity_words(&self.entity);
         match &self.common_ref {
-            Some(r) if !r.is_empty() => {
-                format!("{} {} {}", self.system_chain.source, self.entity, hash_ref(r))
-            }
-            _ => format!("{} {} (sync {})", self.system_chain.source, self.entity, self.id),
+            Some(r) if !r.is_empty() => format!("{} {} {}", self.system_chain.source, what, hash_ref(r)),
+            _ => format!("{} {} (entry {})", self.system_chain.source, what, self.id),
+        }
+    }
+
+    /// The one-item resync action in the user's terms: "Resync Shopify order #1001 to NetSuite".
+    pub fn resync_phrase(&self) -> String {
+        if self.system_chain.destination.is_empty() {
+            format!("Resync {}", self.display_name())
+        } else {
+            format!("Resync {} to {}", self.display_name(), self.system_chain.destination)
         }
     }
 
@@ -269,6 +278,24 @@ impl Entry {
             _ => format!("Select sync {}", self.id),
         }
     }
+}
+
+/// "PurchaseOrder" reads as "purchase order"; acronyms ("SKU") are kept.
+pub fn entity_words(entity: &str) -> String {
+    let mut out = String::with_capacity(entity.len() + 4);
+    let chars: Vec<char> = entity.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+        let prev_lower = i > 0 && chars[i - 1].is_lowercase();
+        if c.is_uppercase() && i > 0 && (prev_lower || next_lower) {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out.split(' ')
+        .map(|w| if w.chars().skip(1).any(char::is_uppercase) { w.to_string() } else { w.to_lowercase() })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Order numbers read as "#1001"; other references (SKUs) are shown as they are.
@@ -447,7 +474,16 @@ mod tests {
         let e: Entry = serde_json::from_value(v).unwrap();
         let back: Entry = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
         assert_eq!(e, back);
-        assert_eq!(e.display_name(), "Shopify Order #1001");
+        assert_eq!(e.display_name(), "Shopify order #1001");
+        assert_eq!(e.resync_phrase(), "Resync Shopify order #1001 to NetSuite");
+    }
+
+    #[test]
+    fn entity_names_read_as_words() {
+        assert_eq!(entity_words("PurchaseOrder"), "purchase order");
+        assert_eq!(entity_words("Order"), "order");
+        assert_eq!(entity_words("SKU"), "SKU");
+        assert_eq!(entity_words("Stocklevels"), "stocklevels");
     }
 
     #[test]

@@ -257,7 +257,9 @@ impl Store {
         self.runs = runs;
     }
 
-    fn invalidate_orders(&mut self) {
+    /// Drops the cached sort orders, so the next sort computes its column's order afresh.
+    /// Updates do this themselves; benchmarks use it to measure a cold sort.
+    pub fn invalidate_orders(&mut self) {
         for o in &mut self.orders {
             o.take();
         }
@@ -362,6 +364,22 @@ impl Store {
             }
         }
         ResultSet { rows, in_range }
+    }
+
+    /// Puts a set of rows in the order of `sort` (for exporting a selection as it is shown).
+    pub fn sort_rows(&self, rows: impl IntoIterator<Item = u32>, sort: super::query::Sort) -> Vec<u32> {
+        let mut wanted = BitSet::new(self.entries.len());
+        for r in rows {
+            if (r as usize) < self.entries.len() {
+                wanted.set(r as usize);
+            }
+        }
+        let order = self.order(sort.column);
+        let keep = |&r: &u32| wanted.get(r as usize);
+        match sort.direction {
+            super::query::Direction::Asc => order.iter().copied().filter(keep).collect(),
+            super::query::Direction::Desc => order.iter().rev().copied().filter(keep).collect(),
+        }
     }
 
     /// How many entries match the query's range, search and filters (its sort is ignored).
@@ -554,12 +572,21 @@ impl Store {
                 }
             }
             Column::SyncId => {
-                let mut rows: Vec<u32> = (0..self.entries.len() as u32).collect();
-                rows.sort_unstable_by_key(|&r| (self.entries[r as usize].last_run_id, id(r)));
-                rows
+                // Compact keys in id order, then a stable sort: ties stay in id order, and the
+                // sort never chases pointers into entries. Sync ids grow with time, so the input
+                // is nearly sorted, which the standard stable sort exploits.
+                let mut keyed: Vec<(u64, u32)> = self
+                    .by_id_order()
+                    .into_iter()
+                    .map(|r| (self.entries[r as usize].last_run_id.map_or(0, |v| v.saturating_add(1)), r))
+                    .collect();
+                keyed.sort_by_key(|k| k.0);
+                keyed.into_iter().map(|(_, r)| r).collect()
             }
             Column::Reference => {
-                // Sort by an 8-byte prefix first: most comparisons never touch the strings.
+                // Sort by an 8-byte prefix of the lower-cased text (stable, in id order), then
+                // order each run of equal prefixes by the full text: most rows never compare
+                // strings at all.
                 let prefix = |r: u32| {
                     let t = self.refs.row_text(r as usize);
                     let mut k = [0u8; 8];
@@ -567,24 +594,35 @@ impl Store {
                     k[..n].copy_from_slice(&t[..n]);
                     u64::from_be_bytes(k)
                 };
-                let mut keyed: Vec<(u64, u32)> =
-                    (0..self.entries.len() as u32).map(|r| (prefix(r), r)).collect();
-                keyed.sort_unstable_by(|a, b| {
-                    a.0.cmp(&b.0)
-                        .then_with(|| {
-                            let (ea, eb) = (&self.entries[a.1 as usize], &self.entries[b.1 as usize]);
-                            // None (no reference) sorts first, like an empty string.
-                            ea.common_ref.is_some().cmp(&eb.common_ref.is_some())
-                        })
-                        .then_with(|| self.refs.row_text(a.1 as usize).cmp(self.refs.row_text(b.1 as usize)))
-                        .then_with(|| id(a.1).cmp(&id(b.1)))
-                });
+                let mut keyed: Vec<(u64, u32)> = self.by_id_order().into_iter().map(|r| (prefix(r), r)).collect();
+                keyed.sort_by_key(|k| k.0);
+                let mut i = 0;
+                while i < keyed.len() {
+                    let mut j = i + 1;
+                    while j < keyed.len() && keyed[j].0 == keyed[i].0 {
+                        j += 1;
+                    }
+                    if j - i > 1 {
+                        // None (no reference) sorts before an empty reference.
+                        keyed[i..j].sort_by(|a, b| {
+                            self.refs
+                                .row_text(a.1 as usize)
+                                .cmp(self.refs.row_text(b.1 as usize))
+                                .then_with(|| {
+                                    let some = |r: u32| self.entries[r as usize].common_ref.is_some();
+                                    some(a.1).cmp(&some(b.1))
+                                })
+                        });
+                    }
+                    i = j;
+                }
                 keyed.into_iter().map(|(_, r)| r).collect()
             }
             _ => {
-                let mut rows: Vec<u32> = (0..self.entries.len() as u32).collect();
-                rows.sort_unstable_by_key(|&r| (self.created[r as usize], id(r)));
-                rows
+                let mut keyed: Vec<(i64, u32)> =
+                    self.by_id_order().into_iter().map(|r| (self.created[r as usize], r)).collect();
+                keyed.sort_by_key(|k| k.0);
+                keyed.into_iter().map(|(_, r)| r).collect()
             }
         };
         out.into()

@@ -1,0 +1,335 @@
+//! The ellipsis "Actions" menu: CSV downloads, resync of the selection, a link to this view.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::dialogs::{outcome_text, run_resync, Modal};
+use super::state::Load;
+use super::Report;
+use crate::format::{entries as n_entries, thousands};
+use crate::model::entry::{Entry, EntryId};
+use crate::model::resync::{self, Refusal, ResyncOutcome, ResyncResult};
+use crate::source::{ExportOutcome, Progress};
+
+#[derive(Clone, Debug, PartialEq)]
+enum ExportStep {
+    Closed,
+    Confirm { ids: Option<Vec<EntryId>>, count: usize },
+    Running { done: usize, total: usize },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum ResyncStep {
+    Closed,
+    Loading,
+    Confirm { ok: Vec<Entry>, refused: Vec<(Entry, Refusal)> },
+    Running { count: usize },
+    Done { outcomes: Vec<(String, String)>, queued: usize, refused: usize },
+}
+
+/// Saves `chunks` as a file through a Blob and a temporary link.
+fn save_file(chunks: Vec<Vec<u8>>, filename: &str) -> Result<(), String> {
+    let parts = js_sys::Array::new();
+    for c in &chunks {
+        parts.push(&js_sys::Uint8Array::from(c.as_slice()));
+    }
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("text/csv;charset=utf-8");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts).map_err(|e| format!("{e:?}"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
+    let a: web_sys::HtmlAnchorElement =
+        document().create_element("a").map_err(|e| format!("{e:?}"))?.unchecked_into();
+    a.set_href(&url);
+    a.set_download(filename);
+    a.set_class_name("sr-hidden");
+    let body = document().body().ok_or("no document body")?;
+    let _ = body.append_child(&a);
+    a.click();
+    let _ = body.remove_child(&a);
+    // Revoke later: revoking at once can cancel the download in some browsers.
+    set_timeout(move || { let _ = web_sys::Url::revoke_object_url(&url); }, std::time::Duration::from_secs(60));
+    Ok(())
+}
+
+#[component]
+pub fn ActionsMenu() -> impl IntoView {
+    let report = expect_context::<Report>();
+    let open = RwSignal::new(false);
+    let root = NodeRef::<leptos::html::Div>::new();
+    let menu = NodeRef::<leptos::html::Div>::new();
+    let _ = leptos_use_on_click_outside::on_click_outside(root, move |_| open.set(false));
+    let export = RwSignal::new(ExportStep::Closed);
+    let resync_step = RwSignal::new(ResyncStep::Closed);
+    // Set by "Cancel download"; read between chunks.
+    let cancel = RwSignal::new(false);
+    let selected = Memo::new(move |_| {
+        report.selection.track();
+        report.data_version.track();
+        report.selection_count()
+    });
+
+    // Focus the first item when the menu opens; arrows move, Escape closes.
+    Effect::new(move |_| {
+        if open.get() {
+            if let Some(m) = menu.get() {
+                if let Ok(Some(first)) = m.query_selector("[role=menuitem]:not([disabled])") {
+                    if let Ok(el) = first.dyn_into::<web_sys::HtmlElement>() {
+                        let _ = el.focus();
+                    }
+                }
+            }
+        }
+    });
+    let on_menu_key = move |ev: leptos::ev::KeyboardEvent| {
+        let key = ev.key();
+        if key == "Escape" {
+            open.set(false);
+            return;
+        }
+        if key != "ArrowDown" && key != "ArrowUp" {
+            return;
+        }
+        ev.prevent_default();
+        let Some(m) = menu.get() else { return };
+        let Ok(items) = m.query_selector_all("[role=menuitem]:not([disabled])") else { return };
+        let n = items.length();
+        if n == 0 {
+            return;
+        }
+        let active = document().active_element();
+        let mut idx = 0;
+        for i in 0..n {
+            if let (Some(item), Some(a)) = (items.item(i), active.as_ref()) {
+                if item.is_same_node(Some(a)) {
+                    idx = i;
+                }
+            }
+        }
+        let next = if key == "ArrowDown" { (idx + 1) % n } else { (idx + n - 1) % n };
+        if let Some(el) = items.item(next).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    };
+
+    let start_export = move |ids: Option<Vec<EntryId>>| {
+        open.set(false);
+        let count = match &ids {
+            Some(ids) => ids.len(),
+            None => report.load.with_untracked(|l| if let Load::Ready(w) = l { w.total } else { 0 }),
+        };
+        export.set(ExportStep::Confirm { ids, count });
+    };
+    let run_export = move || {
+        let ExportStep::Confirm { ids, count } = export.get_untracked() else { return };
+        let selected_only = ids.is_some();
+        let query = report.view.get_untracked().query;
+        let at = report.load.with_untracked(|l| if let Load::Ready(w) = l { w.at } else { chrono::Utc::now() });
+        let filename = if selected_only {
+            format!("sync-report_selected-{count}_{}.csv", query.range.file_stem(at))
+        } else {
+            format!("sync-report_{}.csv", query.range.file_stem(at))
+        };
+        export.set(ExportStep::Running { done: 0, total: count });
+        cancel.set(false);
+        let src = report.source();
+        leptos::task::spawn_local(async move {
+            let chunks = Rc::new(RefCell::new(Vec::new()));
+            let sink = chunks.clone();
+            let result = src
+                .export_csv(
+                    query,
+                    ids,
+                    Box::new(move |c| sink.borrow_mut().push(c)),
+                    Box::new(move |p: Progress| {
+                        export.set(ExportStep::Running { done: p.done, total: p.total });
+                        !cancel.get_untracked()
+                    }),
+                )
+                .await;
+            export.set(ExportStep::Closed);
+            match result {
+                Ok(ExportOutcome::Complete { rows }) => {
+                    let chunks = std::mem::take(&mut *chunks.borrow_mut());
+                    match save_file(chunks, &filename) {
+                        Ok(()) => report.notify(format!("Downloaded {} as {filename}.", n_entries(rows))),
+                        Err(e) => report.notify(format!("The download could not be started: {e}")),
+                    }
+                }
+                Ok(ExportOutcome::Cancelled { rows }) => {
+                    report.notify(format!("Download cancelled after {}; no file was saved.", n_entries(rows)))
+                }
+                Err(e) => report.notify(format!("The download failed and no file was saved: {e}")),
+            }
+        });
+    };
+
+    let start_resync = move || {
+        open.set(false);
+        resync_step.set(ResyncStep::Loading);
+        let src = report.source();
+        let ids = report.selection.with_untracked(|s| src.selection_ids(s));
+        leptos::task::spawn_local(async move {
+            match src.entries(ids).await {
+                Ok(entries) => {
+                    let (mut ok, mut refused) = (Vec::new(), Vec::new());
+                    for e in entries {
+                        match resync::check(&e) {
+                            Ok(()) => ok.push(e),
+                            Err(r) => refused.push((e, r)),
+                        }
+                    }
+                    resync_step.set(ResyncStep::Confirm { ok, refused });
+                }
+                Err(e) => {
+                    resync_step.set(ResyncStep::Closed);
+                    report.notify(format!("Could not prepare the resync: {e}"));
+                }
+            }
+        });
+    };
+    let confirm_resync = move || {
+        let ResyncStep::Confirm { ok, refused } = resync_step.get_untracked() else { return };
+        // The step change disables the button before anything is sent: no double submission.
+        resync_step.set(ResyncStep::Running { count: ok.len() });
+        let names: std::collections::HashMap<EntryId, String> =
+            ok.iter().chain(refused.iter().map(|(e, _)| e)).map(|e| (e.id, e.display_name())).collect();
+        let ids: Vec<EntryId> = ok.iter().map(|e| e.id).collect();
+        leptos::task::spawn_local(async move {
+            match run_resync(report, ids).await {
+                Ok(outcomes) => {
+                    let mut all: Vec<ResyncOutcome> = outcomes;
+                    all.extend(refused.into_iter().map(|(e, reason)| ResyncOutcome { id: e.id, result: ResyncResult::Refused { reason } }));
+                    let queued = all.iter().filter(|o| matches!(o.result, ResyncResult::Accepted { .. })).count();
+                    let lines = all.iter().map(|o| (names.get(&o.id).cloned().unwrap_or_else(|| format!("Entry {}", o.id)), outcome_text(o))).collect();
+                    report.selection.update(|s| s.clear());
+                    resync_step.set(ResyncStep::Done { outcomes: lines, queued, refused: all.len() - queued });
+                }
+                Err(e) => {
+                    resync_step.set(ResyncStep::Closed);
+                    report.notify(format!("The resync request failed; nothing was resynced: {e}"));
+                }
+            }
+        });
+    };
+
+    let copy_link = move || {
+        open.set(false);
+        let href = window().location().href().unwrap_or_default();
+        let promise = window().navigator().clipboard().write_text(&href);
+        leptos::task::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(promise).await {
+                Ok(_) => report.notify("Link to this view copied to the clipboard."),
+                Err(_) => report.notify(format!("Copy this link to share the view: {href}")),
+            }
+        });
+    };
+
+    view! {
+        <div class="sr-popover-anchor" node_ref=root>
+            <button class="sr-btn sr-icon-btn sr-actions-btn" type="button" aria-label="Actions" aria-haspopup="menu"
+                aria-expanded=move || open.get().to_string()
+                on:click=move |_| open.update(|o| *o = !*o)>
+                <span aria-hidden="true">"⋯"</span>
+            </button>
+            <Show when=move || open.get()>
+                <div class="sr-popover sr-menu" role="menu" aria-label="Actions" node_ref=menu on:keydown=on_menu_key>
+                    <button role="menuitem" type="button" class="sr-menuitem" on:click=move |_| start_export(None)>"Download as CSV"</button>
+                    <button role="menuitem" type="button" class="sr-menuitem" disabled=move || selected.get() == 0
+                        on:click=move |_| {
+                            let src = report.source();
+                            let ids = report.selection.with_untracked(|s| src.selection_ids(s));
+                            start_export(Some(ids));
+                        }>
+                        "Download selected as CSV"
+                    </button>
+                    <button role="menuitem" type="button" class="sr-menuitem" disabled=move || selected.get() == 0
+                        on:click=move |_| start_resync()>
+                        "Resync selected"
+                    </button>
+                    <button role="menuitem" type="button" class="sr-menuitem" on:click=move |_| copy_link()>"Copy link to this view"</button>
+                </div>
+            </Show>
+
+            <Modal open=Signal::derive(move || export.with(|s| *s != ExportStep::Closed))
+                on_close=move |_| { if matches!(export.get_untracked(), ExportStep::Confirm { .. }) { export.set(ExportStep::Closed) } }
+                label="Download as CSV">
+                {
+                    move || match export.get() {
+                        ExportStep::Confirm { count, ids } => {
+                            view! {
+                                <h2 class="sr-dialog-title">{if ids.is_some() { "Download selected as CSV" } else { "Download as CSV" }}</h2>
+                                <p>{format!("The file will hold {}: every column, timestamps in UTC.", n_entries(count))}</p>
+                                <div class="sr-dialog-actions">
+                                    <button class="sr-btn" type="button" on:click=move |_| export.set(ExportStep::Closed)>"Cancel"</button>
+                                    <button class="sr-btn sr-btn--primary" type="button" disabled=count == 0 on:click=move |_| run_export()>
+                                        {format!("Download {}", n_entries(count))}
+                                    </button>
+                                </div>
+                            }.into_any()
+                        }
+                        ExportStep::Running { done, total } => {
+                            view! {
+                                <h2 class="sr-dialog-title">"Preparing CSV"</h2>
+                                <progress class="sr-progress" max=total.max(1).to_string() value=done.to_string() aria-label="Export progress"></progress>
+                                <p aria-live="polite">{format!("{} of {} entries written", thousands(done), thousands(total))}</p>
+                                <div class="sr-dialog-actions">
+                                    <button class="sr-btn" type="button" on:click=move |_| cancel.set(true)>"Cancel download"</button>
+                                </div>
+                            }.into_any()
+                        }
+                        ExportStep::Closed => ().into_any(),
+                    }
+                }
+            </Modal>
+
+            <Modal open=Signal::derive(move || resync_step.with(|s| *s != ResyncStep::Closed))
+                on_close=move |_| { if !matches!(resync_step.get_untracked(), ResyncStep::Running { .. }) { resync_step.set(ResyncStep::Closed) } }
+                label="Resync selected">
+                {move || match resync_step.get() {
+                    ResyncStep::Loading => view! { <p>"Checking the selected entries…"</p> }.into_any(),
+                    ResyncStep::Confirm { ok, refused } => {
+                        let n_ok = ok.len();
+                        view! {
+                            <h2 class="sr-dialog-title">"Resync selected"</h2>
+                            <p>{if n_ok == 0 { "None of the selected entries can be resynced.".to_string() } else { format!("{} will be resynced:", n_entries(n_ok)) }}</p>
+                            <ul class="sr-list">
+                                {ok.iter().take(50).map(|e| view! { <li>{e.display_name()}</li> }).collect_view()}
+                                {(n_ok > 50).then(|| view! { <li>{format!("and {} more", thousands(n_ok - 50))}</li> })}
+                            </ul>
+                            {(!refused.is_empty()).then(|| view! {
+                                <h3 class="sr-dialog-sub">{format!("{} cannot be resynced", n_entries(refused.len()))}</h3>
+                                <ul class="sr-list sr-list--refused">
+                                    {refused.iter().take(50).map(|(e, r)| view! { <li><strong>{e.display_name()}</strong>": "{r.to_string()}</li> }).collect_view()}
+                                    {(refused.len() > 50).then(|| view! { <li>{format!("and {} more", thousands(refused.len() - 50))}</li> })}
+                                </ul>
+                            })}
+                            <div class="sr-dialog-actions">
+                                <button class="sr-btn" type="button" on:click=move |_| resync_step.set(ResyncStep::Closed)>"Cancel"</button>
+                                <button class="sr-btn sr-btn--primary" type="button" disabled=n_ok == 0 on:click=move |_| confirm_resync()>
+                                    {format!("Resync {}", n_entries(n_ok))}
+                                </button>
+                            </div>
+                        }.into_any()
+                    }
+                    ResyncStep::Running { count } => view! {
+                        <h2 class="sr-dialog-title">"Resync selected"</h2>
+                        <p aria-live="polite">{format!("Resyncing {}…", n_entries(count))}</p>
+                        <div class="sr-dialog-actions"><button class="sr-btn sr-btn--primary" type="button" disabled=true>"Resyncing…"</button></div>
+                    }.into_any(),
+                    ResyncStep::Done { outcomes, queued, refused } => view! {
+                        <h2 class="sr-dialog-title">"Resync requested"</h2>
+                        <p role="status">{format!("{} queued, {} not resynced.", thousands(queued), thousands(refused))}</p>
+                        <ul class="sr-list sr-outcomes">
+                            {outcomes.iter().take(200).map(|(name, text)| view! { <li><strong>{name.clone()}</strong>": "{text.clone()}</li> }).collect_view()}
+                        </ul>
+                        <div class="sr-dialog-actions"><button class="sr-btn" type="button" on:click=move |_| resync_step.set(ResyncStep::Closed)>"Close"</button></div>
+                    }.into_any(),
+                    ResyncStep::Closed => ().into_any(),
+                }}
+            </Modal>
+        </div>
+    }
+}

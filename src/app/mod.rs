@@ -1,0 +1,181 @@
+//! The Leptos view: thin components over the model, one per file.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use crate::model::query::View;
+use crate::source::DataSource;
+
+pub mod actions_menu;
+pub mod additional_filters;
+pub mod dialogs;
+pub mod header_filter;
+pub mod notices;
+pub mod pager;
+pub mod range_control;
+pub mod report_table;
+pub mod search_box;
+pub mod selection_bar;
+pub mod state;
+pub mod status_badge;
+
+pub use state::Report;
+
+const TOGGLES_KEY: &str = "sync-report.toggles";
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+/// Reads the remembered "Additional filters" toggles.
+fn stored_toggles() -> Option<crate::model::Toggles> {
+    let raw = storage()?.get_item(TOGGLES_KEY).ok().flatten()?;
+    let (sync, fields) = raw.split_once(',')?;
+    Some(crate::model::Toggles { sync_data: sync == "1", additional_fields: fields == "1" })
+}
+
+fn store_toggles(t: crate::model::Toggles) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(TOGGLES_KEY, &format!("{},{}", t.sync_data as u8, t.additional_fields as u8));
+    }
+}
+
+fn location_search() -> String {
+    window().location().search().unwrap_or_default()
+}
+
+/// The whole report. `url_prefix`: Some(prefix) mirrors the view in the page URL under keys
+/// with that prefix (the standalone page uses ""); None leaves the URL alone.
+#[component]
+pub fn App(source: Rc<dyn DataSource>, #[prop(optional)] url_prefix: Option<String>) -> impl IntoView {
+    let (mut view, ignored) = match &url_prefix {
+        Some(p) => View::from_url_query(&location_search(), p),
+        None => (View::default(), Vec::new()),
+    };
+    let url_has_toggles = url_prefix.as_ref().is_some_and(|p| {
+        let s = location_search();
+        s.contains(&format!("{p}sync_data=")) || s.contains(&format!("{p}fields="))
+    });
+    if !url_has_toggles {
+        if let Some(t) = stored_toggles() {
+            view.toggles = t;
+        }
+    }
+    let is_demo = source.is_demo();
+    let describe = source.describe();
+    let report = Report::new(source, view, url_prefix);
+    provide_context(report);
+    for i in ignored {
+        report.notify(format!("Ignored part of the link: {i}"));
+    }
+
+    // Load whenever the query, the page or the data changes.
+    Effect::new(move |_| {
+        report.view.with(|v| v.query.clone());
+        report.page.track();
+        report.data_version.track();
+        report.reload();
+    });
+
+    // Mirror the view in the URL (a history entry per change) and remember the toggles.
+    Effect::new(move |prev: Option<View>| {
+        let v = report.view.get();
+        store_toggles(v.toggles);
+        if let Some(prefix) = report.url_prefix.get_value() {
+            if prev.as_ref() != Some(&v) {
+                write_url(&v, &prefix, prev.is_some());
+            }
+        }
+        v
+    });
+
+    // Back and forward restore the view from the URL.
+    let _ = leptos_use_event_listener::use_event_listener(window(), leptos::ev::popstate, move |_| {
+        if let Some(prefix) = report.url_prefix.get_value() {
+            let (v, _) = View::from_url_query(&location_search(), &prefix);
+            if v != report.view.get_untracked() {
+                report.update_view(|cur| *cur = v);
+            }
+        }
+    });
+
+    // The demo's simulated backend settles resyncs and confirmations over time.
+    if is_demo {
+        if let Ok(handle) = set_interval_with_handle(
+            move || {
+                if report.source().poll() {
+                    report.data_version.update(|v| *v += 1);
+                }
+            },
+            std::time::Duration::from_millis(500),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    }
+
+    view! {
+        <div class="sr-root">
+            <header class="sr-header">
+                <h1 class="sr-title">"Sync report"</h1>
+                <p class="sr-source">{describe}</p>
+            </header>
+            {is_demo.then(|| view! {
+                <p class="sr-banner" role="note">
+                    "Demo mode: every entry here is generated in your browser. Resyncs are simulated and nothing leaves this page."
+                </p>
+            })}
+            <notices::Notices/>
+            <div class="sr-toolbar">
+                <search_box::SearchBox/>
+                <range_control::RangeControl/>
+                <div class="sr-toolbar-end">
+                    <additional_filters::AdditionalFilters/>
+                    <actions_menu::ActionsMenu/>
+                </div>
+            </div>
+            <report_table::Summary/>
+            <selection_bar::SelectionBar/>
+            <report_table::ReportTable/>
+            <pager::Pager/>
+            <status_badge::Legend/>
+            <dialogs::ErrorDetails/>
+        </div>
+    }
+}
+
+/// Writes the view into the URL, keeping the host's own parameters.
+fn write_url(v: &View, prefix: &str, push: bool) {
+    let loc = window().location();
+    let current = location_search();
+    let foreign: Vec<(String, String)> = form_urlencoded::parse(current.trim_start_matches('?').as_bytes())
+        .filter(|(k, _)| prefix.is_empty() || !k.starts_with(prefix))
+        .filter(|_| !prefix.is_empty())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let mut ser = form_urlencoded::Serializer::new(String::new());
+    for (k, val) in &foreign {
+        ser.append_pair(k, val);
+    }
+    let ours = v.to_url_query(prefix);
+    let mut qs = ser.finish();
+    if !ours.is_empty() {
+        if !qs.is_empty() {
+            qs.push('&');
+        }
+        qs.push_str(&ours);
+    }
+    let path = loc.pathname().unwrap_or_default();
+    let hash = loc.hash().unwrap_or_default();
+    let url = if qs.is_empty() { format!("{path}{hash}") } else { format!("{path}?{qs}{hash}") };
+    if format!("?{qs}") == current || (qs.is_empty() && current.is_empty()) {
+        return;
+    }
+    if let Ok(h) = window().history() {
+        let _ = if push {
+            h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        } else {
+            h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        };
+    }
+}

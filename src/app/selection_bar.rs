@@ -1,0 +1,61 @@
+//! Says what is selected, and offers the other choice: this page, or everything matching.
+
+use leptos::prelude::*;
+
+use super::state::Load;
+use super::Report;
+use crate::format::{entries as n_entries, thousands};
+
+#[component]
+pub fn SelectionBar() -> impl IntoView {
+    let report = expect_context::<Report>();
+    let count = Memo::new(move |_| {
+        report.selection.track();
+        report.data_version.track();
+        report.selection_count()
+    });
+    let total = move || report.load.with(|l| if let Load::Ready(w) = l { w.total } else { 0 });
+    let all_matching = move || report.selection.with(|s| s.base().is_some());
+    let page_all = move || {
+        let rows = report.rows();
+        !rows.is_empty() && rows.iter().all(|e| report.is_selected(e.id))
+    };
+    // Offer "all matching" once the whole page is picked and there is more than the page.
+    let offer_all = move || !all_matching() && page_all() && total() > report.rows().len();
+    view! {
+        <Show when=move || { count.get() > 0 }>
+            <div class="sr-selbar" role="status" aria-live="polite">
+                <span class="sr-selbar-text">
+                    {move || if all_matching() {
+                        format!("All {} matching the filters are selected.", n_entries(count.get()))
+                    } else {
+                        format!("{} selected.", thousands(count.get()))
+                    }}
+                </span>
+                <Show when=offer_all>
+                    <button class="sr-btn sr-btn--quiet" type="button"
+                        on:click=move |_| {
+                            let q = report.view.get_untracked().query;
+                            let at = report.load.with_untracked(|l| if let Load::Ready(w) = l { w.at } else { chrono::Utc::now() });
+                            report.selection.update(|s| s.select_all_matching(q, at));
+                        }>
+                        {move || format!("Select all {} matching the filters", n_entries(total()))}
+                    </button>
+                </Show>
+                <Show when=all_matching>
+                    <button class="sr-btn sr-btn--quiet" type="button"
+                        on:click=move |_| {
+                            let ids: Vec<_> = report.rows().iter().map(|e| e.id).collect();
+                            report.selection.update(|s| s.clear());
+                            report.set_selected(&ids, true);
+                        }>
+                        "Select only this page"
+                    </button>
+                </Show>
+                <button class="sr-btn sr-btn--quiet" type="button" on:click=move |_| report.selection.update(|s| s.clear())>
+                    "Clear selection"
+                </button>
+            </div>
+        </Show>
+    }
+}

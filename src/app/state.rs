@@ -1,0 +1,165 @@
+//! The page's reactive state: the view (mirrored in the URL), the loaded window, the selection.
+//! Components read it from context; the model does the work.
+
+use std::rc::Rc;
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+
+use crate::model::entry::{Entry, EntryId};
+use crate::model::query::{DateRange, RangeNotice, View};
+use crate::model::selection::Selection;
+use crate::source::{DataSource, SourceError, Window};
+
+/// Rows per page of the table.
+pub const PAGE_SIZE: usize = 100;
+
+/// What the table is showing.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Load {
+    /// Nothing loaded yet.
+    Loading,
+    Ready(Window),
+    Failed(SourceError),
+}
+
+/// A message for the notice area (range capped, link parameters ignored, outcomes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub id: u64,
+    pub text: String,
+}
+
+/// Everything the page shares. `Copy`: all fields are arena handles.
+#[derive(Clone, Copy)]
+pub struct Report {
+    pub view: RwSignal<View>,
+    pub page: RwSignal<usize>,
+    pub load: RwSignal<Load>,
+    /// True while a newer request than the shown data is under way.
+    pub busy: RwSignal<bool>,
+    pub selection: RwSignal<Selection>,
+    /// Bumped whenever the source's data changed (a resync, a confirmation).
+    pub data_version: RwSignal<u64>,
+    pub notices: RwSignal<Vec<Notice>>,
+    /// The entry whose error details dialog is open.
+    pub details: RwSignal<Option<Entry>>,
+    /// Ids being resynced right now (their actions are disabled: no double submission).
+    pub resyncing: RwSignal<Vec<EntryId>>,
+    /// Prefix of our URL query keys; None when the URL is not ours to change.
+    pub url_prefix: StoredValue<Option<String>>,
+    source: StoredValue<Rc<dyn DataSource>, LocalStorage>,
+    generation: StoredValue<u64>,
+    next_notice: StoredValue<u64>,
+}
+
+impl Report {
+    pub fn new(source: Rc<dyn DataSource>, view: View, url_prefix: Option<String>) -> Self {
+        Report {
+            view: RwSignal::new(view),
+            page: RwSignal::new(0),
+            load: RwSignal::new(Load::Loading),
+            busy: RwSignal::new(true),
+            selection: RwSignal::new(Selection::default()),
+            data_version: RwSignal::new(0),
+            notices: RwSignal::new(Vec::new()),
+            details: RwSignal::new(None),
+            resyncing: RwSignal::new(Vec::new()),
+            url_prefix: StoredValue::new(url_prefix),
+            source: StoredValue::new_local(source),
+            generation: StoredValue::new(0),
+            next_notice: StoredValue::new(0),
+        }
+    }
+
+    pub fn source(&self) -> Rc<dyn DataSource> {
+        self.source.get_value()
+    }
+
+    /// Shows a notice the user can dismiss.
+    pub fn notify(&self, text: impl Into<String>) {
+        let id = self.next_notice.get_value();
+        self.next_notice.set_value(id + 1);
+        let text = text.into();
+        self.notices.update(|n| {
+            if !n.iter().any(|x| x.text == text) {
+                n.push(Notice { id, text });
+            }
+        });
+    }
+
+    pub fn dismiss(&self, id: u64) {
+        self.notices.update(|n| n.retain(|x| x.id != id));
+    }
+
+    /// Changes the view; paging restarts at the first page.
+    pub fn update_view(&self, f: impl FnOnce(&mut View)) {
+        self.view.update(f);
+        self.page.set(0);
+    }
+
+    /// Sets the range from "previous days", telling the user when it was capped.
+    pub fn set_days(&self, n: i64) {
+        let (range, notice) = DateRange::last_days(n);
+        self.apply_range(range, notice);
+    }
+
+    /// Sets an explicit range, telling the user when it was capped or swapped.
+    pub fn set_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) {
+        let (range, notice) = DateRange::between(from, to);
+        self.apply_range(range, notice);
+    }
+
+    fn apply_range(&self, range: DateRange, notice: Option<RangeNotice>) {
+        if let Some(n) = notice {
+            self.notify(n.to_string());
+        }
+        self.update_view(|v| v.query.range = range);
+    }
+
+    /// Loads the current page of the current view. Only the newest request may write its
+    /// answer: a slow older one that lands later is dropped.
+    pub fn reload(&self) {
+        let generation = self.generation.get_value() + 1;
+        self.generation.set_value(generation);
+        let query = self.view.get_untracked().query;
+        let offset = self.page.get_untracked() * PAGE_SIZE;
+        let source = self.source();
+        let this = *self;
+        self.busy.set(true);
+        leptos::task::spawn_local(async move {
+            let result = source.fetch(query, offset, PAGE_SIZE).await;
+            if this.generation.try_get_value() != Some(generation) {
+                return;
+            }
+            this.busy.set(false);
+            match result {
+                Ok(w) => this.load.set(Load::Ready(w)),
+                Err(e) => this.load.set(Load::Failed(e)),
+            }
+        });
+    }
+
+    /// The entries on screen.
+    pub fn rows(&self) -> Vec<Entry> {
+        self.load.with(|l| match l {
+            Load::Ready(w) => w.entries.clone(),
+            _ => Vec::new(),
+        })
+    }
+
+    pub fn is_selected(&self, id: EntryId) -> bool {
+        let src = self.source();
+        self.selection.with(|s| src.selection_contains(s, id))
+    }
+
+    pub fn set_selected(&self, ids: &[EntryId], on: bool) {
+        let src = self.source();
+        self.selection.update(|s| src.selection_set(s, ids, on));
+    }
+
+    pub fn selection_count(&self) -> usize {
+        let src = self.source();
+        self.selection.with(|s| src.selection_count(s))
+    }
+}

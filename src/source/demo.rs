@@ -1,0 +1,160 @@
+//! The offline demo: generated entries and a simulated backend, all in the browser.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use chrono::{DateTime, Utc};
+
+use super::{DataSource, ExportOutcome, LocalBoxFuture, Progress, SourceError, Window};
+use crate::model::csv_export::{CsvExport, CsvOptions};
+use crate::model::demo::{DemoBackend, DemoConfig};
+use crate::model::entry::{Entry, EntryId};
+use crate::model::query::{FilterField, Query};
+use crate::model::resync::ResyncOutcome;
+use crate::model::selection::Selection;
+use crate::model::store::ResultSet;
+
+/// Rows per CSV chunk: small enough that each chunk stays well under a frame's budget.
+const CSV_CHUNK: usize = 5_000;
+
+pub struct DemoSource {
+    backend: RefCell<DemoBackend>,
+    /// The last query's result, so paging through it does not rerun the pipeline.
+    cache: RefCell<Option<(Query, Rc<ResultSet>)>>,
+    clock: Box<dyn Fn() -> DateTime<Utc>>,
+    size: usize,
+}
+
+impl DemoSource {
+    pub fn new(seed: u64, size: usize) -> Self {
+        Self::with_clock(seed, size, Box::new(Utc::now))
+    }
+
+    /// A demo whose "now" comes from `clock` (tests pin it).
+    pub fn with_clock(seed: u64, size: usize, clock: Box<dyn Fn() -> DateTime<Utc>>) -> Self {
+        let now = clock();
+        let backend = DemoBackend::new(DemoConfig { seed, size, now });
+        let size = backend.store.len();
+        DemoSource { backend: RefCell::new(backend), cache: RefCell::new(None), clock, size }
+    }
+
+    fn result(&self, q: &Query, now: DateTime<Utc>) -> Rc<ResultSet> {
+        if let Some((cq, rs)) = &*self.cache.borrow() {
+            if cq == q {
+                return rs.clone();
+            }
+        }
+        let rs = Rc::new(self.backend.borrow().store.run(q, now));
+        *self.cache.borrow_mut() = Some((q.clone(), rs.clone()));
+        rs
+    }
+}
+
+/// Lets the browser paint and handle input between chunks of work.
+async fn yield_now() {
+    #[cfg(target_arch = "wasm32")]
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}
+
+impl DataSource for DemoSource {
+    fn describe(&self) -> String {
+        format!("Demo data ({} generated entries)", crate::format::thousands(self.size))
+    }
+
+    fn is_demo(&self) -> bool {
+        true
+    }
+
+    fn fetch(&self, query: Query, offset: usize, len: usize) -> LocalBoxFuture<'_, Result<Window, SourceError>> {
+        Box::pin(async move {
+            let at = (self.clock)();
+            let rs = self.result(&query, at);
+            let be = self.backend.borrow();
+            let entries = rs.window(offset, len).iter().map(|&r| be.store.entry(r).clone()).collect();
+            Ok(Window { entries, offset, total: rs.len(), in_range: rs.in_range, rejected: Vec::new(), at })
+        })
+    }
+
+    fn facet_values(&self, field: FilterField) -> LocalBoxFuture<'_, Result<Vec<String>, SourceError>> {
+        Box::pin(async move { Ok(self.backend.borrow().store.values(field)) })
+    }
+
+    fn entries(&self, ids: Vec<EntryId>) -> LocalBoxFuture<'_, Result<Vec<Entry>, SourceError>> {
+        Box::pin(async move {
+            let be = self.backend.borrow();
+            Ok(ids.iter().filter_map(|&id| be.store.get(id).cloned()).collect())
+        })
+    }
+
+    fn selection_count(&self, selection: &Selection) -> usize {
+        selection.count(&self.backend.borrow().store)
+    }
+
+    fn selection_ids(&self, selection: &Selection) -> Vec<EntryId> {
+        selection.ids(&self.backend.borrow().store)
+    }
+
+    fn selection_contains(&self, selection: &Selection, id: EntryId) -> bool {
+        selection.is_selected(&self.backend.borrow().store, id)
+    }
+
+    fn selection_set(&self, selection: &mut Selection, ids: &[EntryId], on: bool) {
+        let be = self.backend.borrow();
+        for &id in ids {
+            selection.set(&be.store, id, on);
+        }
+    }
+
+    fn resync(&self, ids: Vec<EntryId>) -> LocalBoxFuture<'_, Result<Vec<ResyncOutcome>, SourceError>> {
+        Box::pin(async move {
+            let now = (self.clock)();
+            let out = self.backend.borrow_mut().resync(&ids, now);
+            self.cache.borrow_mut().take();
+            Ok(out)
+        })
+    }
+
+    fn poll(&self) -> bool {
+        let now = (self.clock)();
+        let changed = !self.backend.borrow_mut().advance(now).is_empty();
+        if changed {
+            self.cache.borrow_mut().take();
+        }
+        changed
+    }
+
+    fn export_csv<'a>(
+        &'a self,
+        query: Query,
+        ids: Option<Vec<EntryId>>,
+        mut on_chunk: Box<dyn FnMut(Vec<u8>) + 'a>,
+        mut on_progress: Box<dyn FnMut(Progress) -> bool + 'a>,
+    ) -> LocalBoxFuture<'a, Result<ExportOutcome, SourceError>> {
+        Box::pin(async move {
+            let at = (self.clock)();
+            let rows: Vec<u32> = match ids {
+                // The selection, in the order the table shows.
+                Some(ids) => {
+                    let be = self.backend.borrow();
+                    be.store.sort_rows(ids.iter().filter_map(|&id| be.store.row_of(id)), query.sort)
+                }
+                None => self.result(&query, at).rows.clone(),
+            };
+            let mut exp = CsvExport::new(rows, CsvOptions::default());
+            let total = exp.total();
+            if !on_progress(Progress { done: 0, total }) {
+                return Ok(ExportOutcome::Cancelled { rows: 0 });
+            }
+            loop {
+                let chunk = exp.next_chunk(&self.backend.borrow().store, CSV_CHUNK);
+                let Some(chunk) = chunk else { break };
+                on_chunk(chunk);
+                if !on_progress(Progress { done: exp.done(), total }) {
+                    return Ok(ExportOutcome::Cancelled { rows: exp.done() });
+                }
+                yield_now().await;
+            }
+            Ok(ExportOutcome::Complete { rows: total })
+        })
+    }
+}

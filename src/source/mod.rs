@@ -1,0 +1,117 @@
+//! Where entries come from: one trait, several sources (the in-browser demo now; HTTP next).
+//!
+//! The view asks for a window of the result of a query; filtering, sorting and paging happen in
+//! the source (in memory for the demo, on the server for HTTP), so the page never holds more
+//! rows than it shows.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use chrono::{DateTime, Utc};
+
+use crate::model::entry::{Entry, EntryId};
+use crate::model::page::EntryError;
+use crate::model::query::{FilterField, Query};
+use crate::model::resync::ResyncOutcome;
+use crate::model::selection::Selection;
+
+pub mod demo;
+
+pub type LocalBoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
+
+/// What went wrong getting data, kept typed all the way to the screen.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum SourceError {
+    #[error("You appear to be offline: the report server could not be reached.")]
+    Offline,
+    #[error("Not signed in or not allowed (HTTP {status}). Sign in again and retry.")]
+    Unauthorized { status: u16 },
+    #[error("The report endpoint was not found (HTTP 404). Check the configured API address.")]
+    NotFound,
+    #[error("The report server failed (HTTP {status}){}.", .request_id.as_ref().map(|r| format!(", request id {r}")).unwrap_or_default())]
+    Server { status: u16, request_id: Option<String> },
+    #[error("The report server did not answer within {seconds} seconds.")]
+    Timeout { seconds: u32 },
+    #[error("The report server sent a malformed response: {0}")]
+    Malformed(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// One window of a query's result.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Window {
+    /// The entries at `offset..offset + entries.len()` of the result.
+    pub entries: Vec<Entry>,
+    pub offset: usize,
+    /// Entries matching the query.
+    pub total: usize,
+    /// Entries in the date range before search and filters.
+    pub in_range: usize,
+    /// Entries the source could not read (shown, not dropped silently).
+    pub rejected: Vec<EntryError>,
+    /// When the source resolved "last N days".
+    pub at: DateTime<Utc>,
+}
+
+/// Export progress, reported between chunks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+}
+
+/// A source of report entries.
+pub trait DataSource {
+    /// A short description for the page ("Demo data (5,000 generated entries)").
+    fn describe(&self) -> String;
+
+    /// Whether the data is generated (the page says so in a banner).
+    fn is_demo(&self) -> bool;
+
+    /// The window `offset..offset + len` of the query's sorted result.
+    fn fetch(&self, query: Query, offset: usize, len: usize) -> LocalBoxFuture<'_, Result<Window, SourceError>>;
+
+    /// Known values of a filter field, for the header filter menus.
+    fn facet_values(&self, field: FilterField) -> LocalBoxFuture<'_, Result<Vec<String>, SourceError>>;
+
+    /// Entries by id (the selection's, for the resync confirmation and "download selected").
+    fn entries(&self, ids: Vec<EntryId>) -> LocalBoxFuture<'_, Result<Vec<Entry>, SourceError>>;
+
+    /// How many entries a selection holds.
+    fn selection_count(&self, selection: &Selection) -> usize;
+
+    /// The ids a selection holds.
+    fn selection_ids(&self, selection: &Selection) -> Vec<EntryId>;
+
+    /// Whether one entry is selected.
+    fn selection_contains(&self, selection: &Selection, id: EntryId) -> bool;
+
+    /// Picks or unpicks entries.
+    fn selection_set(&self, selection: &mut Selection, ids: &[EntryId], on: bool);
+
+    /// Asks for a resync; every id gets an outcome.
+    fn resync(&self, ids: Vec<EntryId>) -> LocalBoxFuture<'_, Result<Vec<ResyncOutcome>, SourceError>>;
+
+    /// Applies changes that came due (the demo's simulated backend); returns whether any did.
+    fn poll(&self) -> bool {
+        false
+    }
+
+    /// Writes a CSV of every entry matching `query` (or only `ids`), calling `on_chunk` with each
+    /// chunk and `on_progress` between chunks. Returning false from `on_progress` cancels.
+    fn export_csv<'a>(
+        &'a self,
+        query: Query,
+        ids: Option<Vec<EntryId>>,
+        on_chunk: Box<dyn FnMut(Vec<u8>) + 'a>,
+        on_progress: Box<dyn FnMut(Progress) -> bool + 'a>,
+    ) -> LocalBoxFuture<'a, Result<ExportOutcome, SourceError>>;
+}
+
+/// How an export ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportOutcome {
+    Complete { rows: usize },
+    Cancelled { rows: usize },
+}

@@ -1,0 +1,590 @@
+//! Native tests of the headless model. The pipeline is checked against a deliberately naive
+//! reference implementation on random data and random queries.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use proptest::prelude::*;
+use sync_report::model::csv_export::{self, CsvExport, CsvOptions};
+use sync_report::model::demo::{self, DemoBackend, DemoConfig};
+use sync_report::model::entry::Integration;
+use sync_report::model::query::{PageRequest, MAX_DAYS};
+use sync_report::model::resync::{Refusal, ResyncResult};
+use sync_report::model::*;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap()
+}
+
+// ---- strategies ---------------------------------------------------------------------------------
+
+fn status() -> impl Strategy<Value = Status> {
+    prop_oneof![
+        Just(Status::Ok),
+        Just(Status::Sent),
+        Just(Status::Pending),
+        Just(Status::Failed),
+        Just(Status::Unknown("Queued".into())),
+        Just(Status::Unknown("Skipped".into())),
+    ]
+}
+
+fn name() -> impl Strategy<Value = String> {
+    prop::sample::select(vec!["Shopify", "shopify", "NetSuite", "SFTP", "Cé", "A & B, Ltd", ""])
+        .prop_map(str::to_string)
+}
+
+fn text() -> impl Strategy<Value = String> {
+    // Small alphabet so searches hit; includes case, accents, punctuation and formula starters.
+    "[aAbB1é#=\\-, \"\n]{0,6}"
+}
+
+fn entry_at(i: u64) -> impl Strategy<Value = Entry> {
+    (
+        status(),
+        name(),
+        name(),
+        name(),
+        name(),
+        prop::option::of(text()),
+        prop::option::of(0u64..200),
+        0i64..(20 * 86_400),
+        prop::option::of(text()),
+        any::<bool>(),
+    )
+        .prop_map(move |(status, group, entity, src, dst, reference, run, age, message, resyncable)| Entry {
+            id: EntryId(i),
+            status,
+            integration: Integration { id: None, name: group.into() },
+            entity: entity.into(),
+            system_chain: SystemChain::new(src, dst),
+            first_run_id: None,
+            last_run_id: run,
+            common_ref: reference,
+            created_at: now() - Duration::seconds(age),
+            updated_at: None,
+            runtime: None,
+            attempts: 1,
+            max_attempts: Some(4),
+            message,
+            error: None,
+            resyncable,
+            source_id: None,
+            source_parent_id: None,
+            endpoint_id: None,
+            endpoint_parent_id: None,
+        })
+}
+
+fn entries(max: usize) -> impl Strategy<Value = Vec<Entry>> {
+    (0..max).prop_flat_map(|n| {
+        // Ids deliberately not in insertion order.
+        let ids: Vec<u64> = (0..n as u64).map(|i| (i * 7919) % (n as u64).max(1) + 1000).collect();
+        ids.into_iter().map(entry_at).collect::<Vec<_>>()
+    })
+}
+
+fn range() -> impl Strategy<Value = DateRange> {
+    prop_oneof![
+        (1u8..=MAX_DAYS).prop_map(DateRange::LastDays),
+        (0i64..20 * 86_400, 0i64..15 * 86_400).prop_map(|(end_age, len)| {
+            let to = now() - Duration::seconds(end_age);
+            DateRange::Between { from: to - Duration::seconds(len), to }
+        }),
+    ]
+}
+
+fn sort() -> impl Strategy<Value = Sort> {
+    (
+        prop::sample::select(Column::TABLE.into_iter().filter(|c| c.sortable()).collect::<Vec<_>>()),
+        prop::bool::ANY,
+    )
+        .prop_map(|(column, asc)| Sort { column, direction: if asc { Direction::Asc } else { Direction::Desc } })
+}
+
+fn search() -> impl Strategy<Value = Search> {
+    prop_oneof![
+        Just(Search::default()),
+        ("[aAbB1é#]{1,3}", prop::sample::select(SearchScope::ALL.to_vec()))
+            .prop_map(|(term, scope)| Search { term, scope }),
+    ]
+}
+
+fn filters() -> impl Strategy<Value = Filters> {
+    (
+        prop::collection::btree_set(status(), 0..3),
+        prop::collection::btree_set(name(), 0..2),
+        prop::collection::btree_set(name(), 0..2),
+        prop::collection::btree_set(name(), 0..2),
+        prop::collection::btree_set(name(), 0..2),
+    )
+        .prop_map(|(status, groups, entities, sources, destinations)| Filters {
+            status,
+            groups,
+            entities,
+            sources,
+            destinations,
+        })
+}
+
+fn query() -> impl Strategy<Value = Query> {
+    (range(), search(), filters(), sort()).prop_map(|(range, search, filters, sort)| Query { range, search, filters, sort })
+}
+
+// ---- the naive reference ------------------------------------------------------------------------
+
+fn naive_matches(e: &Entry, q: &Query) -> bool {
+    let (from, to) = q.range.bounds(now());
+    if e.created_at < from || e.created_at > to {
+        return false;
+    }
+    let f = &q.filters;
+    let inset = |set: &BTreeSet<String>, v: &str| set.is_empty() || set.contains(v);
+    if !(f.status.is_empty() || f.status.contains(&e.status))
+        || !inset(&f.groups, &e.integration.name)
+        || !inset(&f.entities, &e.entity)
+        || !inset(&f.sources, &e.system_chain.source)
+        || !inset(&f.destinations, &e.system_chain.destination)
+    {
+        return false;
+    }
+    let needle = q.search.needle();
+    if needle.is_empty() {
+        return true;
+    }
+    let reference = e.common_ref.as_deref().unwrap_or("").to_lowercase().contains(&needle);
+    let run = e.last_run_id.map(|r| r.to_string()).unwrap_or_default().contains(&needle);
+    let system = e.system_chain.source.to_lowercase().contains(&needle)
+        || e.system_chain.destination.to_lowercase().contains(&needle);
+    match q.search.scope {
+        SearchScope::All => reference || run || system,
+        SearchScope::Reference => reference,
+        SearchScope::SyncId => run,
+        SearchScope::System => system,
+    }
+}
+
+fn naive_cmp(a: &Entry, b: &Entry, c: Column) -> std::cmp::Ordering {
+    let name = |s: &Arc<str>| (s.to_lowercase(), s.to_string());
+    let by = match c {
+        Column::Status => a.status.cmp(&b.status),
+        Column::CompanyGroup => name(&a.integration.name).cmp(&name(&b.integration.name)),
+        Column::ServiceEntity => name(&a.entity).cmp(&name(&b.entity)),
+        Column::Systems => (name(&a.system_chain.source), name(&a.system_chain.destination))
+            .cmp(&(name(&b.system_chain.source), name(&b.system_chain.destination))),
+        Column::SyncId => a.last_run_id.cmp(&b.last_run_id),
+        Column::Reference => {
+            let k = |e: &Entry| (e.common_ref.as_deref().unwrap_or("").to_lowercase().into_bytes(), e.common_ref.is_some());
+            k(a).cmp(&k(b))
+        }
+        _ => a.created_at.timestamp().cmp(&b.created_at.timestamp()),
+    };
+    by.then(a.id.cmp(&b.id))
+}
+
+fn naive_run(all: &[Entry], q: &Query) -> Vec<EntryId> {
+    let mut v: Vec<&Entry> = all.iter().filter(|e| naive_matches(e, q)).collect();
+    v.sort_by(|a, b| naive_cmp(a, b, q.sort.column));
+    if q.sort.direction == Direction::Desc {
+        v.reverse();
+    }
+    v.into_iter().map(|e| e.id).collect()
+}
+
+fn ids(store: &Store, rows: &[u32]) -> Vec<EntryId> {
+    rows.iter().map(|&r| store.entry(r).id).collect()
+}
+
+// ---- pipeline -----------------------------------------------------------------------------------
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn pipeline_matches_the_naive_reference(all in entries(60), q in query()) {
+        let store = Store::from_entries(all.clone());
+        let rs = store.run(&q, now());
+        prop_assert_eq!(ids(&store, &rs.rows), naive_run(&all, &q));
+        prop_assert_eq!(store.count(&q, now()), rs.len());
+        let in_range = all.iter().filter(|e| {
+            let (f, t) = q.range.bounds(now());
+            e.created_at >= f && e.created_at <= t
+        }).count();
+        prop_assert_eq!(rs.in_range, in_range);
+        for r in 0..store.len() as u32 {
+            prop_assert_eq!(store.matches(r, &q, now()), rs.rows.contains(&r));
+        }
+    }
+
+    #[test]
+    fn filtering_and_sorting_commute(all in entries(60), q in query()) {
+        let store = Store::from_entries(all);
+        // Sort everything, then keep what matches...
+        let everything = Query { range: DateRange::LastDays(MAX_DAYS), sort: q.sort, ..Query::default() };
+        let wide = Query { range: DateRange::Between { from: now() - Duration::days(40), to: now() }, ..everything };
+        let sorted_then_filtered: Vec<u32> =
+            store.run(&wide, now()).rows.into_iter().filter(|&r| store.matches(r, &q, now())).collect();
+        // ...equals filtering, then sorting.
+        prop_assert_eq!(sorted_then_filtered, store.run(&q, now()).rows);
+    }
+
+    #[test]
+    fn window_is_a_slice_of_the_result(all in entries(60), q in query(), off in 0usize..80, len in 0usize..30) {
+        let store = Store::from_entries(all);
+        let rs = store.run(&q, now());
+        let w = rs.window(off, len);
+        prop_assert!(w.len() <= len);
+        if off < rs.len() {
+            prop_assert_eq!(w, &rs.rows[off..(off + len).min(rs.len())]);
+        } else {
+            prop_assert!(w.is_empty());
+        }
+    }
+
+    #[test]
+    fn updates_keep_indexes_right(all in entries(40), q in query(), picks in prop::collection::vec((0usize..40, status(), prop::option::of(text())), 0..10)) {
+        let mut store = Store::from_entries(all.clone());
+        let _ = store.run(&q, now()); // warm the cached orders, which updates must invalidate
+        let mut reference = all.clone();
+        for (i, st, r) in picks {
+            if reference.is_empty() { break; }
+            let i = i % reference.len();
+            let id = reference[i].id;
+            reference[i].status = st.clone();
+            reference[i].common_ref = r.clone();
+            let updated = store.update(id, |e| { e.status = st; e.common_ref = r; });
+            prop_assert!(updated);
+        }
+        prop_assert_eq!(ids(&store, &store.run(&q, now()).rows), naive_run(&reference, &q));
+    }
+}
+
+#[test]
+fn duplicate_ids_keep_the_later_entry() {
+    let mut a = demo::generate(DemoConfig { seed: 1, size: 10, now: now() });
+    let mut b = a[3].clone();
+    b.status = Status::Failed;
+    b.common_ref = Some("LATER".into());
+    a.push(b);
+    let store = Store::from_entries(a);
+    assert_eq!(store.len(), 10);
+    assert_eq!(store.get(EntryId(1_000_003)).unwrap().common_ref.as_deref(), Some("LATER"));
+}
+
+#[test]
+fn search_scopes_on_demo_data() {
+    let store = Store::from_entries(demo::generate(DemoConfig { seed: 3, size: 3000, now: now() }));
+    let wide = DateRange::LastDays(MAX_DAYS);
+    let q = |term: &str, scope| Query { range: wide.clone(), search: Search { term: term.into(), scope }, ..Query::default() };
+    let sys = store.run(&q("peoplevox", SearchScope::System), now());
+    assert!(!sys.is_empty());
+    assert!(sys.rows.iter().all(|&r| {
+        let c = &store.entry(r).system_chain;
+        &*c.source == "Peoplevox" || &*c.destination == "Peoplevox"
+    }));
+    let one = store.entries()[1234].clone();
+    let by_ref = store.run(&q(one.common_ref.as_deref().unwrap(), SearchScope::Reference), now());
+    assert!(by_ref.rows.iter().any(|&r| store.entry(r).id == one.id));
+    let run = one.last_run_id.unwrap().to_string();
+    let by_run = store.run(&q(&run, SearchScope::SyncId), now());
+    assert!(by_run.rows.iter().all(|&r| store.entry(r).last_run_id.unwrap().to_string().contains(&run)));
+    assert!(store.run(&q("SHOPIFY", SearchScope::Reference), now()).is_empty());
+}
+
+#[test]
+fn facet_values_are_sorted_and_distinct() {
+    let store = Store::from_entries(demo::generate(DemoConfig { seed: 3, size: 2000, now: now() }));
+    let statuses = store.values(FilterField::Status);
+    assert_eq!(statuses, ["Ok", "Sent", "Pending", "Failed", "Skipped"]);
+    let groups = store.values(FilterField::CompanyGroup);
+    assert_eq!(groups.len(), 8);
+    let mut sorted = groups.clone();
+    sorted.sort_by_key(|s| s.to_lowercase());
+    assert_eq!(groups, sorted);
+    assert!(store.values(FilterField::SourceSystem).contains(&"SFTP".to_string()));
+}
+
+// ---- query round trips ------------------------------------------------------------------------
+
+fn url_view() -> impl Strategy<Value = View> {
+    let text = "[^\\p{Cc}]{0,20}";
+    (
+        range(),
+        (text, prop::sample::select(SearchScope::ALL.to_vec())),
+        (prop::collection::btree_set(status(), 0..3), prop::collection::btree_set("[^\\p{Cc}]{1,8}", 0..3)),
+        sort(),
+        any::<(bool, bool)>(),
+    )
+        .prop_map(|(range, (term, scope), (status, groups), sort, (sync_data, additional_fields))| View {
+            query: Query {
+                range,
+                search: Search { term, scope },
+                filters: Filters { status, groups: groups.clone(), entities: groups, ..Filters::default() },
+                sort,
+            },
+            toggles: Toggles { sync_data, additional_fields },
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn url_round_trips(v in url_view(), prefix in prop::sample::select(vec!["", "sr_", "report."])) {
+        let s = v.to_url_query(prefix);
+        prop_assert_eq!(View::from_url_query(&s, prefix), (v, vec![]));
+    }
+
+    #[test]
+    fn api_params_round_trip(v in url_view(), page in 1u64..1000, per in 1u64..=1000) {
+        let mut q = v.query;
+        // The API leaves out a blank search (it matches everything), so normalise it first.
+        if !q.search.is_active() { q.search = Search::default(); }
+        let params = q.to_api_params(PageRequest { page, per_page: per });
+        let (back, p, ignored) = Query::from_api_params(params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        prop_assert_eq!((back, p, ignored), (q, PageRequest { page, per_page: per }, vec![]));
+    }
+
+    #[test]
+    fn any_url_gives_a_usable_view(s in "\\PC{0,120}", prefix in prop::sample::select(vec!["", "sr_"])) {
+        let (v, _) = View::from_url_query(&s, prefix);
+        // Whatever came in, what we write back reads back cleanly.
+        let again = v.to_url_query(prefix);
+        let (v2, ignored) = View::from_url_query(&again, prefix);
+        prop_assert_eq!(v2, v);
+        prop_assert!(ignored.is_empty());
+    }
+
+    #[test]
+    fn any_api_params_are_safe(pairs in prop::collection::vec(("\\PC{0,20}", "\\PC{0,20}"), 0..8)) {
+        let (q, page, _) = Query::from_api_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        prop_assert!(page.per_page >= 1 && page.per_page <= 1000);
+        if let DateRange::Between { from, to } = q.range {
+            prop_assert!(from <= to && to - from <= Duration::days(15));
+        }
+    }
+}
+
+#[test]
+fn garbage_url_lists_what_was_ignored() {
+    let (v, ign) = View::from_url_query("days=abc&from=2026-11-01T00:00:00Z&q=ok&wat=1&sync_data=maybe", "");
+    assert_eq!(v.query.search.term, "ok");
+    assert_eq!(v.query.range, DateRange::default());
+    let keys: Vec<_> = ign.iter().map(|i| i.key.as_str()).collect();
+    assert_eq!(keys, ["days", "wat", "sync_data", "from"]);
+    assert!(ign[3].reason.contains("both from and to"));
+}
+
+#[test]
+fn url_range_over_15_days_is_clamped_and_reported() {
+    let (v, ign) = View::from_url_query("from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z", "");
+    let DateRange::Between { from, to } = v.query.range else { panic!() };
+    assert_eq!(to - from, Duration::days(15));
+    assert!(ign[0].reason.contains("at most 15 days"), "{}", ign[0]);
+}
+
+// ---- selection ----------------------------------------------------------------------------------
+
+#[derive(Clone, Debug)]
+enum Op {
+    Toggle(usize),
+    SelectLoaded(Vec<usize>),
+    Deselect(Vec<usize>),
+    AllMatching(Query),
+    Clear,
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        4 => (0usize..50).prop_map(Op::Toggle),
+        1 => prop::collection::vec(0usize..50, 0..8).prop_map(Op::SelectLoaded),
+        1 => prop::collection::vec(0usize..50, 0..8).prop_map(Op::Deselect),
+        1 => query().prop_map(Op::AllMatching),
+        1 => Just(Op::Clear),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn selection_behaves_like_a_set_of_ids(all in entries(50), ops in prop::collection::vec(op(), 0..20), view in query()) {
+        prop_assume!(!all.is_empty());
+        let store = Store::from_entries(all.clone());
+        let mut sel = Selection::default();
+        let mut model: BTreeSet<EntryId> = BTreeSet::new();
+        let id = |i: usize| all[i % all.len()].id;
+        for op in ops {
+            match op {
+                Op::Toggle(i) => {
+                    sel.toggle(&store, id(i));
+                    if !model.remove(&id(i)) { model.insert(id(i)); }
+                }
+                Op::SelectLoaded(is) => {
+                    sel.select_loaded(&store, is.iter().map(|&i| id(i)));
+                    model.extend(is.iter().map(|&i| id(i)));
+                }
+                Op::Deselect(is) => {
+                    sel.deselect(&store, is.iter().map(|&i| id(i)));
+                    for i in is { model.remove(&id(i)); }
+                }
+                Op::AllMatching(q) => {
+                    model = naive_run(&all, &q).into_iter().collect();
+                    sel.select_all_matching(q, now());
+                }
+                Op::Clear => { sel.clear(); model.clear(); }
+            }
+            prop_assert_eq!(sel.count(&store), model.len());
+        }
+        prop_assert_eq!(sel.ids(&store), model.iter().copied().collect::<Vec<_>>());
+        // Survives any view of the data: membership is by id, not by row position.
+        for &r in &store.run(&view, now()).rows {
+            let e = store.entry(r);
+            prop_assert_eq!(sel.is_selected(&store, e.id), model.contains(&e.id));
+        }
+    }
+}
+
+// ---- CSV ----------------------------------------------------------------------------------------
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    #[test]
+    fn csv_reads_back_cell_for_cell(all in entries(30), chunk in 1usize..7, bom in any::<bool>()) {
+        let store = Store::from_entries(all);
+        let rows: Vec<u32> = (0..store.len() as u32).collect();
+        let whole = csv_export::to_csv(&store, rows.clone(), CsvOptions { bom });
+        // Chunked output is byte-for-byte the same as one pass.
+        let mut exp = CsvExport::new(rows.clone(), CsvOptions { bom });
+        let mut chunked = Vec::new();
+        while let Some(c) = exp.next_chunk(&store, chunk) {
+            chunked.extend(c);
+            prop_assert!(exp.done() <= exp.total());
+        }
+        prop_assert_eq!(&chunked, &whole);
+        prop_assert_eq!(whole.starts_with(csv_export::BOM), bom);
+
+        let body = if bom { &whole[3..] } else { &whole[..] };
+        let mut rd = csv::ReaderBuilder::new().has_headers(true).from_reader(body);
+        let headers: Vec<String> = rd.headers().unwrap().iter().map(str::to_string).collect();
+        prop_assert_eq!(headers, Column::CSV.iter().map(|c| c.label().to_string()).collect::<Vec<_>>());
+        let records: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+        prop_assert_eq!(records.len(), rows.len());
+        for (rec, &r) in records.iter().zip(&rows) {
+            for (cell, col) in rec.iter().zip(Column::CSV) {
+                let mut raw = String::new();
+                col.csv_cell(store.entry(r), &mut raw);
+                let expected = csv_export::neutralize(&raw).into_owned();
+                prop_assert_eq!(cell, expected.as_str());
+                prop_assert!(!matches!(cell.as_bytes().first(), Some(b'=' | b'+' | b'@' | b'\t' | b'\r'))
+                    || cell.parse::<f64>().is_ok());
+            }
+        }
+    }
+}
+
+#[test]
+fn csv_uses_crlf_and_iso_timestamps() {
+    let store = Store::from_entries(demo::generate(DemoConfig { seed: 9, size: 10, now: now() }));
+    let out = csv_export::to_csv(&store, vec![0, 1], CsvOptions::default());
+    let text = std::str::from_utf8(&out[3..]).unwrap();
+    let lines: Vec<&str> = text.split("\r\n").collect();
+    assert_eq!(lines.len(), 4, "header, two rows, and the final terminator");
+    assert!(lines[0].starts_with("Entry Id,Status,Company Group,Service Entity,Source System"));
+    let created = store.entry(0).created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    assert!(lines[1].contains(&created), "{}", lines[1]);
+}
+
+#[test]
+fn csv_neutralises_hostile_cells() {
+    let mut e = demo::generate(DemoConfig { seed: 9, size: 10, now: now() }).remove(0);
+    e.common_ref = Some("=HYPERLINK(\"http://evil\",\"x\")".into());
+    e.message = Some("-2+3".into());
+    e.source_id = Some("-5".into());
+    let store = Store::from_entries(vec![e]);
+    let out = csv_export::to_csv(&store, vec![0], CsvOptions { bom: false });
+    let mut rd = csv::Reader::from_reader(&out[..]);
+    let rec = rd.records().next().unwrap().unwrap();
+    let col = |c: Column| rec[Column::CSV.iter().position(|&x| x == c).unwrap()].to_string();
+    assert_eq!(col(Column::Reference), "'=HYPERLINK(\"http://evil\",\"x\")");
+    assert_eq!(col(Column::Message), "'-2+3");
+    assert_eq!(col(Column::SourceId), "-5");
+}
+
+// ---- demo data and the resync lifecycle ---------------------------------------------------------
+
+#[test]
+fn demo_is_deterministic_and_believable() {
+    let cfg = DemoConfig { seed: 42, size: 20_000, now: now() };
+    let a = demo::generate(cfg);
+    assert_eq!(a, demo::generate(cfg));
+    assert_ne!(a, demo::generate(DemoConfig { seed: 43, ..cfg }));
+    assert_eq!(a.len(), 20_000);
+    assert!(a.windows(2).all(|w| w[0].id < w[1].id && w[0].created_at <= w[1].created_at));
+    assert!(a.iter().all(|e| e.created_at <= now() && now() - e.created_at <= Duration::days(15)));
+    let share = |s: Status| a.iter().filter(|e| e.status == s).count() as f64 / a.len() as f64;
+    assert!(share(Status::Ok) > 0.7, "{}", share(Status::Ok));
+    assert!((0.03..0.1).contains(&share(Status::Failed)));
+    assert!(share(Status::Pending) > 0.002 && share(Status::Sent) > 0.01);
+    assert!(a.iter().any(|e| matches!(e.status, Status::Unknown(_))));
+    let failed: Vec<&Entry> = a.iter().filter(|e| e.status == Status::Failed).collect();
+    assert!(failed.iter().all(|e| e.message.is_some() && e.error.is_some()));
+    assert!(failed.iter().any(|e| !e.resyncable));
+    assert!(a.iter().all(|e| e.attempts >= 1 && e.attempts <= e.max_attempts.unwrap()));
+    // Sizes are clamped to the documented bounds.
+    assert_eq!(demo::generate(DemoConfig { size: 1, ..cfg }).len(), demo::MIN_SIZE);
+}
+
+#[test]
+fn resync_lifecycle() {
+    let mut be = DemoBackend::new(DemoConfig { seed: 5, size: 5000, now: now() });
+    let pick = |be: &DemoBackend, f: &dyn Fn(&Entry) -> bool| be.store.entries().iter().find(|e| f(e)).unwrap().id;
+    let failed = pick(&be, &|e| e.status == Status::Failed && e.resyncable);
+    let stuck = pick(&be, &|e| e.status == Status::Failed && !e.resyncable);
+    let ok = pick(&be, &|e| e.status == Status::Ok);
+    let sent = pick(&be, &|e| e.status == Status::Sent);
+    let missing = EntryId(1);
+
+    let out = be.resync(&[failed, stuck, ok, sent, missing], now());
+    assert_eq!(out[0].result, ResyncResult::Accepted { status: Status::Pending });
+    assert!(matches!(out[1].result, ResyncResult::Refused { reason: Refusal::NotResyncable { .. } }));
+    assert_eq!(out[2].result, ResyncResult::Refused { reason: Refusal::AlreadyOk });
+    assert_eq!(out[3].result, ResyncResult::Accepted { status: Status::Sent });
+    assert_eq!(out[4].result, ResyncResult::Refused { reason: Refusal::NotFound });
+    assert_eq!(be.store.get(failed).unwrap().status, Status::Pending);
+
+    // A second click while it is pending is refused, not queued twice.
+    let again = be.resync(&[failed], now());
+    assert!(matches!(again[0].result, ResyncResult::Refused { reason: Refusal::InProgress { .. } }));
+
+    // Nothing happens before it is due; afterwards the item settles.
+    assert!(be.advance(now()).is_empty());
+    let changed = be.advance(now() + Duration::seconds(5));
+    assert!(changed.contains(&failed) && changed.contains(&sent));
+    assert!(matches!(be.store.get(failed).unwrap().status, Status::Ok | Status::Failed));
+    assert_eq!(be.store.get(sent).unwrap().status, Status::Ok);
+
+    // The pipeline sees the new statuses.
+    let q = Query {
+        range: DateRange::LastDays(15),
+        filters: Filters { status: [Status::Pending].into(), ..Default::default() },
+        ..Default::default()
+    };
+    assert!(!be.store.run(&q, now()).rows.iter().any(|&r| be.store.entry(r).id == failed));
+}
+
+#[test]
+fn many_resyncs_settle_ok_or_failed() {
+    let mut be = DemoBackend::new(DemoConfig { seed: 8, size: 20_000, now: now() });
+    let failed: Vec<EntryId> =
+        be.store.entries().iter().filter(|e| e.status == Status::Failed && e.resyncable).map(|e| e.id).collect();
+    assert!(failed.len() > 200);
+    be.resync(&failed, now());
+    be.advance(now() + Duration::seconds(10));
+    let ok = failed.iter().filter(|&&id| be.store.get(id).unwrap().status == Status::Ok).count();
+    let ratio = ok as f64 / failed.len() as f64;
+    assert!((0.6..0.9).contains(&ratio), "{ratio}");
+}
