@@ -13,8 +13,15 @@ use sync_report::model::*;
 fn bench(c: &mut Criterion) {
     let now = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
     for &n in &[100_000usize, 1_000_000] {
-        let mut store = Store::from_entries(demo::generate(DemoConfig { seed: 1, size: n, now }));
-        let all = Query { range: DateRange::LastDays(MAX_DAYS), ..Query::default() };
+        let mut store = Store::from_entries(demo::generate(DemoConfig {
+            seed: 1,
+            size: n,
+            now,
+        }));
+        let all = Query {
+            range: DateRange::LastDays(MAX_DAYS),
+            ..Query::default()
+        };
         let _ = store.run(&all, now); // warm the default order
 
         let mut g = c.benchmark_group(format!("model_{}k", n / 1000));
@@ -22,13 +29,22 @@ fn bench(c: &mut Criterion) {
         g.measurement_time(std::time::Duration::from_secs(3));
 
         let failed = Query {
-            filters: Filters { status: [Status::Failed].into(), ..Default::default() },
+            filters: Filters {
+                status: [Status::Failed].into(),
+                ..Default::default()
+            },
             ..all.clone()
         };
         g.bench_function(BenchmarkId::new("filter", "status=Failed"), |b| {
             b.iter(|| black_box(store.run(black_box(&failed), now).len()))
         });
-        let search = |term: &str, scope| Query { search: Search { term: term.into(), scope }, ..all.clone() };
+        let search = |term: &str, scope| Query {
+            search: Search {
+                term: term.into(),
+                scope,
+            },
+            ..all.clone()
+        };
         let s_all = search("1234", SearchScope::All);
         g.bench_function(BenchmarkId::new("search", "all:1234"), |b| {
             b.iter(|| black_box(store.run(black_box(&s_all), now).len()))
@@ -38,7 +54,13 @@ fn bench(c: &mut Criterion) {
             b.iter(|| black_box(store.run(black_box(&s_ref), now).len()))
         });
         for col in [Column::Reference, Column::Status, Column::SyncId] {
-            let q = Query { sort: Sort { column: col, direction: Direction::Asc }, ..all.clone() };
+            let q = Query {
+                sort: Sort {
+                    column: col,
+                    direction: Direction::Asc,
+                },
+                ..all.clone()
+            };
             g.bench_function(BenchmarkId::new("sort_cold", col.label()), |b| {
                 b.iter(|| {
                     store.invalidate_orders();
@@ -51,7 +73,9 @@ fn bench(c: &mut Criterion) {
         }
         let rows = store.run(&all, now).rows;
         g.bench_function(BenchmarkId::new("csv", "all"), |b| {
-            b.iter(|| black_box(csv_export::to_csv(&store, rows.clone(), CsvOptions::default()).len()))
+            b.iter(|| {
+                black_box(csv_export::to_csv(&store, rows.clone(), CsvOptions::default()).len())
+            })
         });
         g.finish();
     }

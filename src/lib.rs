@@ -20,7 +20,10 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { demo_size: DEFAULT_SIZE, demo_seed: DEFAULT_SEED }
+        Config {
+            demo_size: DEFAULT_SIZE,
+            demo_seed: DEFAULT_SEED,
+        }
     }
 }
 
@@ -28,7 +31,9 @@ impl Config {
     /// Reads `data-demo-size` and `data-demo-seed`; bad values fall back to defaults.
     pub fn from_attributes(get: impl Fn(&str) -> Option<String>) -> Config {
         let mut c = Config::default();
-        if let Some(n) = get("data-demo-size").and_then(|s| s.replace(['_', ','], "").trim().parse::<usize>().ok()) {
+        if let Some(n) = get("data-demo-size")
+            .and_then(|s| s.replace(['_', ','], "").trim().parse::<usize>().ok())
+        {
             c.demo_size = n.clamp(MIN_SIZE, MAX_SIZE);
         }
         if let Some(s) = get("data-demo-seed").and_then(|s| s.trim().parse().ok()) {
@@ -38,7 +43,10 @@ impl Config {
     }
 
     pub fn source(&self) -> Rc<dyn source::DataSource> {
-        Rc::new(source::demo::DemoSource::new(self.demo_seed, self.demo_size))
+        Rc::new(source::demo::DemoSource::new(
+            self.demo_seed,
+            self.demo_size,
+        ))
     }
 }
 
@@ -67,7 +75,8 @@ mod tests {
 
     #[test]
     fn config_reads_attributes_and_clamps() {
-        let c = Config::from_attributes(|n| (n == "data-demo-size").then(|| "2,000,000".to_string()));
+        let c =
+            Config::from_attributes(|n| (n == "data-demo-size").then(|| "2,000,000".to_string()));
         assert_eq!(c.demo_size, MAX_SIZE);
         let c = Config::from_attributes(|n| match n {
             "data-demo-size" => Some("100_000".into()),
@@ -75,6 +84,9 @@ mod tests {
             _ => None,
         });
         assert_eq!((c.demo_size, c.demo_seed), (100_000, 7));
-        assert_eq!(Config::from_attributes(|_| Some("junk".into())), Config::default());
+        assert_eq!(
+            Config::from_attributes(|_| Some("junk".into())),
+            Config::default()
+        );
     }
 }

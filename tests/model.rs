@@ -32,8 +32,16 @@ fn status() -> impl Strategy<Value = Status> {
 }
 
 fn name() -> impl Strategy<Value = String> {
-    prop::sample::select(vec!["Shopify", "shopify", "NetSuite", "SFTP", "Cé", "A & B, Ltd", ""])
-        .prop_map(str::to_string)
+    prop::sample::select(vec![
+        "Shopify",
+        "shopify",
+        "NetSuite",
+        "SFTP",
+        "Cé",
+        "A & B, Ltd",
+        "",
+    ])
+    .prop_map(str::to_string)
 }
 
 fn text() -> impl Strategy<Value = String> {
@@ -54,34 +62,43 @@ fn entry_at(i: u64) -> impl Strategy<Value = Entry> {
         prop::option::of(text()),
         any::<bool>(),
     )
-        .prop_map(move |(status, group, entity, src, dst, reference, run, age, message, resyncable)| Entry {
-            id: EntryId(i),
-            status,
-            integration: Integration { id: None, name: group.into() },
-            entity: entity.into(),
-            system_chain: SystemChain::new(src, dst),
-            first_run_id: None,
-            last_run_id: run,
-            common_ref: reference,
-            created_at: now() - Duration::seconds(age),
-            updated_at: None,
-            runtime: None,
-            attempts: 1,
-            max_attempts: Some(4),
-            message,
-            error: None,
-            resyncable,
-            source_id: None,
-            source_parent_id: None,
-            endpoint_id: None,
-            endpoint_parent_id: None,
-        })
+        .prop_map(
+            move |(status, group, entity, src, dst, reference, run, age, message, resyncable)| {
+                Entry {
+                    id: EntryId(i),
+                    status,
+                    integration: Integration {
+                        id: None,
+                        name: group.into(),
+                    },
+                    entity: entity.into(),
+                    system_chain: SystemChain::new(src, dst),
+                    first_run_id: None,
+                    last_run_id: run,
+                    common_ref: reference,
+                    created_at: now() - Duration::seconds(age),
+                    updated_at: None,
+                    runtime: None,
+                    attempts: 1,
+                    max_attempts: Some(4),
+                    message,
+                    error: None,
+                    resyncable,
+                    source_id: None,
+                    source_parent_id: None,
+                    endpoint_id: None,
+                    endpoint_parent_id: None,
+                }
+            },
+        )
 }
 
 fn entries(max: usize) -> impl Strategy<Value = Vec<Entry>> {
     (0..max).prop_flat_map(|n| {
         // Ids deliberately not in insertion order.
-        let ids: Vec<u64> = (0..n as u64).map(|i| (i * 7919) % (n as u64).max(1) + 1000).collect();
+        let ids: Vec<u64> = (0..n as u64)
+            .map(|i| (i * 7919) % (n as u64).max(1) + 1000)
+            .collect();
         ids.into_iter().map(entry_at).collect::<Vec<_>>()
     })
 }
@@ -91,23 +108,37 @@ fn range() -> impl Strategy<Value = DateRange> {
         (1u8..=MAX_DAYS).prop_map(DateRange::LastDays),
         (0i64..20 * 86_400, 0i64..15 * 86_400).prop_map(|(end_age, len)| {
             let to = now() - Duration::seconds(end_age);
-            DateRange::Between { from: to - Duration::seconds(len), to }
+            DateRange::Between {
+                from: to - Duration::seconds(len),
+                to,
+            }
         }),
     ]
 }
 
 fn sort() -> impl Strategy<Value = Sort> {
     (
-        prop::sample::select(Column::TABLE.into_iter().filter(|c| c.sortable()).collect::<Vec<_>>()),
+        prop::sample::select(
+            Column::TABLE
+                .into_iter()
+                .filter(|c| c.sortable())
+                .collect::<Vec<_>>(),
+        ),
         prop::bool::ANY,
     )
-        .prop_map(|(column, asc)| Sort { column, direction: if asc { Direction::Asc } else { Direction::Desc } })
+        .prop_map(|(column, asc)| Sort {
+            column,
+            direction: if asc { Direction::Asc } else { Direction::Desc },
+        })
 }
 
 fn search() -> impl Strategy<Value = Search> {
     prop_oneof![
         Just(Search::default()),
-        ("[aAbB1é#]{1,3}", prop::sample::select(SearchScope::ALL.to_vec()))
+        (
+            "[aAbB1é#]{1,3}",
+            prop::sample::select(SearchScope::ALL.to_vec())
+        )
             .prop_map(|(term, scope)| Search { term, scope }),
     ]
 }
@@ -120,17 +151,24 @@ fn filters() -> impl Strategy<Value = Filters> {
         prop::collection::btree_set(name(), 0..2),
         prop::collection::btree_set(name(), 0..2),
     )
-        .prop_map(|(status, groups, entities, sources, destinations)| Filters {
-            status,
-            groups,
-            entities,
-            sources,
-            destinations,
-        })
+        .prop_map(
+            |(status, groups, entities, sources, destinations)| Filters {
+                status,
+                groups,
+                entities,
+                sources,
+                destinations,
+            },
+        )
 }
 
 fn query() -> impl Strategy<Value = Query> {
-    (range(), search(), filters(), sort()).prop_map(|(range, search, filters, sort)| Query { range, search, filters, sort })
+    (range(), search(), filters(), sort()).prop_map(|(range, search, filters, sort)| Query {
+        range,
+        search,
+        filters,
+        sort,
+    })
 }
 
 // ---- the naive reference ------------------------------------------------------------------------
@@ -154,8 +192,17 @@ fn naive_matches(e: &Entry, q: &Query) -> bool {
     if needle.is_empty() {
         return true;
     }
-    let reference = e.common_ref.as_deref().unwrap_or("").to_lowercase().contains(&needle);
-    let run = e.last_run_id.map(|r| r.to_string()).unwrap_or_default().contains(&needle);
+    let reference = e
+        .common_ref
+        .as_deref()
+        .unwrap_or("")
+        .to_lowercase()
+        .contains(&needle);
+    let run = e
+        .last_run_id
+        .map(|r| r.to_string())
+        .unwrap_or_default()
+        .contains(&needle);
     let system = e.system_chain.source.to_lowercase().contains(&needle)
         || e.system_chain.destination.to_lowercase().contains(&needle);
     match q.search.scope {
@@ -172,11 +219,26 @@ fn naive_cmp(a: &Entry, b: &Entry, c: Column) -> std::cmp::Ordering {
         Column::Status => a.status.cmp(&b.status),
         Column::CompanyGroup => name(&a.integration.name).cmp(&name(&b.integration.name)),
         Column::ServiceEntity => name(&a.entity).cmp(&name(&b.entity)),
-        Column::Systems => (name(&a.system_chain.source), name(&a.system_chain.destination))
-            .cmp(&(name(&b.system_chain.source), name(&b.system_chain.destination))),
+        Column::Systems => (
+            name(&a.system_chain.source),
+            name(&a.system_chain.destination),
+        )
+            .cmp(&(
+                name(&b.system_chain.source),
+                name(&b.system_chain.destination),
+            )),
         Column::SyncId => a.last_run_id.cmp(&b.last_run_id),
         Column::Reference => {
-            let k = |e: &Entry| (e.common_ref.as_deref().unwrap_or("").to_lowercase().into_bytes(), e.common_ref.is_some());
+            let k = |e: &Entry| {
+                (
+                    e.common_ref
+                        .as_deref()
+                        .unwrap_or("")
+                        .to_lowercase()
+                        .into_bytes(),
+                    e.common_ref.is_some(),
+                )
+            };
             k(a).cmp(&k(b))
         }
         _ => a.created_at.timestamp().cmp(&b.created_at.timestamp()),
@@ -263,21 +325,39 @@ proptest! {
 
 #[test]
 fn duplicate_ids_keep_the_later_entry() {
-    let mut a = demo::generate(DemoConfig { seed: 1, size: 10, now: now() });
+    let mut a = demo::generate(DemoConfig {
+        seed: 1,
+        size: 10,
+        now: now(),
+    });
     let mut b = a[3].clone();
     b.status = Status::Failed;
     b.common_ref = Some("LATER".into());
     a.push(b);
     let store = Store::from_entries(a);
     assert_eq!(store.len(), 10);
-    assert_eq!(store.get(EntryId(1_000_003)).unwrap().common_ref.as_deref(), Some("LATER"));
+    assert_eq!(
+        store.get(EntryId(1_000_003)).unwrap().common_ref.as_deref(),
+        Some("LATER")
+    );
 }
 
 #[test]
 fn search_scopes_on_demo_data() {
-    let store = Store::from_entries(demo::generate(DemoConfig { seed: 3, size: 3000, now: now() }));
+    let store = Store::from_entries(demo::generate(DemoConfig {
+        seed: 3,
+        size: 3000,
+        now: now(),
+    }));
     let wide = DateRange::LastDays(MAX_DAYS);
-    let q = |term: &str, scope| Query { range: wide.clone(), search: Search { term: term.into(), scope }, ..Query::default() };
+    let q = |term: &str, scope| Query {
+        range: wide.clone(),
+        search: Search {
+            term: term.into(),
+            scope,
+        },
+        ..Query::default()
+    };
     let sys = store.run(&q("peoplevox", SearchScope::System), now());
     assert!(!sys.is_empty());
     assert!(sys.rows.iter().all(|&r| {
@@ -285,17 +365,31 @@ fn search_scopes_on_demo_data() {
         &*c.source == "Peoplevox" || &*c.destination == "Peoplevox"
     }));
     let one = store.entries()[1234].clone();
-    let by_ref = store.run(&q(one.common_ref.as_deref().unwrap(), SearchScope::Reference), now());
+    let by_ref = store.run(
+        &q(one.common_ref.as_deref().unwrap(), SearchScope::Reference),
+        now(),
+    );
     assert!(by_ref.rows.iter().any(|&r| store.entry(r).id == one.id));
     let run = one.last_run_id.unwrap().to_string();
     let by_run = store.run(&q(&run, SearchScope::SyncId), now());
-    assert!(by_run.rows.iter().all(|&r| store.entry(r).last_run_id.unwrap().to_string().contains(&run)));
-    assert!(store.run(&q("SHOPIFY", SearchScope::Reference), now()).is_empty());
+    assert!(by_run.rows.iter().all(|&r| store
+        .entry(r)
+        .last_run_id
+        .unwrap()
+        .to_string()
+        .contains(&run)));
+    assert!(store
+        .run(&q("SHOPIFY", SearchScope::Reference), now())
+        .is_empty());
 }
 
 #[test]
 fn facet_values_are_sorted_and_distinct() {
-    let store = Store::from_entries(demo::generate(DemoConfig { seed: 3, size: 2000, now: now() }));
+    let store = Store::from_entries(demo::generate(DemoConfig {
+        seed: 3,
+        size: 2000,
+        now: now(),
+    }));
     let statuses = store.values(FilterField::Status);
     assert_eq!(statuses, ["Ok", "Sent", "Pending", "Failed", "Skipped"]);
     let groups = store.values(FilterField::CompanyGroup);
@@ -303,7 +397,9 @@ fn facet_values_are_sorted_and_distinct() {
     let mut sorted = groups.clone();
     sorted.sort_by_key(|s| s.to_lowercase());
     assert_eq!(groups, sorted);
-    assert!(store.values(FilterField::SourceSystem).contains(&"SFTP".to_string()));
+    assert!(store
+        .values(FilterField::SourceSystem)
+        .contains(&"SFTP".to_string()));
 }
 
 // ---- query round trips ------------------------------------------------------------------------
@@ -313,19 +409,32 @@ fn url_view() -> impl Strategy<Value = View> {
     (
         range(),
         (text, prop::sample::select(SearchScope::ALL.to_vec())),
-        (prop::collection::btree_set(status(), 0..3), prop::collection::btree_set("[^\\p{Cc}]{1,8}", 0..3)),
+        (
+            prop::collection::btree_set(status(), 0..3),
+            prop::collection::btree_set("[^\\p{Cc}]{1,8}", 0..3),
+        ),
         sort(),
         any::<(bool, bool)>(),
     )
-        .prop_map(|(range, (term, scope), (status, groups), sort, (sync_data, additional_fields))| View {
-            query: Query {
-                range,
-                search: Search { term, scope },
-                filters: Filters { status, groups: groups.clone(), entities: groups, ..Filters::default() },
-                sort,
+        .prop_map(
+            |(range, (term, scope), (status, groups), sort, (sync_data, additional_fields))| View {
+                query: Query {
+                    range,
+                    search: Search { term, scope },
+                    filters: Filters {
+                        status,
+                        groups: groups.clone(),
+                        entities: groups,
+                        ..Filters::default()
+                    },
+                    sort,
+                },
+                toggles: Toggles {
+                    sync_data,
+                    additional_fields,
+                },
             },
-            toggles: Toggles { sync_data, additional_fields },
-        })
+        )
 }
 
 proptest! {
@@ -369,7 +478,10 @@ proptest! {
 
 #[test]
 fn garbage_url_lists_what_was_ignored() {
-    let (v, ign) = View::from_url_query("days=abc&from=2026-11-01T00:00:00Z&q=ok&wat=1&sync_data=maybe", "");
+    let (v, ign) = View::from_url_query(
+        "days=abc&from=2026-11-01T00:00:00Z&q=ok&wat=1&sync_data=maybe",
+        "",
+    );
     assert_eq!(v.query.search.term, "ok");
     assert_eq!(v.query.range, DateRange::default());
     let keys: Vec<_> = ign.iter().map(|i| i.key.as_str()).collect();
@@ -380,7 +492,9 @@ fn garbage_url_lists_what_was_ignored() {
 #[test]
 fn url_range_over_15_days_is_clamped_and_reported() {
     let (v, ign) = View::from_url_query("from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z", "");
-    let DateRange::Between { from, to } = v.query.range else { panic!() };
+    let DateRange::Between { from, to } = v.query.range else {
+        panic!()
+    };
     assert_eq!(to - from, Duration::days(15));
     assert!(ign[0].reason.contains("at most 15 days"), "{}", ign[0]);
 }
@@ -488,19 +602,31 @@ proptest! {
 
 #[test]
 fn csv_uses_crlf_and_iso_timestamps() {
-    let store = Store::from_entries(demo::generate(DemoConfig { seed: 9, size: 10, now: now() }));
+    let store = Store::from_entries(demo::generate(DemoConfig {
+        seed: 9,
+        size: 10,
+        now: now(),
+    }));
     let out = csv_export::to_csv(&store, vec![0, 1], CsvOptions::default());
     let text = std::str::from_utf8(&out[3..]).unwrap();
     let lines: Vec<&str> = text.split("\r\n").collect();
     assert_eq!(lines.len(), 4, "header, two rows, and the final terminator");
     assert!(lines[0].starts_with("Entry Id,Status,Company Group,Service Entity,Source System"));
-    let created = store.entry(0).created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let created = store
+        .entry(0)
+        .created_at
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     assert!(lines[1].contains(&created), "{}", lines[1]);
 }
 
 #[test]
 fn csv_neutralises_hostile_cells() {
-    let mut e = demo::generate(DemoConfig { seed: 9, size: 10, now: now() }).remove(0);
+    let mut e = demo::generate(DemoConfig {
+        seed: 9,
+        size: 10,
+        now: now(),
+    })
+    .remove(0);
     e.common_ref = Some("=HYPERLINK(\"http://evil\",\"x\")".into());
     e.message = Some("-2+3".into());
     e.source_id = Some("-5".into());
@@ -518,30 +644,51 @@ fn csv_neutralises_hostile_cells() {
 
 #[test]
 fn demo_is_deterministic_and_believable() {
-    let cfg = DemoConfig { seed: 42, size: 20_000, now: now() };
+    let cfg = DemoConfig {
+        seed: 42,
+        size: 20_000,
+        now: now(),
+    };
     let a = demo::generate(cfg);
     assert_eq!(a, demo::generate(cfg));
     assert_ne!(a, demo::generate(DemoConfig { seed: 43, ..cfg }));
     assert_eq!(a.len(), 20_000);
-    assert!(a.windows(2).all(|w| w[0].id < w[1].id && w[0].created_at <= w[1].created_at));
-    assert!(a.iter().all(|e| e.created_at <= now() && now() - e.created_at <= Duration::days(15)));
+    assert!(a
+        .windows(2)
+        .all(|w| w[0].id < w[1].id && w[0].created_at <= w[1].created_at));
+    assert!(a
+        .iter()
+        .all(|e| e.created_at <= now() && now() - e.created_at <= Duration::days(15)));
     let share = |s: Status| a.iter().filter(|e| e.status == s).count() as f64 / a.len() as f64;
     assert!(share(Status::Ok) > 0.7, "{}", share(Status::Ok));
     assert!((0.03..0.1).contains(&share(Status::Failed)));
     assert!(share(Status::Pending) > 0.002 && share(Status::Sent) > 0.01);
     assert!(a.iter().any(|e| matches!(e.status, Status::Unknown(_))));
     let failed: Vec<&Entry> = a.iter().filter(|e| e.status == Status::Failed).collect();
-    assert!(failed.iter().all(|e| e.message.is_some() && e.error.is_some()));
+    assert!(failed
+        .iter()
+        .all(|e| e.message.is_some() && e.error.is_some()));
     assert!(failed.iter().any(|e| !e.resyncable));
-    assert!(a.iter().all(|e| e.attempts >= 1 && e.attempts <= e.max_attempts.unwrap()));
+    assert!(a
+        .iter()
+        .all(|e| e.attempts >= 1 && e.attempts <= e.max_attempts.unwrap()));
     // Sizes are clamped to the documented bounds.
-    assert_eq!(demo::generate(DemoConfig { size: 1, ..cfg }).len(), demo::MIN_SIZE);
+    assert_eq!(
+        demo::generate(DemoConfig { size: 1, ..cfg }).len(),
+        demo::MIN_SIZE
+    );
 }
 
 #[test]
 fn resync_lifecycle() {
-    let mut be = DemoBackend::new(DemoConfig { seed: 5, size: 5000, now: now() });
-    let pick = |be: &DemoBackend, f: &dyn Fn(&Entry) -> bool| be.store.entries().iter().find(|e| f(e)).unwrap().id;
+    let mut be = DemoBackend::new(DemoConfig {
+        seed: 5,
+        size: 5000,
+        now: now(),
+    });
+    let pick = |be: &DemoBackend, f: &dyn Fn(&Entry) -> bool| {
+        be.store.entries().iter().find(|e| f(e)).unwrap().id
+    };
     let failed = pick(&be, &|e| e.status == Status::Failed && e.resyncable);
     let stuck = pick(&be, &|e| e.status == Status::Failed && !e.resyncable);
     let ok = pick(&be, &|e| e.status == Status::Ok);
@@ -549,42 +696,95 @@ fn resync_lifecycle() {
     let missing = EntryId(1);
 
     let out = be.resync(&[failed, stuck, ok, sent, missing], now());
-    assert_eq!(out[0].result, ResyncResult::Accepted { status: Status::Pending });
-    assert!(matches!(out[1].result, ResyncResult::Refused { reason: Refusal::NotResyncable { .. } }));
-    assert_eq!(out[2].result, ResyncResult::Refused { reason: Refusal::AlreadyOk });
-    assert_eq!(out[3].result, ResyncResult::Accepted { status: Status::Sent });
-    assert_eq!(out[4].result, ResyncResult::Refused { reason: Refusal::NotFound });
+    assert_eq!(
+        out[0].result,
+        ResyncResult::Accepted {
+            status: Status::Pending
+        }
+    );
+    assert!(matches!(
+        out[1].result,
+        ResyncResult::Refused {
+            reason: Refusal::NotResyncable { .. }
+        }
+    ));
+    assert_eq!(
+        out[2].result,
+        ResyncResult::Refused {
+            reason: Refusal::AlreadyOk
+        }
+    );
+    assert_eq!(
+        out[3].result,
+        ResyncResult::Accepted {
+            status: Status::Sent
+        }
+    );
+    assert_eq!(
+        out[4].result,
+        ResyncResult::Refused {
+            reason: Refusal::NotFound
+        }
+    );
     assert_eq!(be.store.get(failed).unwrap().status, Status::Pending);
 
     // A second click while it is pending is refused, not queued twice.
     let again = be.resync(&[failed], now());
-    assert!(matches!(again[0].result, ResyncResult::Refused { reason: Refusal::InProgress { .. } }));
+    assert!(matches!(
+        again[0].result,
+        ResyncResult::Refused {
+            reason: Refusal::InProgress { .. }
+        }
+    ));
 
     // Nothing happens before it is due; afterwards the item settles.
     assert!(be.advance(now()).is_empty());
     let changed = be.advance(now() + Duration::seconds(5));
     assert!(changed.contains(&failed) && changed.contains(&sent));
-    assert!(matches!(be.store.get(failed).unwrap().status, Status::Ok | Status::Failed));
+    assert!(matches!(
+        be.store.get(failed).unwrap().status,
+        Status::Ok | Status::Failed
+    ));
     assert_eq!(be.store.get(sent).unwrap().status, Status::Ok);
 
     // The pipeline sees the new statuses.
     let q = Query {
         range: DateRange::LastDays(15),
-        filters: Filters { status: [Status::Pending].into(), ..Default::default() },
+        filters: Filters {
+            status: [Status::Pending].into(),
+            ..Default::default()
+        },
         ..Default::default()
     };
-    assert!(!be.store.run(&q, now()).rows.iter().any(|&r| be.store.entry(r).id == failed));
+    assert!(!be
+        .store
+        .run(&q, now())
+        .rows
+        .iter()
+        .any(|&r| be.store.entry(r).id == failed));
 }
 
 #[test]
 fn many_resyncs_settle_ok_or_failed() {
-    let mut be = DemoBackend::new(DemoConfig { seed: 8, size: 20_000, now: now() });
-    let failed: Vec<EntryId> =
-        be.store.entries().iter().filter(|e| e.status == Status::Failed && e.resyncable).map(|e| e.id).collect();
+    let mut be = DemoBackend::new(DemoConfig {
+        seed: 8,
+        size: 20_000,
+        now: now(),
+    });
+    let failed: Vec<EntryId> = be
+        .store
+        .entries()
+        .iter()
+        .filter(|e| e.status == Status::Failed && e.resyncable)
+        .map(|e| e.id)
+        .collect();
     assert!(failed.len() > 200);
     be.resync(&failed, now());
     be.advance(now() + Duration::seconds(10));
-    let ok = failed.iter().filter(|&&id| be.store.get(id).unwrap().status == Status::Ok).count();
+    let ok = failed
+        .iter()
+        .filter(|&&id| be.store.get(id).unwrap().status == Status::Ok)
+        .count();
     let ratio = ok as f64 / failed.len() as f64;
     assert!((0.6..0.9).contains(&ratio), "{ratio}");
 }

@@ -17,17 +17,32 @@ use crate::source::{ExportOutcome, Progress};
 #[derive(Clone, Debug, PartialEq)]
 enum ExportStep {
     Closed,
-    Confirm { ids: Option<Vec<EntryId>>, count: usize },
-    Running { done: usize, total: usize },
+    Confirm {
+        ids: Option<Vec<EntryId>>,
+        count: usize,
+    },
+    Running {
+        done: usize,
+        total: usize,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
 enum ResyncStep {
     Closed,
     Loading,
-    Confirm { ok: Vec<Entry>, refused: Vec<(Entry, Refusal)> },
-    Running { count: usize },
-    Done { outcomes: Vec<(String, String)>, queued: usize, refused: usize },
+    Confirm {
+        ok: Vec<Entry>,
+        refused: Vec<(Entry, Refusal)>,
+    },
+    Running {
+        count: usize,
+    },
+    Done {
+        outcomes: Vec<(String, String)>,
+        queued: usize,
+        refused: usize,
+    },
 }
 
 /// Saves `chunks` as a file through a Blob and a temporary link.
@@ -38,10 +53,13 @@ fn save_file(chunks: Vec<Vec<u8>>, filename: &str) -> Result<(), String> {
     }
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type("text/csv;charset=utf-8");
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts).map_err(|e| format!("{e:?}"))?;
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts)
+        .map_err(|e| format!("{e:?}"))?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
-    let a: web_sys::HtmlAnchorElement =
-        document().create_element("a").map_err(|e| format!("{e:?}"))?.unchecked_into();
+    let a: web_sys::HtmlAnchorElement = document()
+        .create_element("a")
+        .map_err(|e| format!("{e:?}"))?
+        .unchecked_into();
     a.set_href(&url);
     a.set_download(filename);
     a.set_class_name("sr-hidden");
@@ -50,7 +68,12 @@ fn save_file(chunks: Vec<Vec<u8>>, filename: &str) -> Result<(), String> {
     a.click();
     let _ = body.remove_child(&a);
     // Revoke later: revoking at once can cancel the download in some browsers.
-    set_timeout(move || { let _ = web_sys::Url::revoke_object_url(&url); }, std::time::Duration::from_secs(60));
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(60),
+    );
     Ok(())
 }
 
@@ -94,7 +117,9 @@ pub fn ActionsMenu() -> impl IntoView {
         }
         ev.prevent_default();
         let Some(m) = menu.get() else { return };
-        let Ok(items) = m.query_selector_all("[role=menuitem]:not([disabled])") else { return };
+        let Ok(items) = m.query_selector_all("[role=menuitem]:not([disabled])") else {
+            return;
+        };
         let n = items.length();
         if n == 0 {
             return;
@@ -108,8 +133,15 @@ pub fn ActionsMenu() -> impl IntoView {
                 }
             }
         }
-        let next = if key == "ArrowDown" { (idx + 1) % n } else { (idx + n - 1) % n };
-        if let Some(el) = items.item(next).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let next = if key == "ArrowDown" {
+            (idx + 1) % n
+        } else {
+            (idx + n - 1) % n
+        };
+        if let Some(el) = items
+            .item(next)
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
             let _ = el.focus();
         }
     };
@@ -118,21 +150,37 @@ pub fn ActionsMenu() -> impl IntoView {
         open.set(false);
         let count = match &ids {
             Some(ids) => ids.len(),
-            None => report.load.with_untracked(|l| if let Load::Ready(w) = l { w.total } else { 0 }),
+            None => report
+                .load
+                .with_untracked(|l| if let Load::Ready(w) = l { w.total } else { 0 }),
         };
         export.set(ExportStep::Confirm { ids, count });
     };
     let run_export = move || {
-        let ExportStep::Confirm { ids, count } = export.get_untracked() else { return };
+        let ExportStep::Confirm { ids, count } = export.get_untracked() else {
+            return;
+        };
         let selected_only = ids.is_some();
         let query = report.view.get_untracked().query;
-        let at = report.load.with_untracked(|l| if let Load::Ready(w) = l { w.at } else { chrono::Utc::now() });
+        let at = report.load.with_untracked(|l| {
+            if let Load::Ready(w) = l {
+                w.at
+            } else {
+                chrono::Utc::now()
+            }
+        });
         let filename = if selected_only {
-            format!("sync-report_selected-{count}_{}.csv", query.range.file_stem(at))
+            format!(
+                "sync-report_selected-{count}_{}.csv",
+                query.range.file_stem(at)
+            )
         } else {
             format!("sync-report_{}.csv", query.range.file_stem(at))
         };
-        export.set(ExportStep::Running { done: 0, total: count });
+        export.set(ExportStep::Running {
+            done: 0,
+            total: count,
+        });
         cancel.set(false);
         let src = report.source();
         leptos::task::spawn_local(async move {
@@ -144,7 +192,10 @@ pub fn ActionsMenu() -> impl IntoView {
                     ids,
                     Box::new(move |c| sink.borrow_mut().push(c)),
                     Box::new(move |p: Progress| {
-                        export.set(ExportStep::Running { done: p.done, total: p.total });
+                        export.set(ExportStep::Running {
+                            done: p.done,
+                            total: p.total,
+                        });
                         !cancel.get_untracked()
                     }),
                 )
@@ -154,13 +205,16 @@ pub fn ActionsMenu() -> impl IntoView {
                 Ok(ExportOutcome::Complete { rows }) => {
                     let chunks = std::mem::take(&mut *chunks.borrow_mut());
                     match save_file(chunks, &filename) {
-                        Ok(()) => report.notify(format!("Downloaded {} as {filename}.", n_entries(rows))),
+                        Ok(()) => {
+                            report.notify(format!("Downloaded {} as {filename}.", n_entries(rows)))
+                        }
                         Err(e) => report.notify(format!("The download could not be started: {e}")),
                     }
                 }
-                Ok(ExportOutcome::Cancelled { rows }) => {
-                    report.notify(format!("Download cancelled after {}; no file was saved.", n_entries(rows)))
-                }
+                Ok(ExportOutcome::Cancelled { rows }) => report.notify(format!(
+                    "Download cancelled after {}; no file was saved.",
+                    n_entries(rows)
+                )),
                 Err(e) => report.notify(format!("The download failed and no file was saved: {e}")),
             }
         });
@@ -191,25 +245,53 @@ pub fn ActionsMenu() -> impl IntoView {
         });
     };
     let confirm_resync = move || {
-        let ResyncStep::Confirm { ok, refused } = resync_step.get_untracked() else { return };
+        let ResyncStep::Confirm { ok, refused } = resync_step.get_untracked() else {
+            return;
+        };
         // The step change disables the button before anything is sent: no double submission.
         resync_step.set(ResyncStep::Running { count: ok.len() });
-        let names: std::collections::HashMap<EntryId, String> =
-            ok.iter().chain(refused.iter().map(|(e, _)| e)).map(|e| (e.id, e.display_name())).collect();
+        let names: std::collections::HashMap<EntryId, String> = ok
+            .iter()
+            .chain(refused.iter().map(|(e, _)| e))
+            .map(|e| (e.id, e.display_name()))
+            .collect();
         let ids: Vec<EntryId> = ok.iter().map(|e| e.id).collect();
         leptos::task::spawn_local(async move {
             match run_resync(report, ids).await {
                 Ok(outcomes) => {
                     let mut all: Vec<ResyncOutcome> = outcomes;
-                    all.extend(refused.into_iter().map(|(e, reason)| ResyncOutcome { id: e.id, result: ResyncResult::Refused { reason } }));
-                    let queued = all.iter().filter(|o| matches!(o.result, ResyncResult::Accepted { .. })).count();
-                    let lines = all.iter().map(|o| (names.get(&o.id).cloned().unwrap_or_else(|| format!("Entry {}", o.id)), outcome_text(o))).collect();
+                    all.extend(refused.into_iter().map(|(e, reason)| ResyncOutcome {
+                        id: e.id,
+                        result: ResyncResult::Refused { reason },
+                    }));
+                    let queued = all
+                        .iter()
+                        .filter(|o| matches!(o.result, ResyncResult::Accepted { .. }))
+                        .count();
+                    let lines = all
+                        .iter()
+                        .map(|o| {
+                            (
+                                names
+                                    .get(&o.id)
+                                    .cloned()
+                                    .unwrap_or_else(|| format!("Entry {}", o.id)),
+                                outcome_text(o),
+                            )
+                        })
+                        .collect();
                     report.selection.update(|s| s.clear());
-                    resync_step.set(ResyncStep::Done { outcomes: lines, queued, refused: all.len() - queued });
+                    resync_step.set(ResyncStep::Done {
+                        outcomes: lines,
+                        queued,
+                        refused: all.len() - queued,
+                    });
                 }
                 Err(e) => {
                     resync_step.set(ResyncStep::Closed);
-                    report.notify(format!("The resync request failed; nothing was resynced: {e}"));
+                    report.notify(format!(
+                        "The resync request failed; nothing was resynced: {e}"
+                    ));
                 }
             }
         });

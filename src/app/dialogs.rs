@@ -9,7 +9,12 @@ use crate::model::resync::{self, ResyncOutcome, ResyncResult};
 
 /// A `<dialog>` shown modally while `open` is true; closing it (Escape, a button) clears `open`.
 #[component]
-pub fn Modal(open: Signal<bool>, #[prop(into)] on_close: Callback<()>, #[prop(into)] label: String, children: ChildrenFn) -> impl IntoView {
+pub fn Modal(
+    open: Signal<bool>,
+    #[prop(into)] on_close: Callback<()>,
+    #[prop(into)] label: String,
+    children: ChildrenFn,
+) -> impl IntoView {
     let node = NodeRef::<leptos::html::Dialog>::new();
     Effect::new(move |_| {
         if let Some(d) = node.get() {
@@ -30,10 +35,15 @@ pub fn Modal(open: Signal<bool>, #[prop(into)] on_close: Callback<()>, #[prop(in
 }
 
 /// Resyncs `ids` and reports the outcome; marks them busy meanwhile so nothing is sent twice.
-pub async fn run_resync(report: Report, ids: Vec<crate::model::EntryId>) -> Result<Vec<ResyncOutcome>, crate::source::SourceError> {
+pub async fn run_resync(
+    report: Report,
+    ids: Vec<crate::model::EntryId>,
+) -> Result<Vec<ResyncOutcome>, crate::source::SourceError> {
     report.resyncing.update(|r| r.extend(ids.iter().copied()));
     let out = report.source().resync(ids.clone()).await;
-    report.resyncing.update(|r| r.retain(|id| !ids.contains(id)));
+    report
+        .resyncing
+        .update(|r| r.retain(|id| !ids.contains(id)));
     report.data_version.update(|v| *v += 1);
     out
 }

@@ -48,7 +48,13 @@ pub fn HeaderFilter(column: Column) -> impl IntoView {
     let values = RwSignal::new(Vec::<(FilterField, Vec<String>)>::new());
     let root = NodeRef::<leptos::html::Div>::new();
     let _ = leptos_use_on_click_outside::on_click_outside(root, move |_| open.set(false));
-    let active = move || report.view.with(|v| fields.iter().any(|&f| !v.query.filters.values(f).is_empty()));
+    let active = move || {
+        report.view.with(|v| {
+            fields
+                .iter()
+                .any(|&f| !v.query.filters.values(f).is_empty())
+        })
+    };
     let load_values = move || {
         let src = report.source();
         leptos::task::spawn_local(async move {
@@ -56,7 +62,9 @@ pub fn HeaderFilter(column: Column) -> impl IntoView {
             for &f in fields {
                 match src.facet_values(f).await {
                     Ok(v) => out.push((f, v)),
-                    Err(e) => report.notify(format!("Could not load the {} values: {e}", f.label())),
+                    Err(e) => {
+                        report.notify(format!("Could not load the {} values: {e}", f.label()))
+                    }
                 }
             }
             values.set(out);

@@ -32,12 +32,18 @@ fn storage() -> Option<web_sys::Storage> {
 fn stored_toggles() -> Option<crate::model::Toggles> {
     let raw = storage()?.get_item(TOGGLES_KEY).ok().flatten()?;
     let (sync, fields) = raw.split_once(',')?;
-    Some(crate::model::Toggles { sync_data: sync == "1", additional_fields: fields == "1" })
+    Some(crate::model::Toggles {
+        sync_data: sync == "1",
+        additional_fields: fields == "1",
+    })
 }
 
 fn store_toggles(t: crate::model::Toggles) {
     if let Some(s) = storage() {
-        let _ = s.set_item(TOGGLES_KEY, &format!("{},{}", t.sync_data as u8, t.additional_fields as u8));
+        let _ = s.set_item(
+            TOGGLES_KEY,
+            &format!("{},{}", t.sync_data as u8, t.additional_fields as u8),
+        );
     }
 }
 
@@ -48,7 +54,10 @@ fn location_search() -> String {
 /// The whole report. `url_prefix`: Some(prefix) mirrors the view in the page URL under keys
 /// with that prefix (the standalone page uses ""); None leaves the URL alone.
 #[component]
-pub fn App(source: Rc<dyn DataSource>, #[prop(optional)] url_prefix: Option<String>) -> impl IntoView {
+pub fn App(
+    source: Rc<dyn DataSource>,
+    #[prop(optional)] url_prefix: Option<String>,
+) -> impl IntoView {
     let (mut view, ignored) = match &url_prefix {
         Some(p) => View::from_url_query(&location_search(), p),
         None => (View::default(), Vec::new()),
@@ -91,14 +100,15 @@ pub fn App(source: Rc<dyn DataSource>, #[prop(optional)] url_prefix: Option<Stri
     });
 
     // Back and forward restore the view from the URL.
-    let _ = leptos_use_event_listener::use_event_listener(window(), leptos::ev::popstate, move |_| {
-        if let Some(prefix) = report.url_prefix.get_value() {
-            let (v, _) = View::from_url_query(&location_search(), &prefix);
-            if v != report.view.get_untracked() {
-                report.update_view(|cur| *cur = v);
+    let _ =
+        leptos_use_event_listener::use_event_listener(window(), leptos::ev::popstate, move |_| {
+            if let Some(prefix) = report.url_prefix.get_value() {
+                let (v, _) = View::from_url_query(&location_search(), &prefix);
+                if v != report.view.get_untracked() {
+                    report.update_view(|cur| *cur = v);
+                }
             }
-        }
-    });
+        });
 
     // The demo's simulated backend settles resyncs and confirmations over time.
     if is_demo {
@@ -148,11 +158,12 @@ pub fn App(source: Rc<dyn DataSource>, #[prop(optional)] url_prefix: Option<Stri
 fn write_url(v: &View, prefix: &str, push: bool) {
     let loc = window().location();
     let current = location_search();
-    let foreign: Vec<(String, String)> = form_urlencoded::parse(current.trim_start_matches('?').as_bytes())
-        .filter(|(k, _)| prefix.is_empty() || !k.starts_with(prefix))
-        .filter(|_| !prefix.is_empty())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
+    let foreign: Vec<(String, String)> =
+        form_urlencoded::parse(current.trim_start_matches('?').as_bytes())
+            .filter(|(k, _)| prefix.is_empty() || !k.starts_with(prefix))
+            .filter(|_| !prefix.is_empty())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
     let mut ser = form_urlencoded::Serializer::new(String::new());
     for (k, val) in &foreign {
         ser.append_pair(k, val);
@@ -167,7 +178,11 @@ fn write_url(v: &View, prefix: &str, push: bool) {
     }
     let path = loc.pathname().unwrap_or_default();
     let hash = loc.hash().unwrap_or_default();
-    let url = if qs.is_empty() { format!("{path}{hash}") } else { format!("{path}?{qs}{hash}") };
+    let url = if qs.is_empty() {
+        format!("{path}{hash}")
+    } else {
+        format!("{path}?{qs}{hash}")
+    };
     if format!("?{qs}") == current || (qs.is_empty() && current.is_empty()) {
         return;
     }

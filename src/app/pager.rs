@@ -9,7 +9,11 @@ use crate::format::thousands;
 #[component]
 pub fn Pager() -> impl IntoView {
     let report = expect_context::<Report>();
-    let total = move || report.load.with(|l| if let Load::Ready(w) = l { w.total } else { 0 });
+    let total = move || {
+        report
+            .load
+            .with(|l| if let Load::Ready(w) = l { w.total } else { 0 })
+    };
     let pages = move || total().div_ceil(PAGE_SIZE).max(1);
     let page = move || report.page.get();
     view! {

@@ -32,7 +32,10 @@ pub fn RangeControl() -> impl IntoView {
             to.set(t.format("%Y-%m-%dT%H:%M").to_string());
         }
     });
-    let apply_range = move |_| match (parse_local_input(&from.get_untracked()), parse_local_input(&to.get_untracked())) {
+    let apply_range = move |_| match (
+        parse_local_input(&from.get_untracked()),
+        parse_local_input(&to.get_untracked()),
+    ) {
         (Some(f), Some(t)) => report.set_between(f, t),
         _ => report.notify("Enter both a start and an end (UTC) to use a custom range."),
     };

@@ -69,14 +69,18 @@ pub fn Summary() -> impl IntoView {
 #[component]
 pub fn ReportTable() -> impl IntoView {
     let report = expect_context::<Report>();
-    let columns = Memo::new(move |_| Column::visible_columns(report.view.with(|v| v.toggles)).collect::<Vec<_>>());
-    let rows = Memo::new(move |_| report.rows());
-    let state = move || report.load.with(|l| match l {
-        Load::Loading => "loading",
-        Load::Failed(_) => "error",
-        Load::Ready(w) if w.total == 0 => "empty",
-        Load::Ready(_) => "ready",
+    let columns = Memo::new(move |_| {
+        Column::visible_columns(report.view.with(|v| v.toggles)).collect::<Vec<_>>()
     });
+    let rows = Memo::new(move |_| report.rows());
+    let state = move || {
+        report.load.with(|l| match l {
+            Load::Loading => "loading",
+            Load::Failed(_) => "error",
+            Load::Ready(w) if w.total == 0 => "empty",
+            Load::Ready(_) => "ready",
+        })
+    };
     view! {
         <div class="sr-table-wrap">
             <table class="sr-table" aria-label="Sync report" aria-busy=move || report.busy.get().to_string()
@@ -132,7 +136,10 @@ fn SelectAll(rows: Memo<Vec<Entry>>) -> impl IntoView {
         let ids: Vec<_> = rows.with(|r| r.iter().map(|e| e.id).collect());
         let src = report.source();
         report.selection.with(|s| {
-            let on = ids.iter().filter(|&&id| src.selection_contains(s, id)).count();
+            let on = ids
+                .iter()
+                .filter(|&&id| src.selection_contains(s, id))
+                .count();
             match on {
                 0 => Tristate::None,
                 n if n == ids.len() => Tristate::All,
@@ -160,7 +167,11 @@ fn HeaderCell(column: Column) -> impl IntoView {
     let aria_sort = move || {
         column.sortable().then(|| {
             let s = sort();
-            if s.column == column { s.direction.aria() } else { "none" }
+            if s.column == column {
+                s.direction.aria()
+            } else {
+                "none"
+            }
         })
     };
     let label = header_label(column);

@@ -12,12 +12,14 @@ const DEBOUNCE_MS: f64 = 200.0;
 pub fn SearchBox() -> impl IntoView {
     let report = expect_context::<Report>();
     let text = RwSignal::new(report.view.get_untracked().query.search.term);
-    // Back/forward or "clear all filters" change the term from outside: follow it.
-    Effect::new(move |_| {
+    // Back/forward or "clear all filters" change the term from outside: follow it, but only
+    // when the term itself changed, so other view changes never wipe what is being typed.
+    Effect::new(move |prev: Option<String>| {
         let term = report.view.with(|v| v.query.search.term.clone());
-        if text.get_untracked() != term {
-            text.set(term);
+        if prev.is_some_and(|p| p != term) && text.get_untracked() != term {
+            text.set(term.clone());
         }
+        term
     });
     let apply = move || {
         let t = text.get_untracked();

@@ -14,7 +14,11 @@ pub fn SelectionBar() -> impl IntoView {
         report.data_version.track();
         report.selection_count()
     });
-    let total = move || report.load.with(|l| if let Load::Ready(w) = l { w.total } else { 0 });
+    let total = move || {
+        report
+            .load
+            .with(|l| if let Load::Ready(w) = l { w.total } else { 0 })
+    };
     let all_matching = move || report.selection.with(|s| s.base().is_some());
     let page_all = move || {
         let rows = report.rows();

@@ -189,7 +189,9 @@ impl Column {
     }
 
     pub fn from_sort_key(key: &str) -> Option<Column> {
-        Column::TABLE.into_iter().find(|c| c.sort_key() == Some(key))
+        Column::TABLE
+            .into_iter()
+            .find(|c| c.sort_key() == Some(key))
     }
 
     /// The direction a first click on the header sorts by: newest first for dates.
@@ -209,13 +211,18 @@ impl Column {
         Tz::Offset: std::fmt::Display,
     {
         match self {
-            Column::CreatedLocal => {
-                Cow::Owned(e.created_at.with_timezone(tz).format("%Y-%m-%d %H:%M:%S").to_string())
-            }
+            Column::CreatedLocal => Cow::Owned(
+                e.created_at
+                    .with_timezone(tz)
+                    .format("%Y-%m-%d %H:%M:%S")
+                    .to_string(),
+            ),
             Column::CreatedUtc => Cow::Owned(e.created_at.format("%Y-%m-%d %H:%M:%S").to_string()),
-            Column::UpdatedAt => {
-                Cow::Owned(e.updated_at.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_default())
-            }
+            Column::UpdatedAt => Cow::Owned(
+                e.updated_at
+                    .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+                    .unwrap_or_default(),
+            ),
             Column::Systems => Cow::Owned(e.system_chain.to_string()),
             Column::LatestSync => Cow::Owned(latest_sync_text(e)),
             other => other.raw_text(e),
@@ -264,7 +271,8 @@ impl Column {
             Cow::Borrowed(s.as_deref().unwrap_or(""))
         }
         fn num<T: ToString>(n: Option<T>) -> Cow<'static, str> {
-            n.map(|v| Cow::Owned(v.to_string())).unwrap_or(Cow::Borrowed(""))
+            n.map(|v| Cow::Owned(v.to_string()))
+                .unwrap_or(Cow::Borrowed(""))
         }
         match self {
             Column::Status => Cow::Borrowed(e.status.label()),
@@ -378,9 +386,15 @@ mod tests {
         let none: Vec<_> = Column::visible_columns(Toggles::default()).collect();
         assert_eq!(none.len(), 8);
         assert!(!none.contains(&Column::LatestSync));
-        let sync = Toggles { sync_data: true, ..Default::default() };
+        let sync = Toggles {
+            sync_data: true,
+            ..Default::default()
+        };
         assert!(Column::visible_columns(sync).any(|c| c == Column::LatestSync));
-        let fields = Toggles { additional_fields: true, ..Default::default() };
+        let fields = Toggles {
+            additional_fields: true,
+            ..Default::default()
+        };
         assert_eq!(Column::visible_columns(fields).count(), 12);
     }
 
@@ -399,7 +413,10 @@ mod tests {
     fn local_time_uses_the_zone() {
         let e = entry();
         let tz = FixedOffset::east_opt(3600).unwrap();
-        assert_eq!(Column::CreatedLocal.cell_text(&e, &tz), "2026-11-21 00:30:05");
+        assert_eq!(
+            Column::CreatedLocal.cell_text(&e, &tz),
+            "2026-11-21 00:30:05"
+        );
         assert_eq!(Column::CreatedUtc.cell_text(&e, &tz), "2026-11-20 23:30:05");
         assert_eq!(Column::Systems.cell_text(&e, &tz), "Shopify → NetSuite");
     }
@@ -415,7 +432,9 @@ mod tests {
     #[test]
     fn iso_matches_chrono() {
         // Every day over four centuries, plus leap days and times of day.
-        let start = DateTime::parse_from_rfc3339("1900-01-01T00:00:00Z").unwrap().timestamp();
+        let start = DateTime::parse_from_rfc3339("1900-01-01T00:00:00Z")
+            .unwrap()
+            .timestamp();
         for d in (0..146_097 * 2).step_by(7) {
             let t = DateTime::from_timestamp(start + d * 86_400 + (d * 3_607) % 86_400, 0).unwrap();
             let mut s = String::new();

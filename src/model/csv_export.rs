@@ -83,7 +83,13 @@ pub struct CsvExport {
 
 impl CsvExport {
     pub fn new(rows: Vec<u32>, opts: CsvOptions) -> Self {
-        CsvExport { rows, next: 0, header_done: false, opts, cell: String::new() }
+        CsvExport {
+            rows,
+            next: 0,
+            header_done: false,
+            opts,
+            cell: String::new(),
+        }
     }
 
     /// Entries in the export.
@@ -108,12 +114,12 @@ impl CsvExport {
         }
         let end = (self.next + max_rows.max(1)).min(self.rows.len());
         let mut out = Vec::with_capacity((end - self.next) * 256 + 512);
-        if !self.header_done {
-            if self.opts.bom {
-                out.extend_from_slice(BOM);
-            }
+        if !self.header_done && self.opts.bom {
+            out.extend_from_slice(BOM);
         }
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(out);
         // Writing into a Vec cannot fail; the csv crate's errors are io errors.
         if !self.header_done {
             let _ = w.write_record(Column::CSV.iter().map(|c| c.label()));
@@ -149,7 +155,15 @@ mod tests {
 
     #[test]
     fn formulas_are_neutralised_numbers_are_not() {
-        for f in ["=1+1", "+cmd", "-cmd|' /C calc'!A0", "@SUM(A1)", "\t=1", "\r=1", "=HYPERLINK(\"x\")"] {
+        for f in [
+            "=1+1",
+            "+cmd",
+            "-cmd|' /C calc'!A0",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+            "=HYPERLINK(\"x\")",
+        ] {
             assert!(neutralize(f).starts_with('\''), "{f:?}");
         }
         for n in ["-5", "+3.25", "1e-3", "-0.5E+7", "42", "", "plain", "a=b"] {

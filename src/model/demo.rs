@@ -47,23 +47,106 @@ struct Flow {
 }
 
 const FLOWS: [Flow; 11] = [
-    Flow { source: "Shopify", destination: "NetSuite", entities: &["Order", "Order", "Order", "Customer", "Refund"], files: false, max_attempts: 4 },
-    Flow { source: "NetSuite", destination: "Shopify", entities: &["Fulfilment", "Product", "Stocklevels", "InventoryAdjustment"], files: false, max_attempts: 4 },
-    Flow { source: "Magento", destination: "Brightpearl", entities: &["Order", "Order", "CreditMemo"], files: false, max_attempts: 4 },
-    Flow { source: "Brightpearl", destination: "Magento", entities: &["Stocklevels", "Fulfilment"], files: false, max_attempts: 3 },
-    Flow { source: "BigCommerce", destination: "NetSuite", entities: &["Order", "Customer", "Refund"], files: false, max_attempts: 4 },
-    Flow { source: "Shopify", destination: "Peoplevox", entities: &["Order", "Order", "Return"], files: false, max_attempts: 4 },
-    Flow { source: "Peoplevox", destination: "Shopify", entities: &["Fulfilment", "Stocklevels"], files: false, max_attempts: 4 },
-    Flow { source: "SFTP", destination: "Peoplevox", entities: &["PurchaseOrder", "ItemReceipt"], files: true, max_attempts: 6 },
-    Flow { source: "NetSuite", destination: "SFTP", entities: &["TransferOrder", "WholesaleOrder", "GoodsReceipt"], files: true, max_attempts: 6 },
-    Flow { source: "Brightpearl", destination: "SFTP", entities: &["Sale", "GoodsReceipt"], files: true, max_attempts: 6 },
-    Flow { source: "Shopify", destination: "Brightpearl", entities: &["Order", "Product"], files: false, max_attempts: 4 },
+    Flow {
+        source: "Shopify",
+        destination: "NetSuite",
+        entities: &["Order", "Order", "Order", "Customer", "Refund"],
+        files: false,
+        max_attempts: 4,
+    },
+    Flow {
+        source: "NetSuite",
+        destination: "Shopify",
+        entities: &[
+            "Fulfilment",
+            "Product",
+            "Stocklevels",
+            "InventoryAdjustment",
+        ],
+        files: false,
+        max_attempts: 4,
+    },
+    Flow {
+        source: "Magento",
+        destination: "Brightpearl",
+        entities: &["Order", "Order", "CreditMemo"],
+        files: false,
+        max_attempts: 4,
+    },
+    Flow {
+        source: "Brightpearl",
+        destination: "Magento",
+        entities: &["Stocklevels", "Fulfilment"],
+        files: false,
+        max_attempts: 3,
+    },
+    Flow {
+        source: "BigCommerce",
+        destination: "NetSuite",
+        entities: &["Order", "Customer", "Refund"],
+        files: false,
+        max_attempts: 4,
+    },
+    Flow {
+        source: "Shopify",
+        destination: "Peoplevox",
+        entities: &["Order", "Order", "Return"],
+        files: false,
+        max_attempts: 4,
+    },
+    Flow {
+        source: "Peoplevox",
+        destination: "Shopify",
+        entities: &["Fulfilment", "Stocklevels"],
+        files: false,
+        max_attempts: 4,
+    },
+    Flow {
+        source: "SFTP",
+        destination: "Peoplevox",
+        entities: &["PurchaseOrder", "ItemReceipt"],
+        files: true,
+        max_attempts: 6,
+    },
+    Flow {
+        source: "NetSuite",
+        destination: "SFTP",
+        entities: &["TransferOrder", "WholesaleOrder", "GoodsReceipt"],
+        files: true,
+        max_attempts: 6,
+    },
+    Flow {
+        source: "Brightpearl",
+        destination: "SFTP",
+        entities: &["Sale", "GoodsReceipt"],
+        files: true,
+        max_attempts: 6,
+    },
+    Flow {
+        source: "Shopify",
+        destination: "Brightpearl",
+        entities: &["Order", "Product"],
+        files: false,
+        max_attempts: 4,
+    },
 ];
 
-const SKU_WORDS: [&str; 12] =
-    ["TEE", "HOODIE", "MUG", "CAP", "SOCK", "BOOT", "JACKET", "BEANIE", "TOTE", "SCARF", "GLOVE", "DEMOTEST"];
-const SKU_VARIANTS: [&str; 10] =
-    ["BLK-M", "WHT-L", "NAVY-S", "SS-YELLOW", "RED-XL", "GRN-OS", "GRY-M", "OAT-L", "SS-BLUE", "PNK-S"];
+const SKU_WORDS: [&str; 12] = [
+    "TEE", "HOODIE", "MUG", "CAP", "SOCK", "BOOT", "JACKET", "BEANIE", "TOTE", "SCARF", "GLOVE",
+    "DEMOTEST",
+];
+const SKU_VARIANTS: [&str; 10] = [
+    "BLK-M",
+    "WHT-L",
+    "NAVY-S",
+    "SS-YELLOW",
+    "RED-XL",
+    "GRN-OS",
+    "GRY-M",
+    "OAT-L",
+    "SS-BLUE",
+    "PNK-S",
+];
 
 /// A failure: the message template, a technical detail, and whether a resync can fix it.
 struct Failure {
@@ -73,16 +156,56 @@ struct Failure {
 }
 
 const FAILURES: [Failure; 10] = [
-    Failure { message: "Customer email \"{ref}@example\" is not a valid email address in {dest}", error: "HTTP 400 Bad Request: {\"code\":\"INVALID_FLD_VALUE\",\"field\":\"email\"}", resyncable: true },
-    Failure { message: "Item {sku} was not found in {dest}", error: "HTTP 404 Not Found: record type inventoryitem, externalId {sku}", resyncable: true },
-    Failure { message: "Mapped field 'shipping_method' changed: \"Express 24\" has no match in {dest}", error: "MappingError: no value map entry for shipping_method=\"Express 24\"", resyncable: true },
-    Failure { message: "Connection to {dest} timed out after 30 seconds", error: "ETIMEDOUT connecting to {dest} API (attempt {attempt})", resyncable: true },
-    Failure { message: "{dest} API rate limit exceeded", error: "HTTP 429 Too Many Requests: Retry-After 60", resyncable: true },
-    Failure { message: "Authentication with {dest} failed: the access token has expired", error: "HTTP 401 Unauthorized: invalid_token", resyncable: true },
-    Failure { message: "Required field 'country_code' is empty on {entity} {ref}", error: "ValidationError: country_code must not be blank", resyncable: true },
-    Failure { message: "{entity} {ref} was already processed in {dest}", error: "HTTP 409 Conflict: DUP_RCRD externalId {ref}", resyncable: false },
-    Failure { message: "Duplicate {entity} {ref}: a record with this reference already exists in {dest}", error: "HTTP 409 Conflict: unique constraint on external reference", resyncable: false },
-    Failure { message: "SFTP upload to {dest} failed: permission denied on /inbound", error: "SSH_FX_PERMISSION_DENIED (3) writing /inbound/{ref}.csv", resyncable: true },
+    Failure {
+        message: "Customer email \"{ref}@example\" is not a valid email address in {dest}",
+        error: "HTTP 400 Bad Request: {\"code\":\"INVALID_FLD_VALUE\",\"field\":\"email\"}",
+        resyncable: true,
+    },
+    Failure {
+        message: "Item {sku} was not found in {dest}",
+        error: "HTTP 404 Not Found: record type inventoryitem, externalId {sku}",
+        resyncable: true,
+    },
+    Failure {
+        message: "Mapped field 'shipping_method' changed: \"Express 24\" has no match in {dest}",
+        error: "MappingError: no value map entry for shipping_method=\"Express 24\"",
+        resyncable: true,
+    },
+    Failure {
+        message: "Connection to {dest} timed out after 30 seconds",
+        error: "ETIMEDOUT connecting to {dest} API (attempt {attempt})",
+        resyncable: true,
+    },
+    Failure {
+        message: "{dest} API rate limit exceeded",
+        error: "HTTP 429 Too Many Requests: Retry-After 60",
+        resyncable: true,
+    },
+    Failure {
+        message: "Authentication with {dest} failed: the access token has expired",
+        error: "HTTP 401 Unauthorized: invalid_token",
+        resyncable: true,
+    },
+    Failure {
+        message: "Required field 'country_code' is empty on {entity} {ref}",
+        error: "ValidationError: country_code must not be blank",
+        resyncable: true,
+    },
+    Failure {
+        message: "{entity} {ref} was already processed in {dest}",
+        error: "HTTP 409 Conflict: DUP_RCRD externalId {ref}",
+        resyncable: false,
+    },
+    Failure {
+        message: "Duplicate {entity} {ref}: a record with this reference already exists in {dest}",
+        error: "HTTP 409 Conflict: unique constraint on external reference",
+        resyncable: false,
+    },
+    Failure {
+        message: "SFTP upload to {dest} failed: permission denied on /inbound",
+        error: "SSH_FX_PERMISSION_DENIED (3) writing /inbound/{ref}.csv",
+        resyncable: true,
+    },
 ];
 
 /// Interned names so a million entries share a handful of strings.
@@ -96,8 +219,14 @@ impl Names {
     fn new() -> Self {
         Names {
             groups: GROUPS.iter().map(|&g| Arc::from(g)).collect(),
-            systems: FLOWS.iter().map(|f| (Arc::from(f.source), Arc::from(f.destination))).collect(),
-            entities: FLOWS.iter().map(|f| f.entities.iter().map(|&e| Arc::from(e)).collect()).collect(),
+            systems: FLOWS
+                .iter()
+                .map(|f| (Arc::from(f.source), Arc::from(f.destination)))
+                .collect(),
+            entities: FLOWS
+                .iter()
+                .map(|f| f.entities.iter().map(|&e| Arc::from(e)).collect())
+                .collect(),
         }
     }
 }
@@ -120,7 +249,11 @@ pub fn generate(cfg: DemoConfig) -> Vec<Entry> {
     let start = cfg.now.timestamp() - span;
     // Each (group, flow) pair is one service; groups run a few of the flows each.
     let services: Vec<(usize, usize)> = (0..GROUPS.len())
-        .flat_map(|g| (0..FLOWS.len()).filter(move |f| (g * 7 + f * 3) % 4 != 0).map(move |f| (g, f)))
+        .flat_map(|g| {
+            (0..FLOWS.len())
+                .filter(move |f| (g * 7 + f * 3) % 4 != 0)
+                .map(move |f| (g, f))
+        })
         .collect();
     let mut out = Vec::with_capacity(n);
     let mut order_no = 100_000u64;
@@ -135,7 +268,8 @@ pub fn generate(cfg: DemoConfig) -> Vec<Entry> {
         let (src, dst) = names.systems[f].clone();
         // Runs every 10 minutes per service: entries in the same slot share a sync id.
         let run_slot = (t / 600) as u64;
-        let last_run_id = 40_000_000 + (run_slot % 1_000_000) * 64 + (g * FLOWS.len() + f) as u64 % 64;
+        let last_run_id =
+            40_000_000 + (run_slot % 1_000_000) * 64 + (g * FLOWS.len() + f) as u64 % 64;
         let sku = format!(
             "{}-{}",
             SKU_WORDS[rng.usize(..SKU_WORDS.len())],
@@ -153,7 +287,9 @@ pub fn generate(cfg: DemoConfig) -> Vec<Entry> {
             "Product" | "Stocklevels" | "InventoryAdjustment" => sku.clone(),
             "Customer" => format!("CUS-{}", 40_000 + rng.u32(..60_000)),
             "CreditMemo" => format!("CM-{}", 10_000 + rng.u32(..90_000)),
-            "PurchaseOrder" | "ItemReceipt" | "GoodsReceipt" => format!("PO-{}", 20_000 + rng.u32(..80_000)),
+            "PurchaseOrder" | "ItemReceipt" | "GoodsReceipt" => {
+                format!("PO-{}", 20_000 + rng.u32(..80_000))
+            }
             "TransferOrder" => format!("TO-{}", 5_000 + rng.u32(..95_000)),
             _ => format!("REF-{}", rng.u32(..1_000_000)),
         };
@@ -178,24 +314,40 @@ pub fn generate(cfg: DemoConfig) -> Vec<Entry> {
                 )
             }
             Status::Pending => (
-                Some(format!("{dst} did not respond; retry {attempts} of {max_attempts} is scheduled")),
+                Some(format!(
+                    "{dst} did not respond; retry {attempts} of {max_attempts} is scheduled"
+                )),
                 None,
                 true,
             ),
-            Status::Unknown(_) => (Some("Skipped by a service filter rule".to_string()), None, true),
+            Status::Unknown(_) => (
+                Some("Skipped by a service filter rule".to_string()),
+                None,
+                true,
+            ),
             _ => (None, None, true),
         };
         let runtime = (rng.u32(200..9_000) as f64 / 100.0).round() / 10.0 * 10.0 / 10.0;
-        let updated = created + Duration::milliseconds((runtime * 1000.0) as i64 + (attempts as i64 - 1) * 900_000);
+        let updated = created
+            + Duration::milliseconds((runtime * 1000.0) as i64 + (attempts as i64 - 1) * 900_000);
         let first_run_id = last_run_id.saturating_sub((attempts as u64 - 1) * 64 * 2);
         let source_id = (5_600_000_000_000 + rng.u64(..400_000_000_000)).to_string();
-        let line_level = matches!(&*entity, "Fulfilment" | "Refund" | "Return" | "Stocklevels" | "ItemReceipt");
+        let line_level = matches!(
+            &*entity,
+            "Fulfilment" | "Refund" | "Return" | "Stocklevels" | "ItemReceipt"
+        );
         out.push(Entry {
             id: EntryId(1_000_000 + i as u64),
             status,
-            integration: Integration { id: Some(100 + g as u64), name: names.groups[g].clone() },
+            integration: Integration {
+                id: Some(100 + g as u64),
+                name: names.groups[g].clone(),
+            },
             entity,
-            system_chain: SystemChain { source: src, destination: dst.clone() },
+            system_chain: SystemChain {
+                source: src,
+                destination: dst.clone(),
+            },
             first_run_id: Some(first_run_id),
             last_run_id: Some(last_run_id),
             common_ref: Some(common_ref),
@@ -207,7 +359,8 @@ pub fn generate(cfg: DemoConfig) -> Vec<Entry> {
             message,
             error,
             resyncable,
-            source_parent_id: line_level.then(|| (4_100_000_000_000 + rng.u64(..90_000_000_000)).to_string()),
+            source_parent_id: line_level
+                .then(|| (4_100_000_000_000 + rng.u64(..90_000_000_000)).to_string()),
             source_id: Some(source_id),
             endpoint_id: Some(format!("{}", 7_000_000 + rng.u32(..3_000_000))),
             endpoint_parent_id: line_level.then(|| format!("{}", 6_000_000 + rng.u32(..1_000_000))),
@@ -245,10 +398,18 @@ impl DemoBackend {
         for e in store.entries() {
             if e.status == Status::Sent && cfg.now - e.created_at < Duration::hours(2) {
                 let due = cfg.now + Duration::seconds(rng.i64(20..600));
-                schedule.push(Scheduled { due, id: e.id, to_ok: true });
+                schedule.push(Scheduled {
+                    due,
+                    id: e.id,
+                    to_ok: true,
+                });
             }
         }
-        DemoBackend { store, rng, schedule }
+        DemoBackend {
+            store,
+            rng,
+            schedule,
+        }
     }
 
     /// Asks for a resync of `ids` at `now`. Every id gets an outcome, in the order given.
@@ -256,26 +417,37 @@ impl DemoBackend {
         let mut out = Vec::with_capacity(ids.len());
         for &id in ids {
             let result = match self.store.get(id).map(resync::check) {
-                None => ResyncResult::Refused { reason: Refusal::NotFound },
+                None => ResyncResult::Refused {
+                    reason: Refusal::NotFound,
+                },
                 Some(Err(reason)) => ResyncResult::Refused { reason },
                 Some(Ok(())) => {
                     let was_sent = self.store.get(id).is_some_and(|e| e.status == Status::Sent);
                     let due = now + Duration::milliseconds(self.rng.i64(1_500..4_000));
                     if was_sent {
                         self.schedule.retain(|s| s.id != id);
-                        self.schedule.push(Scheduled { due, id, to_ok: true });
-                        ResyncResult::Accepted { status: Status::Sent }
+                        self.schedule.push(Scheduled {
+                            due,
+                            id,
+                            to_ok: true,
+                        });
+                        ResyncResult::Accepted {
+                            status: Status::Sent,
+                        }
                     } else {
                         let to_ok = self.rng.u32(..4) != 0;
                         self.store.update(id, |e| {
                             e.status = Status::Pending;
                             e.attempts = 1;
-                            e.message = Some("Resync requested; waiting for the destination".into());
+                            e.message =
+                                Some("Resync requested; waiting for the destination".into());
                             e.error = None;
                             e.updated_at = Some(now);
                         });
                         self.schedule.push(Scheduled { due, id, to_ok });
-                        ResyncResult::Accepted { status: Status::Pending }
+                        ResyncResult::Accepted {
+                            status: Status::Pending,
+                        }
                     }
                 }
             };

@@ -102,7 +102,9 @@ impl Status {
                 "The sync failed, for example because a mapped field changed or the systems \
                  could not communicate. It can usually be resynced."
             }
-            Status::Unknown(_) => "A status this viewer does not know; shown as the backend sent it.",
+            Status::Unknown(_) => {
+                "A status this viewer does not know; shown as the backend sent it."
+            }
         }
     }
 
@@ -155,7 +157,10 @@ pub struct SystemChain {
 
 impl SystemChain {
     pub fn new(source: impl Into<Arc<str>>, destination: impl Into<Arc<str>>) -> Self {
-        SystemChain { source: source.into(), destination: destination.into() }
+        SystemChain {
+            source: source.into(),
+            destination: destination.into(),
+        }
     }
 
     /// Splits the stored form at its first underscore.
@@ -257,7 +262,9 @@ impl Entry {
     pub fn display_name(&self) -> String {
         let what = entity_words(&self.entity);
         match &self.common_ref {
-            Some(r) if !r.is_empty() => format!("{} {} {}", self.system_chain.source, what, hash_ref(r)),
+            Some(r) if !r.is_empty() => {
+                format!("{} {} {}", self.system_chain.source, what, hash_ref(r))
+            }
             _ => format!("{} {} (entry {})", self.system_chain.source, what, self.id),
         }
     }
@@ -267,7 +274,11 @@ impl Entry {
         if self.system_chain.destination.is_empty() {
             format!("Resync {}", self.display_name())
         } else {
-            format!("Resync {} to {}", self.display_name(), self.system_chain.destination)
+            format!(
+                "Resync {} to {}",
+                self.display_name(),
+                self.system_chain.destination
+            )
         }
     }
 
@@ -293,7 +304,13 @@ pub fn entity_words(entity: &str) -> String {
         out.push(c);
     }
     out.split(' ')
-        .map(|w| if w.chars().skip(1).any(char::is_uppercase) { w.to_string() } else { w.to_lowercase() })
+        .map(|w| {
+            if w.chars().skip(1).any(char::is_uppercase) {
+                w.to_string()
+            } else {
+                w.to_lowercase()
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -345,14 +362,14 @@ fn lenient_u32<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
 fn opt_lenient_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
     match opt_lenient_u64(d)? {
         None => Ok(None),
-        Some(v) => u32::try_from(v).map(Some).map_err(|_| de::Error::custom("number too large")),
+        Some(v) => u32::try_from(v)
+            .map(Some)
+            .map_err(|_| de::Error::custom("number too large")),
     }
 }
 
 fn opt_lenient_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    match Option::<NumOrStr>::deserialize(d)
-        .map_err(|_| de::Error::custom("expected a number"))?
-    {
+    match Option::<NumOrStr>::deserialize(d).map_err(|_| de::Error::custom("expected a number"))? {
         None => Ok(None),
         Some(NumOrStr::U(u)) => Ok(Some(u as f64)),
         Some(NumOrStr::I(i)) => Ok(Some(i as f64)),
@@ -368,9 +385,7 @@ fn opt_lenient_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Er
 
 /// Identifiers and texts: numbers are accepted and written in decimal.
 fn opt_lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    match Option::<NumOrStr>::deserialize(d)
-        .map_err(|_| de::Error::custom("expected text"))?
-    {
+    match Option::<NumOrStr>::deserialize(d).map_err(|_| de::Error::custom("expected text"))? {
         None => Ok(None),
         Some(NumOrStr::U(u)) => Ok(Some(u.to_string())),
         Some(NumOrStr::I(i)) => Ok(Some(i.to_string())),
@@ -385,7 +400,12 @@ pub fn parse_datetime(s: &str) -> Option<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t.with_timezone(&Utc));
     }
-    for fmt in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"] {
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+    ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
             return Some(t.and_utc());
         }
@@ -400,7 +420,9 @@ fn lenient_datetime<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D:
         .ok_or_else(|| de::Error::custom(format!("expected an ISO-8601 timestamp, got {raw:?}")))
 }
 
-fn opt_lenient_datetime<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+fn opt_lenient_datetime<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<DateTime<Utc>>, D::Error> {
     let raw = Option::<std::borrow::Cow<'de, str>>::deserialize(d)
         .map_err(|_| de::Error::custom("expected an ISO-8601 timestamp"))?;
     match raw {

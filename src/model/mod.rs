@@ -14,6 +14,8 @@ pub mod store;
 
 pub use column::{Column, Toggles};
 pub use entry::{Entry, EntryId, Status, SystemChain};
-pub use query::{DateRange, Direction, FilterField, Filters, Query, Search, SearchScope, Sort, View};
+pub use query::{
+    DateRange, Direction, FilterField, Filters, Query, Search, SearchScope, Sort, View,
+};
 pub use selection::Selection;
 pub use store::{ResultSet, Store};

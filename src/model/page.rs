@@ -83,17 +83,22 @@ pub fn parse_page(body: &str) -> Result<ParsedPage, PageError> {
         field: path_or_root(&e.path().to_string()),
         message: e.inner().to_string(),
     })?;
-    let mut page = ParsedPage { meta: raw.meta, ..Default::default() };
+    let mut page = ParsedPage {
+        meta: raw.meta,
+        ..Default::default()
+    };
     page.entries.reserve(raw.data.len());
     for (index, item) in raw.data.into_iter().enumerate() {
         let de = &mut serde_json::Deserializer::from_str(item.get());
         match serde_path_to_error::deserialize::<_, Entry>(de) {
             Ok(e) => page.entries.push(e),
             Err(err) => {
-                let id = serde_json::from_str::<IdOnly>(item.get()).ok().map(|v| match v.id {
-                    serde_json::Value::String(s) => s,
-                    other => other.to_string(),
-                });
+                let id = serde_json::from_str::<IdOnly>(item.get())
+                    .ok()
+                    .map(|v| match v.id {
+                        serde_json::Value::String(s) => s,
+                        other => other.to_string(),
+                    });
                 page.rejected.push(EntryError {
                     index,
                     id,
@@ -129,7 +134,10 @@ mod tests {
         assert_eq!(p.entries.len(), 2);
         assert_eq!(p.rejected.len(), 1);
         let r = &p.rejected[0];
-        assert_eq!((r.index, r.id.as_deref(), r.field.as_str()), (1, Some("2"), "created_at"));
+        assert_eq!(
+            (r.index, r.id.as_deref(), r.field.as_str()),
+            (1, Some("2"), "created_at")
+        );
         assert!(r.to_string().contains("entry 1 (id 2)"), "{r}");
         assert_eq!(p.meta.total, 3);
     }
@@ -146,7 +154,10 @@ mod tests {
     fn non_numeric_id_is_named() {
         let body = r#"{"data":[{"id":"x9","status":"Ok","integration":{"name":"A"},"type":"Order","system_chain":"A_B","created_at":"2026-11-20T10:00:00Z"}]}"#;
         let p = parse_page(body).unwrap();
-        assert_eq!((p.rejected[0].field.as_str(), p.rejected[0].id.as_deref()), ("id", Some("x9")));
+        assert_eq!(
+            (p.rejected[0].field.as_str(), p.rejected[0].id.as_deref()),
+            ("id", Some("x9"))
+        );
     }
 
     #[test]

@@ -22,7 +22,10 @@ pub enum DateRange {
     /// The last N days up to now, 1 to 15.
     LastDays(u8),
     /// An explicit UTC range, `from` to `to` inclusive, at most 15 days long.
-    Between { from: DateTime<Utc>, to: DateTime<Utc> },
+    Between {
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    },
 }
 
 impl Default for DateRange {
@@ -37,7 +40,10 @@ pub enum RangeNotice {
     /// Asked for more (or fewer) previous days than allowed.
     DaysClamped { requested: i64, used: u8 },
     /// An explicit range longer than 15 days: its start was moved forward.
-    RangeClamped { requested_days: i64, from_used: DateTime<Utc> },
+    RangeClamped {
+        requested_days: i64,
+        from_used: DateTime<Utc>,
+    },
     /// `from` was after `to`: they were swapped.
     Swapped,
 }
@@ -73,13 +79,19 @@ impl DateRange {
     /// An explicit range; reversed ends are swapped and a range over 15 days keeps its end and
     /// moves its start, with a notice.
     pub fn between(from: DateTime<Utc>, to: DateTime<Utc>) -> (DateRange, Option<RangeNotice>) {
-        let (mut from, to, mut notice) =
-            if from > to { (to, from, Some(RangeNotice::Swapped)) } else { (from, to, None) };
+        let (mut from, to, mut notice) = if from > to {
+            (to, from, Some(RangeNotice::Swapped))
+        } else {
+            (from, to, None)
+        };
         let max = Duration::days(MAX_DAYS as i64);
         if to - from > max {
             let requested_days = ((to - from).num_seconds() + 86_399) / 86_400;
             from = to - max;
-            notice = Some(RangeNotice::RangeClamped { requested_days, from_used: from });
+            notice = Some(RangeNotice::RangeClamped {
+                requested_days,
+                from_used: from,
+            });
         }
         (DateRange::Between { from, to }, notice)
     }
@@ -125,8 +137,12 @@ pub enum SearchScope {
 }
 
 impl SearchScope {
-    pub const ALL: [SearchScope; 4] =
-        [SearchScope::All, SearchScope::System, SearchScope::SyncId, SearchScope::Reference];
+    pub const ALL: [SearchScope; 4] = [
+        SearchScope::All,
+        SearchScope::System,
+        SearchScope::SyncId,
+        SearchScope::Reference,
+    ];
 
     /// The value in URLs and in `filter[search_field]`.
     pub fn key(self) -> &'static str {
@@ -148,7 +164,9 @@ impl SearchScope {
     }
 
     pub fn from_key(k: &str) -> Option<SearchScope> {
-        SearchScope::ALL.into_iter().find(|s| s.key().eq_ignore_ascii_case(k))
+        SearchScope::ALL
+            .into_iter()
+            .find(|s| s.key().eq_ignore_ascii_case(k))
     }
 }
 
@@ -233,13 +251,19 @@ pub struct Filters {
 
 impl Filters {
     pub fn is_empty(&self) -> bool {
-        FilterField::ALL.into_iter().all(|f| self.values(f).is_empty())
+        FilterField::ALL
+            .into_iter()
+            .all(|f| self.values(f).is_empty())
     }
 
     /// The chosen values of a text field, or of statuses by their API value.
     pub fn values(&self, f: FilterField) -> Vec<String> {
         match f {
-            FilterField::Status => self.status.iter().map(|s| s.api_value().to_string()).collect(),
+            FilterField::Status => self
+                .status
+                .iter()
+                .map(|s| s.api_value().to_string())
+                .collect(),
             _ => self.text_set(f).iter().cloned().collect(),
         }
     }
@@ -346,7 +370,10 @@ pub struct Sort {
 
 impl Default for Sort {
     fn default() -> Self {
-        Sort { column: Column::CreatedUtc, direction: Direction::Desc }
+        Sort {
+            column: Column::CreatedUtc,
+            direction: Direction::Desc,
+        }
     }
 }
 
@@ -357,9 +384,15 @@ impl Sort {
         if !column.sortable() {
             self
         } else if column == self.column {
-            Sort { column, direction: self.direction.flip() }
+            Sort {
+                column,
+                direction: self.direction.flip(),
+            }
         } else {
-            Sort { column, direction: column.first_direction() }
+            Sort {
+                column,
+                direction: column.first_direction(),
+            }
         }
     }
 }
@@ -376,7 +409,11 @@ pub struct Query {
 impl Query {
     /// The part that decides membership (not order): selection "all matching" keys on it.
     pub fn matching_part(&self) -> (DateRange, Search, Filters) {
-        (self.range.clone(), self.search.clone(), self.filters.clone())
+        (
+            self.range.clone(),
+            self.search.clone(),
+            self.filters.clone(),
+        )
     }
 
     /// Whether anything beyond the default range narrows the result.
@@ -465,9 +502,15 @@ impl View {
         let mut sort_col = None;
         let mut sort_dir = None;
         for (k, v) in form_urlencoded::parse(query.as_bytes()) {
-            let Some(key) = k.strip_prefix(prefix) else { continue };
+            let Some(key) = k.strip_prefix(prefix) else {
+                continue;
+            };
             let mut bad = |reason: &str| {
-                ignored.push(Ignored { key: k.to_string(), value: v.to_string(), reason: reason.into() })
+                ignored.push(Ignored {
+                    key: k.to_string(),
+                    value: v.to_string(),
+                    reason: reason.into(),
+                })
             };
             let q = &mut view.query;
             match key {
@@ -519,7 +562,10 @@ impl View {
         }
         apply_explicit_range(&mut view.query, from, to, prefix, &mut ignored);
         if let Some(c) = sort_col {
-            view.query.sort = Sort { column: c, direction: sort_dir.unwrap_or(c.first_direction()) };
+            view.query.sort = Sort {
+                column: c,
+                direction: sort_dir.unwrap_or(c.first_direction()),
+            };
         } else if let Some(d) = sort_dir {
             view.query.sort.direction = d;
         }
@@ -580,7 +626,10 @@ pub struct PageRequest {
 
 impl Default for PageRequest {
     fn default() -> Self {
-        PageRequest { page: 1, per_page: 100 }
+        PageRequest {
+            page: 1,
+            per_page: 100,
+        }
     }
 }
 
@@ -643,7 +692,14 @@ impl Query {
             put("search_term", self.search.term.clone());
             put("search_field", self.search.scope.key().to_string());
         }
-        put("sort_field", self.sort.column.sort_key().unwrap_or("created_at").to_string());
+        put(
+            "sort_field",
+            self.sort
+                .column
+                .sort_key()
+                .unwrap_or("created_at")
+                .to_string(),
+        );
         put("sort_direction", self.sort.direction.key().to_string());
         p.push(("page".into(), page.page.to_string()));
         p.push(("per_page".into(), page.per_page.to_string()));
@@ -671,7 +727,11 @@ impl Query {
         let mut sort_dir = None;
         for (k, v) in params {
             let mut bad = |reason: &str| {
-                ignored.push(Ignored { key: k.to_string(), value: v.to_string(), reason: reason.into() })
+                ignored.push(Ignored {
+                    key: k.to_string(),
+                    value: v.to_string(),
+                    reason: reason.into(),
+                })
             };
             if k == "page" || k == "per_page" {
                 match v.trim().parse::<u64>() {
@@ -743,7 +803,10 @@ impl Query {
         }
         apply_explicit_range(&mut q, from, to, "filter[start]", &mut ignored);
         if let Some(c) = sort_col {
-            q.sort = Sort { column: c, direction: sort_dir.unwrap_or(c.first_direction()) };
+            q.sort = Sort {
+                column: c,
+                direction: sort_dir.unwrap_or(c.first_direction()),
+            };
         } else if let Some(d) = sort_dir {
             q.sort.direction = d;
         }
@@ -778,21 +841,50 @@ mod tests {
     #[test]
     fn wide_range_keeps_its_end() {
         let (r, n) = DateRange::between(t(1, 0), t(27, 0));
-        assert_eq!(r, DateRange::Between { from: t(12, 0), to: t(27, 0) });
-        assert!(matches!(n, Some(RangeNotice::RangeClamped { requested_days: 26, .. })));
+        assert_eq!(
+            r,
+            DateRange::Between {
+                from: t(12, 0),
+                to: t(27, 0)
+            }
+        );
+        assert!(matches!(
+            n,
+            Some(RangeNotice::RangeClamped {
+                requested_days: 26,
+                ..
+            })
+        ));
         let (r, n) = DateRange::between(t(20, 0), t(10, 0));
-        assert_eq!(r, DateRange::Between { from: t(10, 0), to: t(20, 0) });
+        assert_eq!(
+            r,
+            DateRange::Between {
+                from: t(10, 0),
+                to: t(20, 0)
+            }
+        );
         assert_eq!(n, Some(RangeNotice::Swapped));
     }
 
     #[test]
     fn url_round_trip_and_garbage() {
         let mut v = View::default();
-        v.query.range = DateRange::Between { from: t(20, 3), to: t(25, 4) };
-        v.query.search = Search { term: "Shop, ify & co".into(), scope: SearchScope::System };
+        v.query.range = DateRange::Between {
+            from: t(20, 3),
+            to: t(25, 4),
+        };
+        v.query.search = Search {
+            term: "Shop, ify & co".into(),
+            scope: SearchScope::System,
+        };
         v.query.filters.insert(FilterField::Status, "Failed");
-        v.query.filters.insert(FilterField::CompanyGroup, "A&B, Ltd");
-        v.query.sort = Sort { column: Column::Reference, direction: Direction::Asc };
+        v.query
+            .filters
+            .insert(FilterField::CompanyGroup, "A&B, Ltd");
+        v.query.sort = Sort {
+            column: Column::Reference,
+            direction: Direction::Asc,
+        };
         v.toggles.sync_data = true;
         let s = v.to_url_query("sr_");
         assert_eq!(View::from_url_query(&s, "sr_"), (v, vec![]));
@@ -816,18 +908,37 @@ mod tests {
         let mut q = Query::default();
         q.filters.insert(FilterField::Status, "Failed");
         q.filters.insert(FilterField::Status, "Pending");
-        q.search = Search { term: "DEMOTEST".into(), scope: SearchScope::Reference };
-        let s = q.to_api_query_string(PageRequest { page: 2, per_page: 50 });
+        q.search = Search {
+            term: "DEMOTEST".into(),
+            scope: SearchScope::Reference,
+        };
+        let s = q.to_api_query_string(PageRequest {
+            page: 2,
+            per_page: 50,
+        });
         assert_eq!(
             s,
             "filter%5Bdays%5D=5&filter%5Bstatus%5D=Pending%2CFailed&filter%5Bsearch_term%5D=DEMOTEST\
              &filter%5Bsearch_field%5D=reference&filter%5Bsort_field%5D=created_at\
              &filter%5Bsort_direction%5D=desc&page=2&per_page=50"
         );
-        let params = q.to_api_params(PageRequest { page: 2, per_page: 50 });
+        let params = q.to_api_params(PageRequest {
+            page: 2,
+            per_page: 50,
+        });
         let (back, page, ign) =
             Query::from_api_params(params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        assert_eq!((back, page, ign), (q, PageRequest { page: 2, per_page: 50 }, vec![]));
+        assert_eq!(
+            (back, page, ign),
+            (
+                q,
+                PageRequest {
+                    page: 2,
+                    per_page: 50
+                },
+                vec![]
+            )
+        );
     }
 
     #[test]
@@ -847,7 +958,13 @@ mod tests {
     #[test]
     fn header_click_cycles() {
         let s = Sort::default().clicked(Column::Reference);
-        assert_eq!(s, Sort { column: Column::Reference, direction: Direction::Asc });
+        assert_eq!(
+            s,
+            Sort {
+                column: Column::Reference,
+                direction: Direction::Asc
+            }
+        );
         assert_eq!(s.clicked(Column::Reference).direction, Direction::Desc);
         assert_eq!(s.clicked(Column::CreatedLocal), s);
     }

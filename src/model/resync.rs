@@ -16,7 +16,10 @@ pub enum Refusal {
     /// It already reached the destination.
     AlreadyOk,
     /// A retry is under way.
-    InProgress { attempts: u32, max_attempts: Option<u32> },
+    InProgress {
+        attempts: u32,
+        max_attempts: Option<u32>,
+    },
     /// A status this viewer does not know; resync is not offered blindly.
     UnknownStatus { status: String },
     /// The backend does not know the id (any more).
@@ -34,14 +37,23 @@ impl fmt::Display for Refusal {
                 f.write_str("; contact your integration support team.")
             }
             Refusal::AlreadyOk => f.write_str("It already reached the destination."),
-            Refusal::InProgress { attempts, max_attempts: Some(m) } => {
-                write!(f, "It is already being retried (attempt {attempts} of {m}).")
+            Refusal::InProgress {
+                attempts,
+                max_attempts: Some(m),
+            } => {
+                write!(
+                    f,
+                    "It is already being retried (attempt {attempts} of {m})."
+                )
             }
             Refusal::InProgress { attempts, .. } => {
                 write!(f, "It is already being retried (attempt {attempts}).")
             }
             Refusal::UnknownStatus { status } => {
-                write!(f, "Its status \"{status}\" is not one that can be resynced.")
+                write!(
+                    f,
+                    "Its status \"{status}\" is not one that can be resynced."
+                )
             }
             Refusal::NotFound => f.write_str("The entry no longer exists."),
         }
@@ -52,11 +64,16 @@ impl fmt::Display for Refusal {
 pub fn check(e: &Entry) -> Result<(), Refusal> {
     match &e.status {
         Status::Ok => Err(Refusal::AlreadyOk),
-        Status::Pending => Err(Refusal::InProgress { attempts: e.attempts, max_attempts: e.max_attempts }),
-        Status::Unknown(s) => Err(Refusal::UnknownStatus { status: s.to_string() }),
-        Status::Failed | Status::Sent if !e.resyncable => {
-            Err(Refusal::NotResyncable { detail: e.message.clone() })
-        }
+        Status::Pending => Err(Refusal::InProgress {
+            attempts: e.attempts,
+            max_attempts: e.max_attempts,
+        }),
+        Status::Unknown(s) => Err(Refusal::UnknownStatus {
+            status: s.to_string(),
+        }),
+        Status::Failed | Status::Sent if !e.resyncable => Err(Refusal::NotResyncable {
+            detail: e.message.clone(),
+        }),
         Status::Failed | Status::Sent => Ok(()),
     }
 }
@@ -73,6 +90,10 @@ pub struct ResyncOutcome {
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum ResyncResult {
     /// Queued: the entry now has this status (Pending for a failure, Sent awaiting confirmation).
-    Accepted { status: Status },
-    Refused { reason: Refusal },
+    Accepted {
+        status: Status,
+    },
+    Refused {
+        reason: Refusal,
+    },
 }

@@ -91,7 +91,10 @@ impl Selection {
 
     /// Selects every entry matching `query` at `at`, replacing the selection.
     pub fn select_all_matching(&mut self, query: Query, at: DateTime<Utc>) {
-        *self = Selection { base: Some(MatchingBase { query, at }), ..Default::default() };
+        *self = Selection {
+            base: Some(MatchingBase { query, at }),
+            ..Default::default()
+        };
     }
 
     pub fn clear(&mut self) {
@@ -102,7 +105,11 @@ impl Selection {
     pub fn count(&self, store: &Store) -> usize {
         let base = match &self.base {
             Some(b) => {
-                let removed_in_base = self.removed.iter().filter(|&&id| self.in_base(store, id)).count();
+                let removed_in_base = self
+                    .removed
+                    .iter()
+                    .filter(|&&id| self.in_base(store, id))
+                    .count();
                 store.count(&b.query, b.at) - removed_in_base
             }
             None => 0,
@@ -117,11 +124,20 @@ impl Selection {
 
     /// The selected ids, in id order.
     pub fn ids(&self, store: &Store) -> Vec<EntryId> {
-        let mut out: BTreeSet<EntryId> =
-            self.added.iter().copied().filter(|&id| store.row_of(id).is_some()).collect();
+        let mut out: BTreeSet<EntryId> = self
+            .added
+            .iter()
+            .copied()
+            .filter(|&id| store.row_of(id).is_some())
+            .collect();
         if let Some(b) = &self.base {
             let rs = store.run(&b.query, b.at);
-            out.extend(rs.rows.iter().map(|&r| store.entry(r).id).filter(|id| !self.removed.contains(id)));
+            out.extend(
+                rs.rows
+                    .iter()
+                    .map(|&r| store.entry(r).id)
+                    .filter(|id| !self.removed.contains(id)),
+            );
         }
         out.into_iter().collect()
     }

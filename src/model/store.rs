@@ -30,7 +30,10 @@ struct Interner<T> {
 
 impl<T> Default for Interner<T> {
     fn default() -> Self {
-        Interner { values: Vec::new(), ids: HashMap::new() }
+        Interner {
+            values: Vec::new(),
+            ids: HashMap::new(),
+        }
     }
 }
 
@@ -59,7 +62,10 @@ struct TextIndex {
 
 impl TextIndex {
     fn build<'a>(texts: impl Iterator<Item = Option<&'a str>>) -> TextIndex {
-        let mut ix = TextIndex { buf: Vec::new(), starts: vec![0] };
+        let mut ix = TextIndex {
+            buf: Vec::new(),
+            starts: vec![0],
+        };
         for t in texts {
             ix.push(t);
         }
@@ -112,7 +118,9 @@ pub struct BitSet {
 
 impl BitSet {
     pub fn new(len: usize) -> Self {
-        BitSet { words: vec![0; len.div_ceil(64)] }
+        BitSet {
+            words: vec![0; len.div_ceil(64)],
+        }
     }
     #[inline]
     pub fn set(&mut self, i: usize) {
@@ -139,7 +147,10 @@ const SORTABLE: [Column; 7] = [
 ];
 
 fn sort_slot(c: Column) -> usize {
-    SORTABLE.iter().position(|&s| s == c).unwrap_or(SORTABLE.len() - 1)
+    SORTABLE
+        .iter()
+        .position(|&s| s == c)
+        .unwrap_or(SORTABLE.len() - 1)
 }
 
 /// The result of running a query: row positions in display order.
@@ -244,7 +255,10 @@ impl Store {
 
     fn rebuild_text(&mut self) {
         self.refs = TextIndex::build(self.entries.iter().map(|e| e.common_ref.as_deref()));
-        let mut runs = TextIndex { buf: Vec::new(), starts: vec![0] };
+        let mut runs = TextIndex {
+            buf: Vec::new(),
+            starts: vec![0],
+        };
         let mut tmp = String::new();
         for e in &self.entries {
             tmp.clear();
@@ -276,7 +290,9 @@ impl Store {
 
     /// Changes one entry in place, keeping the indexes right. Returns false if the id is unknown.
     pub fn update(&mut self, id: EntryId, f: impl FnOnce(&mut Entry)) -> bool {
-        let Some(&r) = self.by_id.get(&id) else { return false };
+        let Some(&r) = self.by_id.get(&id) else {
+            return false;
+        };
         let mut e = self.entries[r as usize].clone();
         f(&mut e);
         e.id = id;
@@ -358,16 +374,26 @@ impl Store {
         let order = self.order(q.sort.column);
         let mut rows = Vec::with_capacity(mask.count());
         match q.sort.direction {
-            super::query::Direction::Asc => rows.extend(order.iter().copied().filter(|&r| mask.get(r as usize))),
-            super::query::Direction::Desc => {
-                rows.extend(order.iter().rev().copied().filter(|&r| mask.get(r as usize)))
+            super::query::Direction::Asc => {
+                rows.extend(order.iter().copied().filter(|&r| mask.get(r as usize)))
             }
+            super::query::Direction::Desc => rows.extend(
+                order
+                    .iter()
+                    .rev()
+                    .copied()
+                    .filter(|&r| mask.get(r as usize)),
+            ),
         }
         ResultSet { rows, in_range }
     }
 
     /// Puts a set of rows in the order of `sort` (for exporting a selection as it is shown).
-    pub fn sort_rows(&self, rows: impl IntoIterator<Item = u32>, sort: super::query::Sort) -> Vec<u32> {
+    pub fn sort_rows(
+        &self,
+        rows: impl IntoIterator<Item = u32>,
+        sort: super::query::Sort,
+    ) -> Vec<u32> {
         let mut wanted = BitSet::new(self.entries.len());
         for r in rows {
             if (r as usize) < self.entries.len() {
@@ -393,8 +419,13 @@ impl Store {
         let r = row as usize;
         let search_hit = match &plan.search {
             SearchPlan::None => true,
-            SearchPlan::Needle { needle, scope, systems } => {
-                let hit_text = |ix: &TextIndex| memchr::memmem::find(ix.row_text(r), needle).is_some();
+            SearchPlan::Needle {
+                needle,
+                scope,
+                systems,
+            } => {
+                let hit_text =
+                    |ix: &TextIndex| memchr::memmem::find(ix.row_text(r), needle).is_some();
                 let hit_sys = || systems[self.source[r] as usize] || systems[self.dest[r] as usize];
                 match scope {
                     SearchScope::All => hit_text(&self.refs) || hit_text(&self.runs) || hit_sys(),
@@ -435,13 +466,25 @@ impl Store {
         let search = if !q.search.is_active() {
             SearchPlan::None
         } else {
-            let needle: String = q.search.needle().chars().filter(|c| !c.is_control()).collect();
+            let needle: String = q
+                .search
+                .needle()
+                .chars()
+                .filter(|c| !c.is_control())
+                .collect();
             if needle.is_empty() {
                 SearchPlan::None
             } else {
-                let systems =
-                    names.values.iter().map(|v| v.to_lowercase().contains(&needle)).collect();
-                SearchPlan::Needle { needle: needle.into_bytes(), scope: q.search.scope, systems }
+                let systems = names
+                    .values
+                    .iter()
+                    .map(|v| v.to_lowercase().contains(&needle))
+                    .collect();
+                SearchPlan::Needle {
+                    needle: needle.into_bytes(),
+                    scope: q.search.scope,
+                    systems,
+                }
             }
         };
         Plan {
@@ -499,7 +542,9 @@ impl Store {
     /// The full order of a sortable column, ascending by value then id. Cached.
     pub fn order(&self, column: Column) -> Arc<[u32]> {
         let slot = sort_slot(column);
-        self.orders[slot].get_or_init(|| self.compute_order(SORTABLE[slot])).clone()
+        self.orders[slot]
+            .get_or_init(|| self.compute_order(SORTABLE[slot]))
+            .clone()
     }
 
     fn by_id_order(&self) -> Vec<u32> {
@@ -533,7 +578,12 @@ impl Store {
     fn name_ranks(&self) -> Vec<u32> {
         let names = &self.names;
         let mut ids: Vec<u32> = (0..names.values.len() as u32).collect();
-        ids.sort_by_cached_key(|&i| (names.values[i as usize].to_lowercase(), names.values[i as usize].clone()));
+        ids.sort_by_cached_key(|&i| {
+            (
+                names.values[i as usize].to_lowercase(),
+                names.values[i as usize].clone(),
+            )
+        });
         let mut rank = vec![0u32; ids.len()];
         for (pos, &i) in ids.iter().enumerate() {
             rank[i as usize] = pos as u32;
@@ -556,13 +606,18 @@ impl Store {
             }
             Column::CompanyGroup | Column::ServiceEntity => {
                 let rank = self.name_ranks();
-                let col = if column == Column::CompanyGroup { &self.group } else { &self.entity };
+                let col = if column == Column::CompanyGroup {
+                    &self.group
+                } else {
+                    &self.entity
+                };
                 self.counting_order(|r| rank[col[r] as usize], rank.len())
             }
             Column::Systems => {
                 let rank = self.name_ranks();
                 let n = rank.len() as u32;
-                let pair = |r: usize| rank[self.source[r] as usize] * n + rank[self.dest[r] as usize];
+                let pair =
+                    |r: usize| rank[self.source[r] as usize] * n + rank[self.dest[r] as usize];
                 if (n as usize).saturating_mul(n as usize) <= 4 * self.entries.len() + 1024 {
                     self.counting_order(pair, (n * n) as usize)
                 } else {
@@ -578,7 +633,14 @@ impl Store {
                 let mut keyed: Vec<(u64, u32)> = self
                     .by_id_order()
                     .into_iter()
-                    .map(|r| (self.entries[r as usize].last_run_id.map_or(0, |v| v.saturating_add(1)), r))
+                    .map(|r| {
+                        (
+                            self.entries[r as usize]
+                                .last_run_id
+                                .map_or(0, |v| v.saturating_add(1)),
+                            r,
+                        )
+                    })
                     .collect();
                 keyed.sort_by_key(|k| k.0);
                 keyed.into_iter().map(|(_, r)| r).collect()
@@ -594,7 +656,11 @@ impl Store {
                     k[..n].copy_from_slice(&t[..n]);
                     u64::from_be_bytes(k)
                 };
-                let mut keyed: Vec<(u64, u32)> = self.by_id_order().into_iter().map(|r| (prefix(r), r)).collect();
+                let mut keyed: Vec<(u64, u32)> = self
+                    .by_id_order()
+                    .into_iter()
+                    .map(|r| (prefix(r), r))
+                    .collect();
                 keyed.sort_by_key(|k| k.0);
                 let mut i = 0;
                 while i < keyed.len() {
@@ -609,7 +675,8 @@ impl Store {
                                 .row_text(a.1 as usize)
                                 .cmp(self.refs.row_text(b.1 as usize))
                                 .then_with(|| {
-                                    let some = |r: u32| self.entries[r as usize].common_ref.is_some();
+                                    let some =
+                                        |r: u32| self.entries[r as usize].common_ref.is_some();
                                     some(a.1).cmp(&some(b.1))
                                 })
                         });
@@ -619,8 +686,11 @@ impl Store {
                 keyed.into_iter().map(|(_, r)| r).collect()
             }
             _ => {
-                let mut keyed: Vec<(i64, u32)> =
-                    self.by_id_order().into_iter().map(|r| (self.created[r as usize], r)).collect();
+                let mut keyed: Vec<(i64, u32)> = self
+                    .by_id_order()
+                    .into_iter()
+                    .map(|r| (self.created[r as usize], r))
+                    .collect();
                 keyed.sort_by_key(|k| k.0);
                 keyed.into_iter().map(|(_, r)| r).collect()
             }
@@ -631,7 +701,11 @@ impl Store {
 
 enum SearchPlan {
     None,
-    Needle { needle: Vec<u8>, scope: SearchScope, systems: Vec<bool> },
+    Needle {
+        needle: Vec<u8>,
+        scope: SearchScope,
+        systems: Vec<bool>,
+    },
 }
 
 struct Plan {
@@ -650,7 +724,9 @@ impl Plan {
     fn passes_filters(&self, s: &Store, r: usize) -> bool {
         #[inline]
         fn ok(allow: &Option<Vec<bool>>, v: u32) -> bool {
-            allow.as_ref().is_none_or(|a| a.get(v as usize).copied().unwrap_or(false))
+            allow
+                .as_ref()
+                .is_none_or(|a| a.get(v as usize).copied().unwrap_or(false))
         }
         ok(&self.status_ok, s.status[r])
             && ok(&self.group_ok, s.group[r])

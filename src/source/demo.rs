@@ -35,7 +35,12 @@ impl DemoSource {
         let now = clock();
         let backend = DemoBackend::new(DemoConfig { seed, size, now });
         let size = backend.store.len();
-        DemoSource { backend: RefCell::new(backend), cache: RefCell::new(None), clock, size }
+        DemoSource {
+            backend: RefCell::new(backend),
+            cache: RefCell::new(None),
+            clock,
+            size,
+        }
     }
 
     fn result(&self, q: &Query, now: DateTime<Utc>) -> Rc<ResultSet> {
@@ -58,31 +63,56 @@ async fn yield_now() {
 
 impl DataSource for DemoSource {
     fn describe(&self) -> String {
-        format!("Demo data ({} generated entries)", crate::format::thousands(self.size))
+        format!(
+            "Demo data ({} generated entries)",
+            crate::format::thousands(self.size)
+        )
     }
 
     fn is_demo(&self) -> bool {
         true
     }
 
-    fn fetch(&self, query: Query, offset: usize, len: usize) -> LocalBoxFuture<'_, Result<Window, SourceError>> {
+    fn fetch(
+        &self,
+        query: Query,
+        offset: usize,
+        len: usize,
+    ) -> LocalBoxFuture<'_, Result<Window, SourceError>> {
         Box::pin(async move {
             let at = (self.clock)();
             let rs = self.result(&query, at);
             let be = self.backend.borrow();
-            let entries = rs.window(offset, len).iter().map(|&r| be.store.entry(r).clone()).collect();
-            Ok(Window { entries, offset, total: rs.len(), in_range: rs.in_range, rejected: Vec::new(), at })
+            let entries = rs
+                .window(offset, len)
+                .iter()
+                .map(|&r| be.store.entry(r).clone())
+                .collect();
+            Ok(Window {
+                entries,
+                offset,
+                total: rs.len(),
+                in_range: rs.in_range,
+                rejected: Vec::new(),
+                at,
+            })
         })
     }
 
-    fn facet_values(&self, field: FilterField) -> LocalBoxFuture<'_, Result<Vec<String>, SourceError>> {
+    fn facet_values(
+        &self,
+        field: FilterField,
+    ) -> LocalBoxFuture<'_, Result<Vec<String>, SourceError>> {
         Box::pin(async move { Ok(self.backend.borrow().store.values(field)) })
     }
 
     fn entries(&self, ids: Vec<EntryId>) -> LocalBoxFuture<'_, Result<Vec<Entry>, SourceError>> {
         Box::pin(async move {
             let be = self.backend.borrow();
-            Ok(ids.iter().filter_map(|&id| be.store.get(id).cloned()).collect())
+            Ok(ids
+                .iter()
+                .filter_map(|&id| be.store.get(id).cloned())
+                .collect())
         })
     }
 
@@ -105,7 +135,10 @@ impl DataSource for DemoSource {
         }
     }
 
-    fn resync(&self, ids: Vec<EntryId>) -> LocalBoxFuture<'_, Result<Vec<ResyncOutcome>, SourceError>> {
+    fn resync(
+        &self,
+        ids: Vec<EntryId>,
+    ) -> LocalBoxFuture<'_, Result<Vec<ResyncOutcome>, SourceError>> {
         Box::pin(async move {
             let now = (self.clock)();
             let out = self.backend.borrow_mut().resync(&ids, now);
@@ -136,7 +169,8 @@ impl DataSource for DemoSource {
                 // The selection, in the order the table shows.
                 Some(ids) => {
                     let be = self.backend.borrow();
-                    be.store.sort_rows(ids.iter().filter_map(|&id| be.store.row_of(id)), query.sort)
+                    be.store
+                        .sort_rows(ids.iter().filter_map(|&id| be.store.row_of(id)), query.sort)
                 }
                 None => self.result(&query, at).rows.clone(),
             };
@@ -149,7 +183,10 @@ impl DataSource for DemoSource {
                 let chunk = exp.next_chunk(&self.backend.borrow().store, CSV_CHUNK);
                 let Some(chunk) = chunk else { break };
                 on_chunk(chunk);
-                if !on_progress(Progress { done: exp.done(), total }) {
+                if !on_progress(Progress {
+                    done: exp.done(),
+                    total,
+                }) {
                     return Ok(ExportOutcome::Cancelled { rows: exp.done() });
                 }
                 yield_now().await;

@@ -29,7 +29,10 @@ pub enum SourceError {
     #[error("The report endpoint was not found (HTTP 404). Check the configured API address.")]
     NotFound,
     #[error("The report server failed (HTTP {status}){}.", .request_id.as_ref().map(|r| format!(", request id {r}")).unwrap_or_default())]
-    Server { status: u16, request_id: Option<String> },
+    Server {
+        status: u16,
+        request_id: Option<String>,
+    },
     #[error("The report server did not answer within {seconds} seconds.")]
     Timeout { seconds: u32 },
     #[error("The report server sent a malformed response: {0}")]
@@ -70,10 +73,18 @@ pub trait DataSource {
     fn is_demo(&self) -> bool;
 
     /// The window `offset..offset + len` of the query's sorted result.
-    fn fetch(&self, query: Query, offset: usize, len: usize) -> LocalBoxFuture<'_, Result<Window, SourceError>>;
+    fn fetch(
+        &self,
+        query: Query,
+        offset: usize,
+        len: usize,
+    ) -> LocalBoxFuture<'_, Result<Window, SourceError>>;
 
     /// Known values of a filter field, for the header filter menus.
-    fn facet_values(&self, field: FilterField) -> LocalBoxFuture<'_, Result<Vec<String>, SourceError>>;
+    fn facet_values(
+        &self,
+        field: FilterField,
+    ) -> LocalBoxFuture<'_, Result<Vec<String>, SourceError>>;
 
     /// Entries by id (the selection's, for the resync confirmation and "download selected").
     fn entries(&self, ids: Vec<EntryId>) -> LocalBoxFuture<'_, Result<Vec<Entry>, SourceError>>;
@@ -91,7 +102,10 @@ pub trait DataSource {
     fn selection_set(&self, selection: &mut Selection, ids: &[EntryId], on: bool);
 
     /// Asks for a resync; every id gets an outcome.
-    fn resync(&self, ids: Vec<EntryId>) -> LocalBoxFuture<'_, Result<Vec<ResyncOutcome>, SourceError>>;
+    fn resync(
+        &self,
+        ids: Vec<EntryId>,
+    ) -> LocalBoxFuture<'_, Result<Vec<ResyncOutcome>, SourceError>>;
 
     /// Applies changes that came due (the demo's simulated backend); returns whether any did.
     fn poll(&self) -> bool {

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs what building, serving and testing need, from the package registries only, and is
+# quick when everything is already there: the wasm32 target, trunk, wasm-bindgen-cli (the exact
+# version of Cargo.lock), wasm-opt from npm's binaryen, and Debian's chromium, chromedriver and
+# brotli. Source it or run it; scripts/demo.sh and scripts/test.sh call it first.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+TRUNK_VERSION=0.21.14
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Debian packages: the browser and its driver for tests, brotli for size reports.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+command -v brotli >/dev/null 2>&1 || missing+=(brotli)
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# Rust: the wasm target and the lint tools.
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+for comp in rustfmt clippy; do
+  rustup component list --installed 2>/dev/null | grep -q "^$comp" || rustup component add "$comp"
+done
+
+# trunk: 0.22 needs a newer rustc than this toolchain, so the version is pinned.
+if ! trunk --version 2>/dev/null | grep -q "$TRUNK_VERSION"; then
+  say "installing trunk $TRUNK_VERSION (about 8 minutes)"
+  cargo install --locked trunk --version "$TRUNK_VERSION"
+fi
+
+# wasm-bindgen-cli must equal the wasm-bindgen of Cargo.lock. Its own lockfile pins a crate
+# release the registry lacks, so it is installed without --locked.
+WBG_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
+if [ -z "$WBG_VERSION" ]; then
+  echo "Cargo.lock names no wasm-bindgen version" >&2
+  exit 1
+fi
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$WBG_VERSION"; then
+  say "installing wasm-bindgen-cli $WBG_VERSION (about 3 minutes)"
+  cargo install wasm-bindgen-cli --version "$WBG_VERSION" --force
+fi
+if ! grep -q "wasm_bindgen = \"$WBG_VERSION\"" Trunk.toml; then
+  echo "Trunk.toml pins a wasm-bindgen other than Cargo.lock's $WBG_VERSION: update [tools]" >&2
+  exit 1
+fi
+
+# npm tools: wasm-opt (binaryen 132; Debian's 108 breaks the module at start-up).
+if [ ! -x node_modules/.bin/wasm-opt ] || ! node_modules/.bin/wasm-opt --version | grep -q "version 132"; then
+  say "installing npm packages (binaryen)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi

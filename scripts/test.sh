@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every check: formatting, clippy (native and wasm, warnings denied), the native model
+# tests, the release build, the end-to-end tests in Chromium, and the component tests in headless
+# Chromium. Installs what is missing first. Prints one summary; exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || { echo "setup failed" >&2; exit 1; }
+source scripts/env.sh
+
+results=()
+failed=0
+step() {
+  local name="$1"; shift
+  printf '\n\033[1m==> %s\033[0m\n' "$name"
+  local start=$SECONDS
+  if "$@"; then
+    results+=("PASS  $name ($((SECONDS - start))s)")
+  else
+    results+=("FAIL  $name ($((SECONDS - start))s)")
+    failed=$((failed + 1))
+  fi
+}
+
+step "cargo fmt --check" cargo fmt --all -- --check
+step "clippy (native, all targets)" cargo clippy --all-targets --locked -- -D warnings
+step "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --lib --bins --tests --locked -- -D warnings
+step "native tests (model, components as HTML)" cargo test --locked --lib --test model
+step "release build (trunk, wasm-opt)" trunk build --release
+step "end-to-end tests (release app in Chromium over WebDriver)" env E2E_DIST="$PWD/dist" cargo test --locked --test e2e
+step "component tests (wasm-bindgen-test in headless Chromium)" cargo test --locked --target wasm32-unknown-unknown --test web
+step "sizes (wasm + js)" bash scripts/size.sh dist
+
+printf '\n\033[1mSummary\033[0m\n'
+printf '  %s\n' "${results[@]}"
+total=${#results[@]}
+echo "checks: $((total - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]

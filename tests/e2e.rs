@@ -1,0 +1,711 @@
+//! End-to-end tests: the release app, served from a test-owned server on 127.0.0.1, driven in
+//! real Chromium over WebDriver. One test per feature of the sync report page.
+//!
+//! The app is built with `trunk build --release` unless `E2E_DIST` names a built dist/
+//! (scripts/test.sh builds once and passes it). Each test starts its own chromedriver.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+// ---- harness ------------------------------------------------------------------------------------
+
+fn dist_dir() -> PathBuf {
+    if let Ok(d) = std::env::var("E2E_DIST") {
+        return PathBuf::from(d);
+    }
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+            let out = root.join("target/e2e-dist");
+            let status = Command::new("trunk")
+                .args(["build", "--release", "--dist"])
+                .arg(&out)
+                .current_dir(&root)
+                .status()
+                .expect("trunk must be on PATH (scripts/setup.sh installs it)");
+            assert!(status.success(), "trunk build --release failed");
+            out
+        })
+        .clone()
+}
+
+/// The app's base URL, served by a static server on its own thread for the whole test run.
+fn base_url() -> &'static str {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| {
+        let dist = dist_dir();
+        assert!(
+            dist.join("index.html").exists(),
+            "no index.html in {}",
+            dist.display()
+        );
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        listener.set_nonblocking(true).unwrap();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                let app =
+                    axum::Router::new().fallback_service(tower_http::services::ServeDir::new(dist));
+                axum::serve(listener, app).await.unwrap();
+            });
+        });
+        format!("http://{addr}")
+    })
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A Chromium session with its own chromedriver, ended when dropped.
+struct Browser {
+    client: Client,
+    driver: Child,
+    downloads: PathBuf,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(&self.downloads);
+    }
+}
+
+async fn browser() -> Browser {
+    let port = free_port();
+    let driver_bin =
+        std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    let driver = Command::new(&driver_bin)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("cannot start {driver_bin}: {e} (scripts/setup.sh installs it)")
+        });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let downloads = std::env::temp_dir().join(format!("sr-e2e-dl-{port}"));
+    std::fs::create_dir_all(&downloads).unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                     "--disable-sync", "--window-size=1280,900"],
+            "prefs": {
+                "download.default_directory": downloads.to_str().unwrap(),
+                "download.prompt_for_download": false
+            }
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let client = ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("WebDriver session");
+    Browser {
+        client,
+        driver,
+        downloads,
+    }
+}
+
+impl Browser {
+    /// Opens a page of the app and waits for the table to settle.
+    async fn open(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{}", base_url(), path))
+            .await
+            .unwrap();
+        self.wait_css("table[aria-label='Sync report'][aria-busy='false']")
+            .await;
+    }
+
+    async fn wait_css(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("waiting for {css}: {e}"))
+    }
+
+    async fn wait_xpath(&self, xp: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::XPath(xp))
+            .await
+            .unwrap_or_else(|e| panic!("waiting for {xp}: {e}"))
+    }
+
+    async fn texts(&self, css: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for e in self.client.find_all(Locator::Css(css)).await.unwrap() {
+            out.push(e.text().await.unwrap());
+        }
+        out
+    }
+
+    async fn button(&self, name: &str) -> Element {
+        self.wait_xpath(&format!(
+            "//button[normalize-space()='{name}' or @aria-label='{name}']"
+        ))
+        .await
+    }
+
+    /// Polls `f` until it returns true (20 s at most).
+    async fn until<F, Fut>(&self, what: &str, mut f: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !f().await {
+            assert!(Instant::now() < deadline, "timed out waiting until {what}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn url(&self) -> String {
+        self.client.current_url().await.unwrap().to_string()
+    }
+
+    async fn count_text(&self) -> String {
+        self.client
+            .find(Locator::Css(".sr-count"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// Checks the checkbox labelled `label` inside the open popover.
+    async fn check_in_popover(&self, label: &str) {
+        self.wait_xpath(&format!(
+            "//div[contains(@class,'sr-popover')]//label[normalize-space()='{label}']/input"
+        ))
+        .await
+        .click()
+        .await
+        .unwrap();
+    }
+}
+
+fn number(s: &str) -> usize {
+    s.split_whitespace()
+        .next()
+        .unwrap_or("")
+        .replace(',', "")
+        .parse()
+        .unwrap_or_else(|_| panic!("no number in {s:?}"))
+}
+
+// ---- the page -----------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn loads_the_demo_data() {
+    let b = browser().await;
+    b.open("/").await;
+    assert_eq!(
+        b.client
+            .find_all(Locator::Css("tbody tr.sr-row"))
+            .await
+            .unwrap()
+            .len(),
+        100
+    );
+    assert!(
+        b.count_text().await.ends_with("entries"),
+        "{}",
+        b.count_text().await
+    );
+    let banner = b
+        .client
+        .find(Locator::Css(".sr-banner"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(banner.contains("generated in your browser"));
+    let days = b
+        .client
+        .find(Locator::Css("input[aria-label='Previous days']"))
+        .await
+        .unwrap();
+    assert_eq!(days.prop("value").await.unwrap().as_deref(), Some("5"));
+    let th = b
+        .client
+        .find(Locator::Css("th.sr-col-createdutc"))
+        .await
+        .unwrap();
+    assert_eq!(
+        th.attr("aria-sort").await.unwrap().as_deref(),
+        Some("descending")
+    );
+    for name in [
+        "Search sync reports",
+        "Search in",
+        "Actions",
+        "Select all",
+        "Filter Status",
+        "Filter Company Group",
+        "Filter Service Entity",
+        "Filter Systems",
+        "Filter Date/Time (UTC)",
+    ] {
+        b.client
+            .find(Locator::Css(&format!("[aria-label='{name}']")))
+            .await
+            .unwrap_or_else(|_| panic!("no control named {name}"));
+    }
+}
+
+#[tokio::test]
+async fn search_by_system_as_you_type() {
+    let b = browser().await;
+    b.open("/").await;
+    let scope = b
+        .client
+        .find(Locator::Css("select[aria-label='Search in']"))
+        .await
+        .unwrap();
+    scope.select_by_value("system").await.unwrap();
+    let input = b
+        .client
+        .find(Locator::Css("input[aria-label='Search sync reports']"))
+        .await
+        .unwrap();
+    input.send_keys("sftp").await.unwrap();
+    b.until("the URL holds the search", || async {
+        b.url().await.contains("q=sftp")
+    })
+    .await;
+    b.wait_css("table[aria-busy='false']").await;
+    let systems = b.texts("tbody tr.sr-row td:nth-child(5)").await;
+    assert!(!systems.is_empty());
+    assert!(systems.iter().all(|s| s.contains("SFTP")), "{systems:?}");
+    assert!(b.url().await.contains("in=system"));
+}
+
+#[tokio::test]
+async fn sort_by_clicking_headers() {
+    let b = browser().await;
+    b.open("/").await;
+    let th = "th.sr-col-reference";
+    b.client
+        .find(Locator::Css(&format!("{th} .sr-sort-btn")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_css(&format!("{th}[aria-sort='ascending']")).await;
+    b.wait_css("table[aria-busy='false']").await;
+    let refs = b.texts("tbody tr.sr-row td:nth-child(7)").await;
+    let mut sorted = refs.clone();
+    sorted.sort_by_key(|s| s.to_lowercase());
+    assert_eq!(refs, sorted);
+    b.client
+        .find(Locator::Css(&format!("{th} .sr-sort-btn")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_css(&format!("{th}[aria-sort='descending']")).await;
+    let th_date = b
+        .client
+        .find(Locator::Css("th.sr-col-createdutc"))
+        .await
+        .unwrap();
+    assert_eq!(
+        th_date.attr("aria-sort").await.unwrap().as_deref(),
+        Some("none")
+    );
+    assert!(b.url().await.contains("sort=common_ref&dir=desc"));
+}
+
+#[tokio::test]
+async fn header_filter_status_and_error_details() {
+    let b = browser().await;
+    b.open("/").await;
+    let before = number(&b.count_text().await);
+    b.button("Filter Status").await.click().await.unwrap();
+    b.check_in_popover("Failed").await;
+    b.until("the count narrows", || async {
+        b.count_text().await.contains(" of ")
+    })
+    .await;
+    b.wait_css("table[aria-busy='false']").await;
+    let badges = b.texts("tbody tr.sr-row .sr-badge").await;
+    assert!(
+        !badges.is_empty() && badges.iter().all(|s| s == "Failed"),
+        "{badges:?}"
+    );
+    assert!(number(&b.count_text().await) < before);
+    assert!(b.url().await.contains("status=Failed"));
+    // The menu stays open for picking several values; the button closes it.
+    b.button("Filter Status").await.click().await.unwrap();
+    b.until("the menu closes", || async {
+        b.client.find(Locator::Css(".sr-popover")).await.is_err()
+    })
+    .await;
+    // The failure message shows under the row, with a link to the details.
+    let msg = b.texts("tr.sr-msgrow .sr-msg").await;
+    assert!(!msg.is_empty() && !msg[0].is_empty());
+    b.button("Error details").await.click().await.unwrap();
+    let dialog = b.wait_css("dialog.sr-dialog[open]").await;
+    let text = dialog.text().await.unwrap();
+    assert!(
+        text.contains("Failure reason") && text.contains(&msg[0]),
+        "{text}"
+    );
+    b.button("Close").await.click().await.unwrap();
+    b.until("the dialog closes", || async {
+        b.client
+            .find(Locator::Css("dialog.sr-dialog[open]"))
+            .await
+            .is_err()
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn range_is_capped_at_15_days() {
+    let b = browser().await;
+    b.open("/").await;
+    let days = b
+        .client
+        .find(Locator::Css("input[aria-label='Previous days']"))
+        .await
+        .unwrap();
+    days.clear().await.unwrap();
+    days.send_keys("40\t").await.unwrap();
+    let notice = b.wait_css(".sr-notice").await.text().await.unwrap();
+    assert!(notice.contains("at most 15 days"), "{notice}");
+    b.until("the input shows 15", || async {
+        days.prop("value").await.unwrap().as_deref() == Some("15")
+    })
+    .await;
+    assert!(b.url().await.contains("days=15"));
+}
+
+#[tokio::test]
+async fn additional_filters_add_columns_and_are_remembered() {
+    let b = browser().await;
+    b.open("/").await;
+    assert!(b
+        .client
+        .find(Locator::XPath("//th[normalize-space()='Source Id']"))
+        .await
+        .is_err());
+    b.button("Additional filters").await.click().await.unwrap();
+    b.check_in_popover("Show additional fields").await;
+    b.wait_xpath("//th[normalize-space()='Source Id']").await;
+    b.check_in_popover("Show additional sync data").await;
+    b.wait_xpath("//th[normalize-space()='Latest Sync Information']")
+        .await;
+    // Remembered across reloads, even from a link without them.
+    b.open("/").await;
+    b.wait_xpath("//th[normalize-space()='Endpoint Parent Id']")
+        .await;
+    b.wait_xpath("//th[normalize-space()='Latest Sync Information']")
+        .await;
+}
+
+#[tokio::test]
+async fn select_page_then_everything_matching() {
+    let b = browser().await;
+    b.open("/").await;
+    let total = number(&b.count_text().await);
+    b.client
+        .find(Locator::Css("input[aria-label='Select all']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.until("the page is selected", || async {
+        b.texts(".sr-selbar-text")
+            .await
+            .first()
+            .is_some_and(|t| t == "100 selected.")
+    })
+    .await;
+    b.button(&format!(
+        "Select all {} entries matching the filters",
+        fmt_thousands(total)
+    ))
+    .await
+    .click()
+    .await
+    .unwrap();
+    b.until("all matching are selected", || async {
+        b.texts(".sr-selbar-text").await.first().is_some_and(|t| {
+            t.starts_with("All ") && t.contains("matching the filters are selected")
+        })
+    })
+    .await;
+    // Survives sorting: rows of another order are still checked.
+    b.client
+        .find(Locator::Css("th.sr-col-reference .sr-sort-btn"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_css("th.sr-col-reference[aria-sort='ascending']")
+        .await;
+    b.wait_css("table[aria-busy='false']").await;
+    let first = b
+        .client
+        .find(Locator::Css("tbody tr.sr-row input[type=checkbox]"))
+        .await
+        .unwrap();
+    assert_eq!(
+        first.prop("checked").await.unwrap().as_deref(),
+        Some("true")
+    );
+    // Unpicking one row leaves "all but one".
+    first.click().await.unwrap();
+    b.until("one is unpicked", || async {
+        b.texts(".sr-selbar-text")
+            .await
+            .first()
+            .is_some_and(|t| t.contains(&fmt_thousands(total - 1)))
+    })
+    .await;
+}
+
+fn fmt_thousands(n: usize) -> String {
+    sync_report::format::thousands(n)
+}
+
+#[tokio::test]
+async fn download_as_csv_holds_every_matching_entry() {
+    let b = browser().await;
+    b.open("/?status=Failed&days=15").await;
+    let n = number(&b.count_text().await);
+    assert!(
+        n > 100,
+        "need more than one page to prove it is not just the loaded rows: {n}"
+    );
+    b.button("Actions").await.click().await.unwrap();
+    b.wait_xpath("//button[@role='menuitem' and normalize-space()='Download as CSV']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let dialog = b.wait_css("dialog.sr-dialog[open]").await;
+    assert!(dialog
+        .text()
+        .await
+        .unwrap()
+        .contains(&format!("The file will hold {} entries", fmt_thousands(n))));
+    b.button(&format!("Download {} entries", fmt_thousands(n)))
+        .await
+        .click()
+        .await
+        .unwrap();
+    let file = wait_for_download(&b).await;
+    let name = file.file_name().unwrap().to_string_lossy().to_string();
+    assert!(
+        name.starts_with("sync-report_") && name.ends_with(".csv"),
+        "{name}"
+    );
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM for Excel");
+    let mut rd = csv::Reader::from_reader(&bytes[3..]);
+    let headers = rd.headers().unwrap().clone();
+    let labels: Vec<&str> = sync_report::model::Column::CSV
+        .iter()
+        .map(|c| c.label())
+        .collect();
+    assert_eq!(headers.iter().collect::<Vec<_>>(), labels);
+    let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), n);
+    assert!(rows.iter().all(|r| &r[1] == "Failed"));
+    assert!(std::str::from_utf8(&bytes).unwrap().contains("\r\n"));
+}
+
+async fn wait_for_download(b: &Browser) -> PathBuf {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let done: Vec<PathBuf> = std::fs::read_dir(&b.downloads)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+            .collect();
+        if let Some(p) = done.into_iter().next() {
+            return p;
+        }
+        assert!(Instant::now() < deadline, "no CSV was downloaded");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn resync_selected_updates_statuses_in_place() {
+    let b = browser().await;
+    b.open("/?days=15").await;
+    // Pick the failed rows on the first page.
+    let failed = b
+        .client
+        .find_all(Locator::Css("tr.sr-row--failed"))
+        .await
+        .unwrap();
+    assert!(!failed.is_empty(), "the first page has failed rows");
+    let mut ids = Vec::new();
+    for row in failed.iter().take(4) {
+        ids.push(row.attr("data-id").await.unwrap().unwrap());
+        row.find(Locator::Css("input[type=checkbox]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+    b.button("Actions").await.click().await.unwrap();
+    b.wait_xpath("//button[@role='menuitem' and normalize-space()='Resync selected']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let dialog = b.wait_css("dialog.sr-dialog[open] .sr-dialog-title").await;
+    assert_eq!(dialog.text().await.unwrap(), "Resync selected");
+    let confirm = b
+        .wait_xpath("//dialog[@open]//button[starts-with(normalize-space(),'Resync ')]")
+        .await;
+    let confirm_text = confirm.text().await.unwrap();
+    let queued_expected = number(confirm_text.trim_start_matches("Resync "));
+    if queued_expected == 0 {
+        // Every pick was not resyncable: the dialog says why and offers nothing to send.
+        assert!(b
+            .wait_css("dialog[open] .sr-list--refused")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("cannot be resynced"));
+        return;
+    }
+    confirm.click().await.unwrap();
+    let status = b
+        .wait_css("dialog[open] p[role='status']")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        status.starts_with(&format!("{queued_expected} queued")),
+        "{status}"
+    );
+    b.button("Close").await.click().await.unwrap();
+    // The resynced rows change in place: Pending at once, then OK or Failed again.
+    let accepted: Vec<String> = {
+        let mut v = Vec::new();
+        for id in &ids {
+            let css = format!("tr.sr-row[data-id='{id}'] .sr-badge");
+            if let Ok(e) = b.client.find(Locator::Css(&css)).await {
+                if e.text().await.unwrap() == "Pending" {
+                    v.push(id.clone());
+                }
+            }
+        }
+        v
+    };
+    assert!(
+        !accepted.is_empty() || queued_expected == 0,
+        "resynced rows show Pending"
+    );
+    for id in accepted {
+        let css = format!("tr.sr-row[data-id='{id}'] .sr-badge");
+        b.until("the resync settles", || async {
+            match b.client.find(Locator::Css(&css)).await {
+                Ok(e) => matches!(e.text().await.unwrap_or_default().as_str(), "OK" | "Failed"),
+                Err(_) => false,
+            }
+        })
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn the_url_restores_the_view_and_back_works() {
+    let b = browser().await;
+    b.open("/?q=shop&in=system&status=Failed&sort=common_ref&dir=asc&days=7")
+        .await;
+    let input = b
+        .client
+        .find(Locator::Css("input[aria-label='Search sync reports']"))
+        .await
+        .unwrap();
+    assert_eq!(input.prop("value").await.unwrap().as_deref(), Some("shop"));
+    let scope = b
+        .client
+        .find(Locator::Css("select[aria-label='Search in']"))
+        .await
+        .unwrap();
+    assert_eq!(
+        scope.prop("value").await.unwrap().as_deref(),
+        Some("system")
+    );
+    let days = b
+        .client
+        .find(Locator::Css("input[aria-label='Previous days']"))
+        .await
+        .unwrap();
+    assert_eq!(days.prop("value").await.unwrap().as_deref(), Some("7"));
+    b.wait_css("th.sr-col-reference[aria-sort='ascending']")
+        .await;
+    assert!(b
+        .texts("tbody .sr-badge")
+        .await
+        .iter()
+        .all(|s| s == "Failed"));
+    // A new sort is a new history entry; Back restores the previous one.
+    b.client
+        .find(Locator::Css("th.sr-col-status .sr-sort-btn"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_css("th.sr-col-status[aria-sort='ascending']").await;
+    b.client.back().await.unwrap();
+    b.wait_css("th.sr-col-reference[aria-sort='ascending']")
+        .await;
+    // Garbage in a link is reported, not silently applied.
+    b.open("/?days=abc&wat=1").await;
+    let notice = b.wait_css(".sr-notice").await.text().await.unwrap();
+    assert!(notice.contains("Ignored part of the link"), "{notice}");
+}
