@@ -221,6 +221,7 @@ fn Row(entry: Entry, columns: Memo<Vec<Column>>) -> impl IntoView {
                 Column::SyncId | Column::Reference | Column::SourceId | Column::SourceParentId | Column::EndpointId | Column::EndpointParentId => {
                     view! { <td class="sr-mono">{c.cell_text(&e, &chrono::Utc).into_owned()}</td> }.into_any()
                 }
+                Column::LatestSync => view! { <td class="sr-latest">{c.cell_text(&e, &chrono::Utc).into_owned()}</td> }.into_any(),
                 Column::Systems => view! { <td class="sr-nowrap">{c.cell_text(&e, &chrono::Utc).into_owned()}</td> }.into_any(),
                 Column::CreatedLocal => view! { <td class="sr-nowrap">{c.cell_text(&e, &chrono::Local).into_owned()}</td> }.into_any(),
                 Column::CreatedUtc => view! { <td class="sr-nowrap">{c.cell_text(&e, &chrono::Utc).into_owned()}</td> }.into_any(),

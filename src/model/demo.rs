@@ -153,59 +153,38 @@ struct Failure {
     message: &'static str,
     error: &'static str,
     resyncable: bool,
+    /// The entities it can happen to; empty for any.
+    entities: &'static [&'static str],
+    /// Only for file-based flows (SFTP), or only for API flows.
+    files: Option<bool>,
 }
 
+const ORDERS: &[&str] = &["Order", "Customer", "Refund"];
+const ITEMS: &[&str] = &[
+    "Order",
+    "Product",
+    "Stocklevels",
+    "InventoryAdjustment",
+    "Fulfilment",
+    "Sale",
+    "ItemReceipt",
+];
+const SHIPPED: &[&str] = &["Order", "Fulfilment", "WholesaleOrder", "TransferOrder"];
+const ADDRESSED: &[&str] = &["Order", "Customer", "Return", "Sale", "WholesaleOrder"];
+const ANY: &[&str] = &[];
+
+#[rustfmt::skip]
 const FAILURES: [Failure; 10] = [
-    Failure {
-        message: "Customer email \"{ref}@example\" is not a valid email address in {dest}",
-        error: "HTTP 400 Bad Request: {\"code\":\"INVALID_FLD_VALUE\",\"field\":\"email\"}",
-        resyncable: true,
-    },
-    Failure {
-        message: "Item {sku} was not found in {dest}",
-        error: "HTTP 404 Not Found: record type inventoryitem, externalId {sku}",
-        resyncable: true,
-    },
-    Failure {
-        message: "Mapped field 'shipping_method' changed: \"Express 24\" has no match in {dest}",
-        error: "MappingError: no value map entry for shipping_method=\"Express 24\"",
-        resyncable: true,
-    },
-    Failure {
-        message: "Connection to {dest} timed out after 30 seconds",
-        error: "ETIMEDOUT connecting to {dest} API (attempt {attempt})",
-        resyncable: true,
-    },
-    Failure {
-        message: "{dest} API rate limit exceeded",
-        error: "HTTP 429 Too Many Requests: Retry-After 60",
-        resyncable: true,
-    },
-    Failure {
-        message: "Authentication with {dest} failed: the access token has expired",
-        error: "HTTP 401 Unauthorized: invalid_token",
-        resyncable: true,
-    },
-    Failure {
-        message: "Required field 'country_code' is empty on {entity} {ref}",
-        error: "ValidationError: country_code must not be blank",
-        resyncable: true,
-    },
-    Failure {
-        message: "{entity} {ref} was already processed in {dest}",
-        error: "HTTP 409 Conflict: DUP_RCRD externalId {ref}",
-        resyncable: false,
-    },
-    Failure {
-        message: "Duplicate {entity} {ref}: a record with this reference already exists in {dest}",
-        error: "HTTP 409 Conflict: unique constraint on external reference",
-        resyncable: false,
-    },
-    Failure {
-        message: "SFTP upload to {dest} failed: permission denied on /inbound",
-        error: "SSH_FX_PERMISSION_DENIED (3) writing /inbound/{ref}.csv",
-        resyncable: true,
-    },
+    Failure { message: "Customer email \"{ref}@example\" is not a valid email address in {dest}", error: "HTTP 400 Bad Request: {\"code\":\"INVALID_FLD_VALUE\",\"field\":\"email\"}", resyncable: true, entities: ORDERS, files: Some(false) },
+    Failure { message: "Item {sku} was not found in {dest}", error: "HTTP 404 Not Found: record type inventoryitem, externalId {sku}", resyncable: true, entities: ITEMS, files: None },
+    Failure { message: "Mapped field 'shipping_method' changed: \"Express 24\" has no match in {dest}", error: "MappingError: no value map entry for shipping_method=\"Express 24\"", resyncable: true, entities: SHIPPED, files: None },
+    Failure { message: "Connection to {dest} timed out after 30 seconds", error: "ETIMEDOUT connecting to {dest} API (attempt {attempt})", resyncable: true, entities: ANY, files: Some(false) },
+    Failure { message: "{dest} API rate limit exceeded", error: "HTTP 429 Too Many Requests: Retry-After 60", resyncable: true, entities: ANY, files: Some(false) },
+    Failure { message: "Authentication with {dest} failed: the access token has expired", error: "HTTP 401 Unauthorized: invalid_token", resyncable: true, entities: ANY, files: Some(false) },
+    Failure { message: "Required field 'country_code' is empty on {entity} {ref}", error: "ValidationError: country_code must not be blank", resyncable: true, entities: ADDRESSED, files: None },
+    Failure { message: "{entity} {ref} was already processed in {dest}", error: "HTTP 409 Conflict: DUP_RCRD externalId {ref}", resyncable: false, entities: ANY, files: None },
+    Failure { message: "Duplicate {entity} {ref}: a record with this reference already exists in {dest}", error: "HTTP 409 Conflict: unique constraint on external reference", resyncable: false, entities: ANY, files: None },
+    Failure { message: "SFTP upload to {dest} failed: permission denied on /inbound", error: "SSH_FX_PERMISSION_DENIED (3) writing /inbound/{ref}.csv", resyncable: true, entities: ANY, files: Some(true) },
 ];
 
 /// Interned names so a million entries share a handful of strings.
@@ -306,7 +285,13 @@ pub fn generate(cfg: DemoConfig) -> Vec<Entry> {
         };
         let (message, error, resyncable) = match &status {
             Status::Failed => {
-                let fl = &FAILURES[rng.usize(..FAILURES.len())];
+                // A failure that can happen to this entity on this kind of flow.
+                let fits = |f: &&Failure| {
+                    (f.entities.is_empty() || f.entities.contains(&&*entity))
+                        && f.files.is_none_or(|files| files == flow.files)
+                };
+                let candidates: Vec<&Failure> = FAILURES.iter().filter(fits).collect();
+                let fl = candidates[rng.usize(..candidates.len())];
                 (
                     Some(fill(fl.message, &common_ref, &sku, &dst, &entity, attempts)),
                     Some(fill(fl.error, &common_ref, &sku, &dst, &entity, attempts)),
