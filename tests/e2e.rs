@@ -165,6 +165,18 @@ impl Browser {
             .unwrap_or_else(|e| panic!("waiting for {xp}: {e}"))
     }
 
+    async fn find(&self, css: &str) -> Element {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css}: {e}"))
+    }
+
+    /// A DOM property of the first element matching `css` ("value", "checked").
+    async fn prop(&self, css: &str, name: &str) -> Option<String> {
+        self.find(css).await.prop(name).await.unwrap()
+    }
+
     async fn texts(&self, css: &str) -> Vec<String> {
         let mut out = Vec::new();
         for e in self.client.find_all(Locator::Css(css)).await.unwrap() {
@@ -247,26 +259,11 @@ async fn loads_the_demo_data() {
         "{}",
         b.count_text().await
     );
-    let banner = b
-        .client
-        .find(Locator::Css(".sr-banner"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let banner = b.find(".sr-banner").await.text().await.unwrap();
     assert!(banner.contains("generated in your browser"));
-    let days = b
-        .client
-        .find(Locator::Css("input[aria-label='Previous days']"))
-        .await
-        .unwrap();
+    let days = b.find("input[aria-label='Previous days']").await;
     assert_eq!(days.prop("value").await.unwrap().as_deref(), Some("5"));
-    let th = b
-        .client
-        .find(Locator::Css("th.sr-col-createdutc"))
-        .await
-        .unwrap();
+    let th = b.find("th.sr-col-createdutc").await;
     assert_eq!(
         th.attr("aria-sort").await.unwrap().as_deref(),
         Some("descending")
@@ -293,17 +290,9 @@ async fn loads_the_demo_data() {
 async fn search_by_system_as_you_type() {
     let b = browser().await;
     b.open("/").await;
-    let scope = b
-        .client
-        .find(Locator::Css("select[aria-label='Search in']"))
-        .await
-        .unwrap();
+    let scope = b.find("select[aria-label='Search in']").await;
     scope.select_by_value("system").await.unwrap();
-    let input = b
-        .client
-        .find(Locator::Css("input[aria-label='Search sync reports']"))
-        .await
-        .unwrap();
+    let input = b.find("input[aria-label='Search sync reports']").await;
     input.send_keys("sftp").await.unwrap();
     b.until("the URL holds the search", || async {
         b.url().await.contains("q=sftp")
@@ -321,10 +310,8 @@ async fn sort_by_clicking_headers() {
     let b = browser().await;
     b.open("/").await;
     let th = "th.sr-col-reference";
-    b.client
-        .find(Locator::Css(&format!("{th} .sr-sort-btn")))
+    b.find(&format!("{th} .sr-sort-btn"))
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
@@ -334,19 +321,13 @@ async fn sort_by_clicking_headers() {
     let mut sorted = refs.clone();
     sorted.sort_by_key(|s| s.to_lowercase());
     assert_eq!(refs, sorted);
-    b.client
-        .find(Locator::Css(&format!("{th} .sr-sort-btn")))
+    b.find(&format!("{th} .sr-sort-btn"))
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
     b.wait_css(&format!("{th}[aria-sort='descending']")).await;
-    let th_date = b
-        .client
-        .find(Locator::Css("th.sr-col-createdutc"))
-        .await
-        .unwrap();
+    let th_date = b.find("th.sr-col-createdutc").await;
     assert_eq!(
         th_date.attr("aria-sort").await.unwrap().as_deref(),
         Some("none")
@@ -403,11 +384,7 @@ async fn header_filter_status_and_error_details() {
 async fn range_is_capped_at_15_days() {
     let b = browser().await;
     b.open("/").await;
-    let days = b
-        .client
-        .find(Locator::Css("input[aria-label='Previous days']"))
-        .await
-        .unwrap();
+    let days = b.find("input[aria-label='Previous days']").await;
     days.clear().await.unwrap();
     days.send_keys("40\t").await.unwrap();
     let notice = b.wait_css(".sr-notice").await.text().await.unwrap();
@@ -447,10 +424,8 @@ async fn select_page_then_everything_matching() {
     let b = browser().await;
     b.open("/").await;
     let total = number(&b.count_text().await);
-    b.client
-        .find(Locator::Css("input[aria-label='Select all']"))
+    b.find("input[aria-label='Select all']")
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
@@ -476,21 +451,15 @@ async fn select_page_then_everything_matching() {
     })
     .await;
     // Survives sorting: rows of another order are still checked.
-    b.client
-        .find(Locator::Css("th.sr-col-reference .sr-sort-btn"))
+    b.find("th.sr-col-reference .sr-sort-btn")
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
     b.wait_css("th.sr-col-reference[aria-sort='ascending']")
         .await;
     b.wait_css("table[aria-busy='false']").await;
-    let first = b
-        .client
-        .find(Locator::Css("tbody tr.sr-row input[type=checkbox]"))
-        .await
-        .unwrap();
+    let first = b.find("tbody tr.sr-row input[type=checkbox]").await;
     assert_eq!(
         first.prop("checked").await.unwrap().as_deref(),
         Some("true")
@@ -664,26 +633,14 @@ async fn the_url_restores_the_view_and_back_works() {
     let b = browser().await;
     b.open("/?q=shop&in=system&status=Failed&sort=common_ref&dir=asc&days=7")
         .await;
-    let input = b
-        .client
-        .find(Locator::Css("input[aria-label='Search sync reports']"))
-        .await
-        .unwrap();
+    let input = b.find("input[aria-label='Search sync reports']").await;
     assert_eq!(input.prop("value").await.unwrap().as_deref(), Some("shop"));
-    let scope = b
-        .client
-        .find(Locator::Css("select[aria-label='Search in']"))
-        .await
-        .unwrap();
+    let scope = b.find("select[aria-label='Search in']").await;
     assert_eq!(
         scope.prop("value").await.unwrap().as_deref(),
         Some("system")
     );
-    let days = b
-        .client
-        .find(Locator::Css("input[aria-label='Previous days']"))
-        .await
-        .unwrap();
+    let days = b.find("input[aria-label='Previous days']").await;
     assert_eq!(days.prop("value").await.unwrap().as_deref(), Some("7"));
     b.wait_css("th.sr-col-reference[aria-sort='ascending']")
         .await;
@@ -693,10 +650,8 @@ async fn the_url_restores_the_view_and_back_works() {
         .iter()
         .all(|s| s == "Failed"));
     // A new sort is a new history entry; Back restores the previous one.
-    b.client
-        .find(Locator::Css("th.sr-col-status .sr-sort-btn"))
+    b.find("th.sr-col-status .sr-sort-btn")
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
@@ -708,4 +663,202 @@ async fn the_url_restores_the_view_and_back_works() {
     b.open("/?days=abc&wat=1").await;
     let notice = b.wait_css(".sr-notice").await.text().await.unwrap();
     assert!(notice.contains("Ignored part of the link"), "{notice}");
+}
+
+// WebDriver key codes.
+const ENTER: &str = "\u{E007}";
+const ESCAPE: &str = "\u{E00C}";
+const ARROW_DOWN: &str = "\u{E015}";
+const ARROW_UP: &str = "\u{E013}";
+
+#[tokio::test]
+async fn header_filters_for_group_entity_systems_and_date() {
+    let b = browser().await;
+    b.open("/?days=15").await;
+    // Company Group: pick the first value offered.
+    b.button("Filter Company Group")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let first = b
+        .wait_css(".sr-popover .sr-check-label")
+        .await
+        .text()
+        .await
+        .unwrap();
+    b.check_in_popover(&first).await;
+    b.button("Filter Company Group")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.until("groups narrow", || async {
+        let g = b.texts("tbody tr.sr-row td:nth-child(3)").await;
+        !g.is_empty() && g.iter().all(|s| *s == first)
+    })
+    .await;
+    // Service Entity.
+    b.button("Filter Service Entity")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.check_in_popover("Order").await;
+    b.button("Filter Service Entity")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.until("entities narrow", || async {
+        let e = b.texts("tbody tr.sr-row td:nth-child(4)").await;
+        e.iter().all(|s| s == "Order")
+    })
+    .await;
+    // Systems: source and destination are separate lists in one menu.
+    b.button("Filter Systems").await.click().await.unwrap();
+    b.wait_xpath("//fieldset[legend='Source system']//label[normalize-space()='Shopify']/input")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_xpath(
+        "//fieldset[legend='Destination system']//label[normalize-space()='NetSuite']/input",
+    )
+    .await
+    .click()
+    .await
+    .unwrap();
+    b.button("Filter Systems").await.click().await.unwrap();
+    b.until("systems narrow", || async {
+        let s = b.texts("tbody tr.sr-row td:nth-child(5)").await;
+        s.iter().all(|s| s == "Shopify → NetSuite")
+    })
+    .await;
+    let url = b.url().await;
+    assert!(
+        url.contains("entity=Order")
+            && url.contains("source=Shopify")
+            && url.contains("destination=NetSuite"),
+        "{url}"
+    );
+    let filtered = b.find("button[aria-label='Filter Systems']").await;
+    assert!(filtered
+        .attr("class")
+        .await
+        .unwrap()
+        .unwrap()
+        .contains("sr-filter-btn--active"));
+    // The date filter takes the user to the range control.
+    b.button("Filter Date/Time (UTC)")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let active = b.client.active_element().await.unwrap();
+    assert_eq!(
+        active.attr("aria-label").await.unwrap().as_deref(),
+        Some("Previous days")
+    );
+    // Clear all filters brings everything back.
+    b.button("Clear all filters").await.click().await.unwrap();
+    b.until("filters are cleared", || async {
+        !b.count_text().await.contains(" of ")
+    })
+    .await;
+    assert!(!b.url().await.contains('?'));
+}
+
+#[tokio::test]
+async fn keyboard_operates_search_and_the_actions_menu() {
+    let b = browser().await;
+    b.open("/").await;
+    // Type into the search box and press Enter: no pointer involved.
+    let search = b.find("input[aria-label='Search sync reports']").await;
+    search.send_keys(&format!("netsuite{ENTER}")).await.unwrap();
+    b.until("the search applies", || async {
+        b.count_text().await.contains(" of ")
+    })
+    .await;
+    // Open the menu from the keyboard: the first item takes focus, arrows move, Escape closes.
+    let actions = b.find("button[aria-label='Actions']").await;
+    b.client
+        .execute(
+            "arguments[0].focus()",
+            vec![serde_json::to_value(&actions).unwrap()],
+        )
+        .await
+        .unwrap();
+    actions.send_keys(ENTER).await.unwrap();
+    b.wait_css("[role=menu]").await;
+    let focused = || async {
+        b.client
+            .active_element()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    b.until("the first item is focused", || async {
+        focused().await == "Download as CSV"
+    })
+    .await;
+    // Items needing a selection are disabled and skipped.
+    b.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(ARROW_DOWN)
+        .await
+        .unwrap();
+    assert_eq!(focused().await, "Copy link to this view");
+    b.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(ARROW_UP)
+        .await
+        .unwrap();
+    assert_eq!(focused().await, "Download as CSV");
+    b.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(ESCAPE)
+        .await
+        .unwrap();
+    b.until("the menu closes", || async {
+        b.client.find(Locator::Css("[role=menu]")).await.is_err()
+    })
+    .await;
+    // Enter on a focused header sorts.
+    let sort = b.find("th.sr-col-status .sr-sort-btn").await;
+    b.client
+        .execute(
+            "arguments[0].focus()",
+            vec![serde_json::to_value(&sort).unwrap()],
+        )
+        .await
+        .unwrap();
+    sort.send_keys(ENTER).await.unwrap();
+    b.wait_css("th.sr-col-status[aria-sort='ascending']").await;
+}
+
+#[tokio::test]
+async fn copy_link_to_this_view() {
+    let b = browser().await;
+    b.open("/?status=Failed").await;
+    b.button("Actions").await.click().await.unwrap();
+    b.wait_xpath("//button[@role='menuitem' and normalize-space()='Copy link to this view']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let notice = b.wait_css(".sr-notice").await.text().await.unwrap();
+    // Copied, or (where the browser refuses clipboard access) the link to copy by hand.
+    assert!(
+        notice.contains("copied") || notice.contains("status=Failed"),
+        "{notice}"
+    );
 }

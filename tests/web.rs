@@ -302,3 +302,129 @@ fn status_badge_shows_label_and_meaning() {
     assert!(q(&odd, "span").class_list().contains("sr-badge--unknown"));
     assert_eq!(q(&odd, "span").text_content().as_deref(), Some("Queued"));
 }
+
+/// A source whose every request fails, counting the attempts.
+struct FailingSource {
+    calls: std::cell::Cell<u32>,
+}
+
+mod failing {
+    use super::FailingSource;
+    use sync_report::model::entry::{Entry, EntryId};
+    use sync_report::model::query::{FilterField, Query};
+    use sync_report::model::resync::ResyncOutcome;
+    use sync_report::model::selection::Selection;
+    use sync_report::source::{
+        DataSource, ExportOutcome, LocalBoxFuture, Progress, SourceError, Window,
+    };
+
+    fn err() -> SourceError {
+        SourceError::Server {
+            status: 503,
+            request_id: Some("req-42".into()),
+        }
+    }
+
+    impl DataSource for FailingSource {
+        fn describe(&self) -> String {
+            "A failing test source".into()
+        }
+        fn is_demo(&self) -> bool {
+            false
+        }
+        fn fetch(
+            &self,
+            _: Query,
+            _: usize,
+            _: usize,
+        ) -> LocalBoxFuture<'_, Result<Window, SourceError>> {
+            self.calls.set(self.calls.get() + 1);
+            Box::pin(async { Err(err()) })
+        }
+        fn facet_values(
+            &self,
+            _: FilterField,
+        ) -> LocalBoxFuture<'_, Result<Vec<String>, SourceError>> {
+            Box::pin(async { Err(err()) })
+        }
+        fn entries(&self, _: Vec<EntryId>) -> LocalBoxFuture<'_, Result<Vec<Entry>, SourceError>> {
+            Box::pin(async { Err(err()) })
+        }
+        fn selection_count(&self, _: &Selection) -> usize {
+            0
+        }
+        fn selection_ids(&self, _: &Selection) -> Vec<EntryId> {
+            Vec::new()
+        }
+        fn selection_contains(&self, _: &Selection, _: EntryId) -> bool {
+            false
+        }
+        fn selection_set(&self, _: &mut Selection, _: &[EntryId], _: bool) {}
+        fn resync(
+            &self,
+            _: Vec<EntryId>,
+        ) -> LocalBoxFuture<'_, Result<Vec<ResyncOutcome>, SourceError>> {
+            Box::pin(async { Err(err()) })
+        }
+        fn export_csv<'a>(
+            &'a self,
+            _: Query,
+            _: Option<Vec<EntryId>>,
+            _: Box<dyn FnMut(Vec<u8>) + 'a>,
+            _: Box<dyn FnMut(Progress) -> bool + 'a>,
+        ) -> LocalBoxFuture<'a, Result<ExportOutcome, SourceError>> {
+            Box::pin(async { Err(err()) })
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_failing_source_shows_the_error_with_a_retry() {
+    let wrapper = document().create_element("section").unwrap();
+    document().body().unwrap().append_child(&wrapper).unwrap();
+    let source = Rc::new(FailingSource {
+        calls: std::cell::Cell::new(0),
+    });
+    let src = source.clone();
+    leptos::mount::mount_to(
+        wrapper.clone().unchecked_into(),
+        move || view! { <App source=src.clone()/> },
+    )
+    .forget();
+    settle().await;
+    let alert = q(&wrapper, "[role=alert]").text_content().unwrap();
+    assert!(
+        alert.contains("could not be loaded")
+            && alert.contains("HTTP 503")
+            && alert.contains("req-42"),
+        "{alert}"
+    );
+    assert!(
+        wrapper.query_selector(".sr-banner").unwrap().is_none(),
+        "no demo banner for a real source"
+    );
+    let before = source.calls.get();
+    button(&wrapper, "Retry").click();
+    settle().await;
+    assert_eq!(source.calls.get(), before + 1);
+}
+
+#[wasm_bindgen_test]
+async fn no_match_shows_the_empty_state() {
+    let root = mount_report(100).await;
+    let input: HtmlInputElement =
+        q(&root, "input[aria-label='Search sync reports']").unchecked_into();
+    input.set_value("no-such-reference-anywhere");
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    sleep(400).await;
+    assert_eq!(
+        q(&root, ".sr-state--empty p").text_content().as_deref(),
+        Some("No sync records found for the current filters")
+    );
+    button(&root, "Clear all filters").click();
+    settle().await;
+    assert!(root.query_selector(".sr-state--empty").unwrap().is_none());
+    assert_eq!(input.value(), "");
+}

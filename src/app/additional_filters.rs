@@ -3,14 +3,13 @@
 use leptos::prelude::*;
 
 use super::Report;
+use crate::model::Toggles;
 
 #[component]
 pub fn AdditionalFilters() -> impl IntoView {
-    let report = expect_context::<Report>();
     let open = RwSignal::new(false);
     let root = NodeRef::<leptos::html::Div>::new();
     let _ = leptos_use_on_click_outside::on_click_outside(root, move |_| open.set(false));
-    let toggles = move || report.view.with(|v| v.toggles);
     view! {
         <div class="sr-popover-anchor" node_ref=root
             on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }>
@@ -21,26 +20,33 @@ pub fn AdditionalFilters() -> impl IntoView {
             </button>
             <Show when=move || open.get()>
                 <div class="sr-popover" role="group" aria-label="Additional filters">
-                    <label class="sr-check-label">
-                        <input type="checkbox"
-                            prop:checked=move || toggles().sync_data
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                report.view.update(|v| v.toggles.sync_data = on);
-                            } />
-                        "Show additional sync data"
-                    </label>
-                    <label class="sr-check-label">
-                        <input type="checkbox"
-                            prop:checked=move || toggles().additional_fields
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                report.view.update(|v| v.toggles.additional_fields = on);
-                            } />
-                        "Show additional fields"
-                    </label>
+                    <ToggleBox label="Show additional sync data"
+                        get=|t| t.sync_data set=|t, on| t.sync_data = on />
+                    <ToggleBox label="Show additional fields"
+                        get=|t| t.additional_fields set=|t, on| t.additional_fields = on />
                 </div>
             </Show>
         </div>
+    }
+}
+
+/// One toggle: a labelled checkbox bound to a field of the view's toggles.
+#[component]
+fn ToggleBox(
+    label: &'static str,
+    get: fn(Toggles) -> bool,
+    set: fn(&mut Toggles, bool),
+) -> impl IntoView {
+    let report = expect_context::<Report>();
+    view! {
+        <label class="sr-check-label">
+            <input type="checkbox"
+                prop:checked=move || report.view.with(|v| get(v.toggles))
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    report.view.update(|v| set(&mut v.toggles, on));
+                } />
+            {label}
+        </label>
     }
 }

@@ -60,6 +60,17 @@ pub enum Column {
 }
 
 impl Column {
+    /// The columns a header click sorts by: those with a [`Column::sort_key`].
+    pub const SORTABLE: [Column; 7] = [
+        Column::Status,
+        Column::CompanyGroup,
+        Column::ServiceEntity,
+        Column::Systems,
+        Column::SyncId,
+        Column::Reference,
+        Column::CreatedUtc,
+    ];
+
     /// Table columns in display order (the row checkbox comes before them).
     pub const TABLE: [Column; 13] = [
         Column::Status,
@@ -265,6 +276,30 @@ impl Column {
         }
     }
 
+    /// The CSV text of a plain text field, borrowed from the entry; None for cells that are
+    /// computed (numbers, timestamps), which [`Column::csv_cell`] writes.
+    pub fn csv_text(self, e: &Entry) -> Option<&str> {
+        fn opt(s: &Option<String>) -> Option<&str> {
+            Some(s.as_deref().unwrap_or(""))
+        }
+        match self {
+            Column::Status => Some(e.status.label()),
+            Column::CompanyGroup => Some(&e.integration.name),
+            Column::ServiceEntity => Some(&e.entity),
+            Column::SourceSystem => Some(&e.system_chain.source),
+            Column::DestinationSystem => Some(&e.system_chain.destination),
+            Column::Reference => opt(&e.common_ref),
+            Column::Message => opt(&e.message),
+            Column::Error => opt(&e.error),
+            Column::SourceId => opt(&e.source_id),
+            Column::SourceParentId => opt(&e.source_parent_id),
+            Column::EndpointId => opt(&e.endpoint_id),
+            Column::EndpointParentId => opt(&e.endpoint_parent_id),
+            Column::Resyncable => Some(if e.resyncable { "yes" } else { "no" }),
+            _ => None,
+        }
+    }
+
     /// Plain field values shared by the table and the CSV.
     fn raw_text(self, e: &Entry) -> Cow<'_, str> {
         fn opt(s: &Option<String>) -> Cow<'_, str> {
@@ -396,6 +431,12 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(Column::visible_columns(fields).count(), 12);
+    }
+
+    #[test]
+    fn sortable_list_matches_sort_keys() {
+        let with_keys: Vec<Column> = Column::TABLE.into_iter().filter(|c| c.sortable()).collect();
+        assert_eq!(with_keys, Column::SORTABLE);
     }
 
     #[test]

@@ -514,16 +514,11 @@ impl View {
             };
             let q = &mut view.query;
             match key {
-                "days" => match v.trim().parse::<i64>() {
-                    Ok(n) => {
-                        let (r, notice) = DateRange::last_days(n);
-                        q.range = r;
-                        if let Some(n) = notice {
-                            bad(&n.to_string());
-                        }
+                "days" => {
+                    if let Err(reason) = read_days(&v, &mut q.range) {
+                        bad(&reason);
                     }
-                    Err(_) => bad("not a whole number of days"),
-                },
+                }
                 "from" => match parse_datetime(&v) {
                     Some(t) => from = Some(t),
                     None => bad("not an ISO-8601 timestamp"),
@@ -561,14 +556,7 @@ impl View {
             }
         }
         apply_explicit_range(&mut view.query, from, to, prefix, &mut ignored);
-        if let Some(c) = sort_col {
-            view.query.sort = Sort {
-                column: c,
-                direction: sort_dir.unwrap_or(c.first_direction()),
-            };
-        } else if let Some(d) = sort_dir {
-            view.query.sort.direction = d;
-        }
+        view.query.sort = sort_from(sort_col, sort_dir, view.query.sort);
         (view, ignored)
     }
 }
@@ -603,6 +591,33 @@ fn apply_explicit_range(
             reason: "a range needs both from and to".into(),
         }),
         (None, None) => {}
+    }
+}
+
+/// Reads a previous-days value into `range`; Err says what was wrong or how it was capped (the
+/// capped value is still applied).
+fn read_days(v: &str, range: &mut DateRange) -> Result<(), String> {
+    let n = v
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| "not a whole number of days".to_string())?;
+    let (r, notice) = DateRange::last_days(n);
+    *range = r;
+    notice.map_or(Ok(()), |n| Err(n.to_string()))
+}
+
+/// The sort given by a column and a direction parameter, either of which may be missing.
+fn sort_from(column: Option<Column>, direction: Option<Direction>, current: Sort) -> Sort {
+    match (column, direction) {
+        (Some(c), d) => Sort {
+            column: c,
+            direction: d.unwrap_or(c.first_direction()),
+        },
+        (None, Some(d)) => Sort {
+            direction: d,
+            ..current
+        },
+        (None, None) => current,
     }
 }
 
@@ -751,16 +766,11 @@ impl Query {
                 continue;
             };
             match key {
-                "days" => match v.trim().parse::<i64>() {
-                    Ok(n) => {
-                        let (r, notice) = DateRange::last_days(n);
-                        q.range = r;
-                        if let Some(n) = notice {
-                            bad(&n.to_string());
-                        }
+                "days" => {
+                    if let Err(reason) = read_days(&v, &mut q.range) {
+                        bad(&reason);
                     }
-                    Err(_) => bad("not a whole number of days"),
-                },
+                }
                 "start" => match parse_datetime(v) {
                     Some(t) => from = Some(t),
                     None => bad("not an ISO-8601 timestamp"),
@@ -802,14 +812,7 @@ impl Query {
             }
         }
         apply_explicit_range(&mut q, from, to, "filter[start]", &mut ignored);
-        if let Some(c) = sort_col {
-            q.sort = Sort {
-                column: c,
-                direction: sort_dir.unwrap_or(c.first_direction()),
-            };
-        } else if let Some(d) = sort_dir {
-            q.sort.direction = d;
-        }
+        q.sort = sort_from(sort_col, sort_dir, q.sort);
         (q, page, ignored)
     }
 }

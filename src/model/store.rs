@@ -136,15 +136,7 @@ impl BitSet {
 }
 
 /// The sortable columns, in the order of `Store::orders`.
-const SORTABLE: [Column; 7] = [
-    Column::Status,
-    Column::CompanyGroup,
-    Column::ServiceEntity,
-    Column::Systems,
-    Column::SyncId,
-    Column::Reference,
-    Column::CreatedUtc,
-];
+const SORTABLE: [Column; 7] = Column::SORTABLE;
 
 fn sort_slot(c: Column) -> usize {
     SORTABLE
@@ -194,6 +186,8 @@ pub struct Store {
     refs: TextIndex,
     runs: TextIndex,
     orders: [OnceLock<Arc<[u32]>>; SORTABLE.len()],
+    /// Rows by ascending id: the tie-break of every order. Ids never change in place.
+    id_order: OnceLock<Arc<[u32]>>,
 }
 
 impl Clone for Store {
@@ -286,6 +280,7 @@ impl Store {
         }
         self.rebuild_text();
         self.invalidate_orders();
+        self.id_order.take();
     }
 
     /// Changes one entry in place, keeping the indexes right. Returns false if the id is unknown.
@@ -547,26 +542,31 @@ impl Store {
             .clone()
     }
 
-    fn by_id_order(&self) -> Vec<u32> {
-        let mut rows: Vec<u32> = (0..self.entries.len() as u32).collect();
-        if !self.entries.windows(2).all(|w| w[0].id < w[1].id) {
-            rows.sort_unstable_by_key(|&r| self.entries[r as usize].id);
-        }
-        rows
+    fn by_id_order(&self) -> Arc<[u32]> {
+        self.id_order
+            .get_or_init(|| {
+                let mut rows: Vec<u32> = (0..self.entries.len() as u32).collect();
+                if !self.entries.windows(2).all(|w| w[0].id < w[1].id) {
+                    rows.sort_unstable_by_key(|&r| self.entries[r as usize].id);
+                }
+                rows.into()
+            })
+            .clone()
     }
 
     /// Stable counting sort of the id order by a small rank: O(n) for interned columns.
     fn counting_order(&self, rank_of_row: impl Fn(usize) -> u32, ranks: usize) -> Vec<u32> {
         let ids = self.by_id_order();
+        let ids = &ids[..];
         let mut counts = vec![0u32; ranks + 1];
-        for &r in &ids {
+        for &r in ids {
             counts[rank_of_row(r as usize) as usize + 1] += 1;
         }
         for i in 1..counts.len() {
             counts[i] += counts[i - 1];
         }
         let mut out = vec![0u32; ids.len()];
-        for &r in &ids {
+        for &r in ids {
             let k = rank_of_row(r as usize) as usize;
             out[counts[k] as usize] = r;
             counts[k] += 1;
@@ -627,13 +627,12 @@ impl Store {
                 }
             }
             Column::SyncId => {
-                // Compact keys in id order, then a stable sort: ties stay in id order, and the
-                // sort never chases pointers into entries. Sync ids grow with time, so the input
-                // is nearly sorted, which the standard stable sort exploits.
+                // Compact keys in id order, then a stable radix sort: ties stay in id order, and
+                // the sort never chases pointers into entries.
                 let mut keyed: Vec<(u64, u32)> = self
                     .by_id_order()
-                    .into_iter()
-                    .map(|r| {
+                    .iter()
+                    .map(|&r| {
                         (
                             self.entries[r as usize]
                                 .last_run_id
@@ -642,7 +641,7 @@ impl Store {
                         )
                     })
                     .collect();
-                keyed.sort_by_key(|k| k.0);
+                radsort::sort_by_key(&mut keyed, |k| k.0); // stable: ties stay in id order
                 keyed.into_iter().map(|(_, r)| r).collect()
             }
             Column::Reference => {
@@ -656,12 +655,9 @@ impl Store {
                     k[..n].copy_from_slice(&t[..n]);
                     u64::from_be_bytes(k)
                 };
-                let mut keyed: Vec<(u64, u32)> = self
-                    .by_id_order()
-                    .into_iter()
-                    .map(|r| (prefix(r), r))
-                    .collect();
-                keyed.sort_by_key(|k| k.0);
+                let mut keyed: Vec<(u64, u32)> =
+                    self.by_id_order().iter().map(|&r| (prefix(r), r)).collect();
+                radsort::sort_by_key(&mut keyed, |k| k.0); // stable: ties stay in id order
                 let mut i = 0;
                 while i < keyed.len() {
                     let mut j = i + 1;
@@ -688,10 +684,10 @@ impl Store {
             _ => {
                 let mut keyed: Vec<(i64, u32)> = self
                     .by_id_order()
-                    .into_iter()
-                    .map(|r| (self.created[r as usize], r))
+                    .iter()
+                    .map(|&r| (self.created[r as usize], r))
                     .collect();
-                keyed.sort_by_key(|k| k.0);
+                radsort::sort_by_key(&mut keyed, |k| k.0); // stable: ties stay in id order
                 keyed.into_iter().map(|(_, r)| r).collect()
             }
         };
