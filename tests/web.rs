@@ -428,3 +428,34 @@ async fn no_match_shows_the_empty_state() {
     assert!(root.query_selector(".sr-state--empty").unwrap().is_none());
     assert_eq!(input.value(), "");
 }
+
+#[wasm_bindgen_test]
+async fn a_large_export_shows_progress_and_can_be_cancelled() {
+    let root = mount_report(40_000).await;
+    let days: HtmlInputElement = q(&root, "input[aria-label='Previous days']").unchecked_into();
+    days.set_value("15");
+    days.dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    settle().await;
+    button(&root, "Actions").click();
+    settle().await;
+    button(&root, "Download as CSV").click();
+    settle().await;
+    assert!(q(&root, "dialog[open]")
+        .text_content()
+        .unwrap()
+        .contains("The file will hold 40,000 entries"));
+    button(&root, "Download 40,000 entries").click();
+    settle().await;
+    // Between chunks the dialog shows progress and offers Cancel.
+    let progress = q(&root, "dialog[open] progress");
+    assert_eq!(progress.get_attribute("max").as_deref(), Some("40000"));
+    button(&root, "Cancel download").click();
+    sleep(300).await;
+    let notice = q(&root, ".sr-notice").text_content().unwrap();
+    assert!(
+        notice.contains("Download cancelled after") && notice.contains("no file was saved"),
+        "{notice}"
+    );
+    assert!(root.query_selector("dialog[open]").unwrap().is_none());
+}
