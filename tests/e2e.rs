@@ -172,11 +172,6 @@ impl Browser {
             .unwrap_or_else(|e| panic!("no {css}: {e}"))
     }
 
-    /// A DOM property of the first element matching `css` ("value", "checked").
-    async fn prop(&self, css: &str, name: &str) -> Option<String> {
-        self.find(css).await.prop(name).await.unwrap()
-    }
-
     async fn texts(&self, css: &str) -> Vec<String> {
         let mut out = Vec::new();
         for e in self.client.find_all(Locator::Css(css)).await.unwrap() {

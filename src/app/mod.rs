@@ -158,12 +158,16 @@ pub fn App(
 fn write_url(v: &View, prefix: &str, push: bool) {
     let loc = window().location();
     let current = location_search();
-    let foreign: Vec<(String, String)> =
+    // With a prefix the other keys belong to the host page and are kept; without one, the
+    // whole query string is ours.
+    let foreign: Vec<(String, String)> = if prefix.is_empty() {
+        Vec::new()
+    } else {
         form_urlencoded::parse(current.trim_start_matches('?').as_bytes())
-            .filter(|(k, _)| prefix.is_empty() || !k.starts_with(prefix))
-            .filter(|_| !prefix.is_empty())
+            .filter(|(k, _)| !k.starts_with(prefix))
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
+            .collect()
+    };
     let mut ser = form_urlencoded::Serializer::new(String::new());
     for (k, val) in &foreign {
         ser.append_pair(k, val);

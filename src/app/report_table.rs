@@ -72,7 +72,7 @@ pub fn ReportTable() -> impl IntoView {
     let columns = Memo::new(move |_| {
         Column::visible_columns(report.view.with(|v| v.toggles)).collect::<Vec<_>>()
     });
-    let rows = Memo::new(move |_| report.rows());
+    let rows = report.rows;
     let state = move || {
         report.load.with(|l| match l {
             Load::Loading => "loading",

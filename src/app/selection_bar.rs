@@ -21,11 +21,12 @@ pub fn SelectionBar() -> impl IntoView {
     };
     let all_matching = move || report.selection.with(|s| s.base().is_some());
     let page_all = move || {
-        let rows = report.rows();
-        !rows.is_empty() && rows.iter().all(|e| report.is_selected(e.id))
+        report
+            .rows
+            .with(|rows| !rows.is_empty() && rows.iter().all(|e| report.is_selected(e.id)))
     };
     // Offer "all matching" once the whole page is picked and there is more than the page.
-    let offer_all = move || !all_matching() && page_all() && total() > report.rows().len();
+    let offer_all = move || !all_matching() && page_all() && total() > report.rows.with(Vec::len);
     view! {
         <Show when=move || { count.get() > 0 }>
             <div class="sr-selbar" role="status" aria-live="polite">
@@ -49,7 +50,7 @@ pub fn SelectionBar() -> impl IntoView {
                 <Show when=all_matching>
                     <button class="sr-btn sr-btn--quiet" type="button"
                         on:click=move |_| {
-                            let ids: Vec<_> = report.rows().iter().map(|e| e.id).collect();
+                            let ids: Vec<_> = report.rows.with_untracked(|r| r.iter().map(|e| e.id).collect());
                             report.selection.update(|s| s.clear());
                             report.set_selected(&ids, true);
                         }>

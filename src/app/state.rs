@@ -36,6 +36,8 @@ pub struct Report {
     pub view: RwSignal<View>,
     pub page: RwSignal<usize>,
     pub load: RwSignal<Load>,
+    /// The entries on screen (from `load`).
+    pub rows: Memo<Vec<Entry>>,
     /// True while a newer request than the shown data is under way.
     pub busy: RwSignal<bool>,
     pub selection: RwSignal<Selection>,
@@ -55,10 +57,17 @@ pub struct Report {
 
 impl Report {
     pub fn new(source: Rc<dyn DataSource>, view: View, url_prefix: Option<String>) -> Self {
+        let load = RwSignal::new(Load::Loading);
         Report {
             view: RwSignal::new(view),
             page: RwSignal::new(0),
-            load: RwSignal::new(Load::Loading),
+            load,
+            rows: Memo::new(move |_| {
+                load.with(|l| match l {
+                    Load::Ready(w) => w.entries.clone(),
+                    _ => Vec::new(),
+                })
+            }),
             busy: RwSignal::new(true),
             selection: RwSignal::new(Selection::default()),
             data_version: RwSignal::new(0),
@@ -138,14 +147,6 @@ impl Report {
                 Err(e) => this.load.set(Load::Failed(e)),
             }
         });
-    }
-
-    /// The entries on screen.
-    pub fn rows(&self) -> Vec<Entry> {
-        self.load.with(|l| match l {
-            Load::Ready(w) => w.entries.clone(),
-            _ => Vec::new(),
-        })
     }
 
     pub fn is_selected(&self, id: EntryId) -> bool {

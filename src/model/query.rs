@@ -767,7 +767,7 @@ impl Query {
             };
             match key {
                 "days" => {
-                    if let Err(reason) = read_days(&v, &mut q.range) {
+                    if let Err(reason) = read_days(v, &mut q.range) {
                         bad(&reason);
                     }
                 }
