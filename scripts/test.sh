@@ -24,7 +24,7 @@ step() {
 step "cargo fmt --check" cargo fmt --all -- --check
 step "clippy (native, all targets)" cargo clippy --all-targets --locked -- -D warnings
 step "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --lib --bins --tests --locked -- -D warnings
-step "native tests (model, components as HTML)" cargo test --locked --lib --test model
+step "native tests (model, components rendered to HTML)" cargo test --locked --lib --test model --test render
 step "release build (trunk, wasm-opt)" trunk build --release
 step "end-to-end tests (release app in Chromium over WebDriver)" env E2E_DIST="$PWD/dist" cargo test --locked --test e2e
 step "component tests (wasm-bindgen-test in headless Chromium)" cargo test --locked --target wasm32-unknown-unknown --test web
