@@ -95,7 +95,7 @@ async fn browser() -> Browser {
     let port = free_port();
     let driver_bin =
         std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-    let driver = Command::new(&driver_bin)
+    let mut driver = Command::new(&driver_bin)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -103,11 +103,7 @@ async fn browser() -> Browser {
         .unwrap_or_else(|e| {
             panic!("cannot start {driver_bin}: {e} (scripts/setup.sh installs it)")
         });
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "chromedriver did not start");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_until_ready(&mut driver, port).await;
     let downloads = std::env::temp_dir().join(format!("sr-e2e-dl-{port}"));
     std::fs::create_dir_all(&downloads).unwrap();
     let mut caps = serde_json::Map::new();
@@ -123,16 +119,70 @@ async fn browser() -> Browser {
             }
         }),
     );
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let client = ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("WebDriver session");
+    // A driver that has just come up can still drop the first connection: retry briefly.
+    let mut attempt = 0;
+    let client = loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => break c,
+            Err(e) if attempt < 5 => {
+                attempt += 1;
+                eprintln!("WebDriver session attempt {attempt} failed: {e}; retrying");
+                tokio::time::sleep(Duration::from_millis(300)).await;
+            }
+            Err(e) => panic!("WebDriver session: {e}"),
+        }
+    };
     Browser {
         client,
         driver,
         downloads,
+    }
+}
+
+/// Waits until chromedriver answers `GET /status` with `ready: true`.
+async fn wait_until_ready(driver: &mut Child, port: u16) {
+    use std::io::{Read, Write};
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(Some(status)) = driver.try_wait() {
+            panic!("chromedriver exited early ({status}); is port {port} taken?");
+        }
+        let ready = std::net::TcpStream::connect(("127.0.0.1", port))
+            .ok()
+            .and_then(|mut s| {
+                s.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+                s.write_all(
+                    b"GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+                )
+                .ok()?;
+                // chromedriver may keep the socket open: read until the answer is in.
+                let mut body = Vec::new();
+                let mut buf = [0u8; 1024];
+                while let Ok(n) = s.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    body.extend_from_slice(&buf[..n]);
+                    if body.ends_with(b"}") {
+                        break;
+                    }
+                }
+                let text = String::from_utf8_lossy(&body);
+                Some(text.contains("\"ready\":true") || text.contains("\"ready\": true"))
+            });
+        if ready == Some(true) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "chromedriver did not become ready"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
