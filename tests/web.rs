@@ -80,7 +80,7 @@ fn button(root: &Element, name: &str) -> HtmlElement {
             b.text_content().unwrap_or_default().trim() == name
                 || b.get_attribute("aria-label").as_deref() == Some(name)
         })
-        .unwrap_or_else(|| panic!("no button {name}"))
+        .unwrap_or_else(|| panic!("no button {name} among {:?}", texts(root, "button")))
         .unchecked_into()
 }
 
@@ -458,4 +458,24 @@ async fn a_large_export_shows_progress_and_can_be_cancelled() {
         "{notice}"
     );
     assert!(root.query_selector("dialog[open]").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn the_pager_moves_through_the_result() {
+    let root = mount_report(1000).await;
+    let label = || q(&root, ".sr-pager-label").text_content().unwrap();
+    assert!(label().starts_with("Rows 1–100 of "), "{}", label());
+    assert!(button(&root, "Previous page").has_attribute("disabled"));
+    let first_page_top = q(&root, "tbody tr.sr-row").get_attribute("data-id");
+    button(&root, "Next page").click();
+    settle().await;
+    assert!(label().starts_with("Rows 101–200 of "), "{}", label());
+    assert_ne!(
+        q(&root, "tbody tr.sr-row").get_attribute("data-id"),
+        first_page_top
+    );
+    // A new query starts again at the first page.
+    click(&root, "th.sr-col-status .sr-sort-btn");
+    settle().await;
+    assert!(label().starts_with("Rows 1–100 of "), "{}", label());
 }

@@ -34,7 +34,7 @@ pub fn Pager() -> impl IntoView {
                     }
                 }}
             </span>
-            <button class="sr-btn" type="button" disabled=move || page() + 1 >= pages()
+            <button class="sr-btn" type="button" disabled=move || { page() + 1 >= pages() }
                 on:click=move |_| report.page.update(|p| *p += 1)>
                 "Next page"
             </button>
