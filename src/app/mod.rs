@@ -62,9 +62,13 @@ pub fn App(
         Some(p) => View::from_url_query(&location_search(), p),
         None => (View::default(), Vec::new()),
     };
+    // A link that sets the toggles wins over the remembered choice.
     let url_has_toggles = url_prefix.as_ref().is_some_and(|p| {
         let s = location_search();
-        s.contains(&format!("{p}sync_data=")) || s.contains(&format!("{p}fields="))
+        form_urlencoded::parse(s.trim_start_matches('?').as_bytes()).any(|(k, _)| {
+            k.strip_prefix(p.as_str())
+                .is_some_and(|k| k == "sync_data" || k == "fields")
+        })
     });
     if !url_has_toggles {
         if let Some(t) = stored_toggles() {
