@@ -6,6 +6,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
@@ -85,6 +86,12 @@ struct Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        // chromedriver runs in its own process group with the browser it started: end them
+        // all, even when the test panicked, so no Chromium outlives its test.
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill")
+            .args(["-s", "KILL", "--", &group])
+            .status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
         let _ = std::fs::remove_dir_all(&self.downloads);
@@ -97,6 +104,7 @@ async fn browser() -> Browser {
         std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
     let mut driver = Command::new(&driver_bin)
         .arg(format!("--port={port}"))
+        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -877,6 +885,29 @@ async fn keyboard_operates_search_and_the_actions_menu() {
         b.client.find(Locator::Css("[role=menu]")).await.is_err()
     })
     .await;
+    // Focus goes back to the button that opened the menu.
+    let active = b.client.active_element().await.unwrap();
+    assert_eq!(
+        active.attr("aria-label").await.unwrap().as_deref(),
+        Some("Actions")
+    );
+    // The same for a header filter's menu.
+    let filter = b.find("button[aria-label='Filter Status']").await;
+    filter.click().await.unwrap();
+    b.wait_css(".sr-popover input[type=checkbox]")
+        .await
+        .send_keys(ESCAPE)
+        .await
+        .unwrap();
+    b.until("the filter menu closes", || async {
+        b.client.find(Locator::Css(".sr-popover")).await.is_err()
+    })
+    .await;
+    let active = b.client.active_element().await.unwrap();
+    assert_eq!(
+        active.attr("aria-label").await.unwrap().as_deref(),
+        Some("Filter Status")
+    );
     // Enter on a focused header sorts.
     let sort = b.find("th.sr-col-status .sr-sort-btn").await;
     b.client

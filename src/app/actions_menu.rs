@@ -106,10 +106,11 @@ pub fn ActionsMenu() -> impl IntoView {
             }
         }
     });
+    let button = NodeRef::<leptos::html::Button>::new();
     let on_menu_key = move |ev: leptos::ev::KeyboardEvent| {
         let key = ev.key();
         if key == "Escape" {
-            open.set(false);
+            super::close_popover(open, button);
             return;
         }
         if key != "ArrowDown" && key != "ArrowUp" {
@@ -311,7 +312,7 @@ pub fn ActionsMenu() -> impl IntoView {
 
     view! {
         <div class="sr-popover-anchor" node_ref=root>
-            <button class="sr-btn sr-icon-btn sr-actions-btn" type="button" aria-label="Actions" aria-haspopup="menu"
+            <button class="sr-btn sr-icon-btn sr-actions-btn" type="button" aria-label="Actions" aria-haspopup="menu" node_ref=button
                 aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|o| *o = !*o)>
                 <span aria-hidden="true">"⋯"</span>

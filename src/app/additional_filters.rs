@@ -10,10 +10,11 @@ pub fn AdditionalFilters() -> impl IntoView {
     let open = RwSignal::new(false);
     let root = NodeRef::<leptos::html::Div>::new();
     let _ = leptos_use_on_click_outside::on_click_outside(root, move |_| open.set(false));
+    let button = NodeRef::<leptos::html::Button>::new();
     view! {
         <div class="sr-popover-anchor" node_ref=root
-            on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }>
-            <button class="sr-btn" type="button" aria-haspopup="true"
+            on:keydown=move |ev| if ev.key() == "Escape" && open.get_untracked() { super::close_popover(open, button) }>
+            <button class="sr-btn" type="button" aria-haspopup="true" node_ref=button
                 aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|o| *o = !*o)>
                 "Additional filters"

@@ -70,10 +70,11 @@ pub fn HeaderFilter(column: Column) -> impl IntoView {
             values.set(out);
         });
     };
+    let button = NodeRef::<leptos::html::Button>::new();
     view! {
         <div class="sr-popover-anchor" node_ref=root
-            on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }>
-            <button class="sr-filter-btn" type="button" aria-label=label.clone() aria-haspopup="true"
+            on:keydown=move |ev| if ev.key() == "Escape" && open.get_untracked() { super::close_popover(open, button) }>
+            <button class="sr-filter-btn" type="button" aria-label=label.clone() aria-haspopup="true" node_ref=button
                 class:sr-filter-btn--active=active
                 aria-expanded=move || open.get().to_string()
                 on:click=move |_| {

@@ -158,6 +158,15 @@ pub fn App(
     }
 }
 
+/// Closes a menu or popover and gives focus back to the button that opened it, as a menu
+/// button should: keyboard users land where they were.
+pub(crate) fn close_popover(open: RwSignal<bool>, button: NodeRef<leptos::html::Button>) {
+    open.set(false);
+    if let Some(b) = button.get_untracked() {
+        let _ = b.focus();
+    }
+}
+
 /// Writes the view into the URL, keeping the host's own parameters.
 fn write_url(v: &View, prefix: &str, push: bool) {
     let loc = window().location();
