@@ -277,7 +277,12 @@ proptest! {
         prop_assert_eq!(rs.in_range, in_range);
         for r in 0..store.len() as u32 {
             prop_assert_eq!(store.matches(r, &q, now()), rs.rows.contains(&r));
+            // The per-entry definition (used by the HTTP source) agrees with the index.
+            prop_assert_eq!(q.matches_entry(store.entry(r), now()), rs.rows.contains(&r));
         }
+        // A query pinned at `now` matches the same entries later on.
+        let later = now() + Duration::days(3);
+        prop_assert_eq!(store.run(&q.pinned(now()), later).rows, rs.rows);
     }
 
     #[test]
@@ -546,11 +551,14 @@ proptest! {
                 }
                 Op::AllMatching(q) => {
                     model = naive_run(&all, &q).into_iter().collect();
-                    sel.select_all_matching(q, now());
+                    let total = model.len();
+                    sel.select_all_matching(q, now(), total);
                 }
                 Op::Clear => { sel.clear(); model.clear(); }
             }
             prop_assert_eq!(sel.count(&store), model.len());
+            // What the HTTP source reports, from the recorded total, agrees.
+            prop_assert_eq!(sel.count_recorded(), model.len());
         }
         prop_assert_eq!(sel.ids(&store), model.iter().copied().collect::<Vec<_>>());
         // Survives any view of the data: membership is by id, not by row position.
@@ -580,6 +588,16 @@ proptest! {
         }
         prop_assert_eq!(&chunked, &whole);
         prop_assert_eq!(whole.starts_with(csv_export::BOM), bom);
+        // Pages of entries (as the HTTP source fetches them) give the same bytes.
+        let mut w = csv_export::CsvWriter::new(CsvOptions { bom });
+        let mut paged = Vec::new();
+        for page in store.entries().chunks(chunk) {
+            paged.extend(w.chunk(page.iter()));
+        }
+        if store.is_empty() {
+            paged.extend(w.chunk([].iter()));
+        }
+        prop_assert_eq!(&paged, &whole);
 
         let body = if bom { &whole[3..] } else { &whole[..] };
         let mut rd = csv::ReaderBuilder::new().has_headers(true).from_reader(body);

@@ -353,8 +353,11 @@ mod failing {
         fn selection_count(&self, _: &Selection) -> usize {
             0
         }
-        fn selection_ids(&self, _: &Selection) -> Vec<EntryId> {
-            Vec::new()
+        fn selection_ids(
+            &self,
+            _: Selection,
+        ) -> LocalBoxFuture<'_, Result<Vec<EntryId>, SourceError>> {
+            Box::pin(async { Err(err()) })
         }
         fn selection_contains(&self, _: &Selection, _: EntryId) -> bool {
             false

@@ -225,9 +225,13 @@ pub fn ActionsMenu() -> impl IntoView {
         open.set(false);
         resync_step.set(ResyncStep::Loading);
         let src = report.source();
-        let ids = report.selection.with_untracked(|s| src.selection_ids(s));
+        let selection = report.selection.get_untracked();
         leptos::task::spawn_local(async move {
-            match src.entries(ids).await {
+            let entries = match src.selection_ids(selection).await {
+                Ok(ids) => src.entries(ids).await,
+                Err(e) => Err(e),
+            };
+            match entries {
                 Ok(entries) => {
                     let (mut ok, mut refused) = (Vec::new(), Vec::new());
                     for e in entries {
@@ -323,8 +327,14 @@ pub fn ActionsMenu() -> impl IntoView {
                     <button role="menuitem" type="button" class="sr-menuitem" disabled=move || selected.get() == 0
                         on:click=move |_| {
                             let src = report.source();
-                            let ids = report.selection.with_untracked(|s| src.selection_ids(s));
-                            start_export(Some(ids));
+                            let selection = report.selection.get_untracked();
+                            open.set(false);
+                            leptos::task::spawn_local(async move {
+                                match src.selection_ids(selection).await {
+                                    Ok(ids) => start_export(Some(ids)),
+                                    Err(e) => report.notify(format!("Could not list the selected entries: {e}")),
+                                }
+                            });
                         }>
                         "Download selected as CSV"
                     </button>

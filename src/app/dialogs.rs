@@ -52,6 +52,7 @@ pub fn outcome_text(o: &ResyncOutcome) -> String {
     match &o.result {
         ResyncResult::Accepted { status } => format!("Queued: now {}", status.label()),
         ResyncResult::Refused { reason } => format!("Not resynced: {reason}"),
+        ResyncResult::Failed { message } => format!("Resync failed: {message}"),
     }
 }
 

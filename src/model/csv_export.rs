@@ -8,6 +8,7 @@
 use std::borrow::Cow;
 
 use super::column::Column;
+use super::entry::Entry;
 use super::store::Store;
 
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -71,49 +72,34 @@ pub fn neutralize(cell: &str) -> Cow<'_, str> {
     }
 }
 
-/// An export in progress over a fixed list of rows (store positions, in display order).
+/// Writes entries as CSV, chunk after chunk: the first chunk also carries the BOM (when asked)
+/// and the header row. Used over store rows ([`CsvExport`]) and over pages of entries fetched
+/// from an API.
 #[derive(Debug)]
-pub struct CsvExport {
-    rows: Vec<u32>,
-    next: usize,
-    header_done: bool,
+pub struct CsvWriter {
     opts: CsvOptions,
+    header_done: bool,
+    /// Reused for computed cells.
     cell: String,
 }
 
-impl CsvExport {
-    pub fn new(rows: Vec<u32>, opts: CsvOptions) -> Self {
-        CsvExport {
-            rows,
-            next: 0,
-            header_done: false,
+impl CsvWriter {
+    pub fn new(opts: CsvOptions) -> Self {
+        CsvWriter {
             opts,
+            header_done: false,
             cell: String::new(),
         }
     }
 
-    /// Entries in the export.
-    pub fn total(&self) -> usize {
-        self.rows.len()
+    /// Whether the header has been written.
+    pub fn started(&self) -> bool {
+        self.header_done
     }
 
-    /// Entries written so far.
-    pub fn done(&self) -> usize {
-        self.next
-    }
-
-    pub fn is_finished(&self) -> bool {
-        self.header_done && self.next >= self.rows.len()
-    }
-
-    /// Writes the next chunk of at most `max_rows` entries (the first chunk also holds the BOM
-    /// and header). None once everything is written.
-    pub fn next_chunk(&mut self, store: &Store, max_rows: usize) -> Option<Vec<u8>> {
-        if self.is_finished() {
-            return None;
-        }
-        let end = (self.next + max_rows.max(1)).min(self.rows.len());
-        let mut out = Vec::with_capacity((end - self.next) * 256 + 512);
+    /// The CSV bytes of `entries` (after the BOM and header if this is the first chunk).
+    pub fn chunk<'e>(&mut self, entries: impl ExactSizeIterator<Item = &'e Entry>) -> Vec<u8> {
+        let mut out = Vec::with_capacity(entries.len() * 256 + 512);
         if !self.header_done && self.opts.bom {
             out.extend_from_slice(BOM);
         }
@@ -125,8 +111,7 @@ impl CsvExport {
             let _ = w.write_record(Column::CSV.iter().map(|c| c.label()));
             self.header_done = true;
         }
-        for &row in &self.rows[self.next..end] {
-            let e = store.entry(row);
+        for e in entries {
             for col in Column::CSV {
                 // Text fields are borrowed as they are; only computed cells use the buffer.
                 let cell = match col.csv_text(e) {
@@ -141,8 +126,53 @@ impl CsvExport {
             }
             let _ = w.write_record(None::<&[u8]>);
         }
+        w.into_inner().unwrap_or_default()
+    }
+}
+
+/// An export in progress over a fixed list of rows (store positions, in display order).
+#[derive(Debug)]
+pub struct CsvExport {
+    rows: Vec<u32>,
+    next: usize,
+    writer: CsvWriter,
+}
+
+impl CsvExport {
+    pub fn new(rows: Vec<u32>, opts: CsvOptions) -> Self {
+        CsvExport {
+            rows,
+            next: 0,
+            writer: CsvWriter::new(opts),
+        }
+    }
+
+    /// Entries in the export.
+    pub fn total(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Entries written so far.
+    pub fn done(&self) -> usize {
+        self.next
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.writer.started() && self.next >= self.rows.len()
+    }
+
+    /// Writes the next chunk of at most `max_rows` entries (the first chunk also holds the BOM
+    /// and header). None once everything is written.
+    pub fn next_chunk(&mut self, store: &Store, max_rows: usize) -> Option<Vec<u8>> {
+        if self.is_finished() {
+            return None;
+        }
+        let end = (self.next + max_rows.max(1)).min(self.rows.len());
+        let out = self
+            .writer
+            .chunk(self.rows[self.next..end].iter().map(|&r| store.entry(r)));
         self.next = end;
-        w.into_inner().ok()
+        Some(out)
     }
 }
 

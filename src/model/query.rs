@@ -416,6 +416,53 @@ impl Query {
         )
     }
 
+    /// Whether one entry matches (range, filters and search) at `now`: the plain definition the
+    /// indexed [`Store`](super::store::Store) pipeline is tested against, and what sources
+    /// without a local store use to decide membership of a loaded entry.
+    pub fn matches_entry(&self, e: &super::entry::Entry, now: DateTime<Utc>) -> bool {
+        let (from, to) = self.range.bounds(now);
+        if e.created_at < from || e.created_at > to {
+            return false;
+        }
+        let f = &self.filters;
+        let inset = |set: &BTreeSet<String>, v: &str| set.is_empty() || set.contains(v);
+        if !(f.status.is_empty() || f.status.contains(&e.status))
+            || !inset(&f.groups, &e.integration.name)
+            || !inset(&f.entities, &e.entity)
+            || !inset(&f.sources, &e.system_chain.source)
+            || !inset(&f.destinations, &e.system_chain.destination)
+        {
+            return false;
+        }
+        let needle = self.search.needle();
+        if needle.is_empty() {
+            return true;
+        }
+        let has = |s: &str| s.to_lowercase().contains(&needle);
+        let reference = || e.common_ref.as_deref().is_some_and(has);
+        let run = || {
+            e.last_run_id
+                .is_some_and(|r| r.to_string().contains(&needle))
+        };
+        let system = || has(&e.system_chain.source) || has(&e.system_chain.destination);
+        match self.search.scope {
+            SearchScope::All => reference() || run() || system(),
+            SearchScope::Reference => reference(),
+            SearchScope::SyncId => run(),
+            SearchScope::System => system(),
+        }
+    }
+
+    /// The same query with "last N days" resolved at `at` into explicit bounds, so that paging
+    /// through it later (an export, "all matching") sees the same entries.
+    pub fn pinned(&self, at: DateTime<Utc>) -> Query {
+        let (from, to) = self.range.bounds(at);
+        Query {
+            range: DateRange::Between { from, to },
+            ..self.clone()
+        }
+    }
+
     /// Whether anything beyond the default range narrows the result.
     pub fn has_filters(&self) -> bool {
         self.search.is_active() || !self.filters.is_empty() || self.range != DateRange::default()

@@ -96,4 +96,9 @@ pub enum ResyncResult {
     Refused {
         reason: Refusal,
     },
+    /// Tried and failed (the backend could not queue it, or its answer for this id was missing
+    /// or unreadable). The entry keeps its status; it can be tried again.
+    Failed {
+        message: String,
+    },
 }

@@ -15,6 +15,9 @@ pub struct MatchingBase {
     pub query: Query,
     /// When "last N days" was resolved.
     pub at: DateTime<Utc>,
+    /// How many entries matched when the base was chosen (what a source that cannot count
+    /// locally, such as the HTTP one, reports).
+    pub total: usize,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -51,12 +54,33 @@ impl Selection {
         }
     }
 
+    /// Picked one by one, outside the base.
+    pub fn added(&self) -> &BTreeSet<EntryId> {
+        &self.added
+    }
+
+    /// Unpicked from the base.
+    pub fn removed(&self) -> &BTreeSet<EntryId> {
+        &self.removed
+    }
+
     pub fn is_selected(&self, store: &Store, id: EntryId) -> bool {
-        self.added.contains(&id) || (!self.removed.contains(&id) && self.in_base(store, id))
+        self.contains_with(id, self.in_base(store, id))
+    }
+
+    /// Whether `id` is selected, given whether it matches the base (for sources without a
+    /// local store, which decide that from the entry they hold).
+    pub fn contains_with(&self, id: EntryId, in_base: bool) -> bool {
+        self.added.contains(&id) || (!self.removed.contains(&id) && in_base)
     }
 
     pub fn set(&mut self, store: &Store, id: EntryId, on: bool) {
         let in_base = self.in_base(store, id);
+        self.set_with(id, on, in_base);
+    }
+
+    /// Picks or unpicks `id`, given whether it matches the base.
+    pub fn set_with(&mut self, id: EntryId, on: bool, in_base: bool) {
         if on {
             self.removed.remove(&id);
             if !in_base {
@@ -90,9 +114,10 @@ impl Selection {
     }
 
     /// Selects every entry matching `query` at `at`, replacing the selection.
-    pub fn select_all_matching(&mut self, query: Query, at: DateTime<Utc>) {
+    /// `total` is how many matched at `at`.
+    pub fn select_all_matching(&mut self, query: Query, at: DateTime<Utc>, total: usize) {
         *self = Selection {
-            base: Some(MatchingBase { query, at }),
+            base: Some(MatchingBase { query, at, total }),
             ..Default::default()
         };
     }
@@ -120,6 +145,16 @@ impl Selection {
             .filter(|&&id| store.row_of(id).is_some() && !self.in_base(store, id))
             .count();
         base + added
+    }
+
+    /// How many entries are selected, from the base's recorded total: exact as long as the
+    /// base's matches have not changed since it was chosen.
+    pub fn count_recorded(&self) -> usize {
+        let base = self
+            .base
+            .as_ref()
+            .map_or(0, |b| b.total.saturating_sub(self.removed.len()));
+        base + self.added.len()
     }
 
     /// The selected ids, in id order.

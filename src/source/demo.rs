@@ -120,8 +120,11 @@ impl DataSource for DemoSource {
         selection.count(&self.backend.borrow().store)
     }
 
-    fn selection_ids(&self, selection: &Selection) -> Vec<EntryId> {
-        selection.ids(&self.backend.borrow().store)
+    fn selection_ids(
+        &self,
+        selection: Selection,
+    ) -> LocalBoxFuture<'_, Result<Vec<EntryId>, SourceError>> {
+        Box::pin(async move { Ok(selection.ids(&self.backend.borrow().store)) })
     }
 
     fn selection_contains(&self, selection: &Selection, id: EntryId) -> bool {

@@ -92,8 +92,11 @@ pub trait DataSource {
     /// How many entries a selection holds.
     fn selection_count(&self, selection: &Selection) -> usize;
 
-    /// The ids a selection holds.
-    fn selection_ids(&self, selection: &Selection) -> Vec<EntryId>;
+    /// The ids a selection holds ("all matching" may need the server to list them).
+    fn selection_ids(
+        &self,
+        selection: Selection,
+    ) -> LocalBoxFuture<'_, Result<Vec<EntryId>, SourceError>>;
 
     /// Whether one entry is selected.
     fn selection_contains(&self, selection: &Selection, id: EntryId) -> bool;
