@@ -18,6 +18,13 @@ pub struct PageMeta {
     pub available_entities: Vec<String>,
     /// Company groups that failed to answer; the page still shows the others.
     pub integrations_without_results: Vec<IntegrationProblem>,
+    /// Entries in the date range before search and filters ("120 of 5,000 entries").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_range: Option<u64>,
+    /// The server's clock when it resolved `filter[days]`: the client pins later requests
+    /// (export pages, "all matching") to it, whatever its own clock says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
