@@ -3,90 +3,108 @@
 //! with data sources behind one trait ([`source`]).
 
 pub mod app;
+pub mod config;
 pub mod format;
 pub mod model;
 pub mod source;
 
 use std::rc::Rc;
 
-use model::demo::{DEFAULT_SEED, DEFAULT_SIZE, MAX_SIZE, MIN_SIZE};
+pub use config::{Config, ConfigError, ConfigFile, Mode};
 
-/// Configuration read from the mount element's data attributes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Config {
-    pub demo_size: usize,
-    pub demo_seed: u64,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            demo_size: DEFAULT_SIZE,
-            demo_seed: DEFAULT_SEED,
-        }
+/// The data source a configuration asks for.
+pub fn source_for(config: &Config) -> Rc<dyn source::DataSource> {
+    match config.mode {
+        Mode::Demo => Rc::new(source::demo::DemoSource::new(
+            config.demo_seed,
+            config.demo_size,
+        )),
+        Mode::Http => Rc::new(source::http::HttpSource::new(config.clone())),
     }
 }
 
-impl Config {
-    /// Reads `data-demo-size` and `data-demo-seed`; bad values fall back to defaults.
-    pub fn from_attributes(get: impl Fn(&str) -> Option<String>) -> Config {
-        let mut c = Config::default();
-        if let Some(n) = get("data-demo-size")
-            .and_then(|s| s.replace(['_', ','], "").trim().parse::<usize>().ok())
-        {
-            c.demo_size = n.clamp(MIN_SIZE, MAX_SIZE);
+/// Reads the configuration file at `url`: Ok(None) when there is none (404).
+#[cfg(target_arch = "wasm32")]
+async fn fetch_config_file(url: &str) -> Result<Option<ConfigFile>, ConfigError> {
+    let fail = |message: String| ConfigError::File {
+        field: "(file)".into(),
+        message: format!("{url}: {message}"),
+    };
+    let resp = gloo_net::http::Request::get(url)
+        .cache(web_sys::RequestCache::NoCache)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|e| fail(format!("could not be fetched ({e})")))?;
+    match resp.status() {
+        404 => Ok(None),
+        200..=299 => {
+            let text = resp
+                .text()
+                .await
+                .map_err(|e| fail(format!("could not be read ({e})")))?;
+            ConfigFile::parse(&text).map(Some)
         }
-        if let Some(s) = get("data-demo-seed").and_then(|s| s.trim().parse().ok()) {
-            c.demo_seed = s;
-        }
-        c
-    }
-
-    pub fn source(&self) -> Rc<dyn source::DataSource> {
-        Rc::new(source::demo::DemoSource::new(
-            self.demo_seed,
-            self.demo_size,
-        ))
+        s => Err(fail(format!("the server answered HTTP {s}"))),
     }
 }
 
-/// Starts the standalone page: mounts the report into `#sync-report` (or the body).
+/// Builds the configuration: defaults, then the file named by `data-config` (if any), then the
+/// element's data attributes.
+#[cfg(target_arch = "wasm32")]
+async fn load_config(host: &web_sys::Element) -> Result<Config, ConfigError> {
+    let mut config = Config::default();
+    if let Some(url) = host
+        .get_attribute("data-config")
+        .filter(|u| !u.trim().is_empty())
+    {
+        if let Some(file) = fetch_config_file(url.trim()).await? {
+            config.apply_file(file)?;
+        }
+    }
+    config.apply_attributes(|name| host.get_attribute(name))?;
+    Ok(config)
+}
+
+/// Starts the standalone page: reads the configuration, then mounts the report into
+/// `#sync-report` (or the body).
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
     use leptos::prelude::*;
     use wasm_bindgen::JsCast;
     console_error_panic_hook::set_once();
-    let host = document().get_element_by_id("sync-report");
-    let cfg = Config::from_attributes(|name| host.as_ref().and_then(|h| h.get_attribute(name)));
-    let source = cfg.source();
-    let mount = move || view! { <app::App source=source.clone() url_prefix="".to_string()/> };
-    match host.and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok()) {
-        Some(h) => {
-            h.set_inner_html("");
-            leptos::mount::mount_to(h, mount).forget();
+    let host: web_sys::HtmlElement = match document()
+        .get_element_by_id("sync-report")
+        .and_then(|h| h.dyn_into().ok())
+    {
+        Some(h) => h,
+        None => document().body().expect("a page with a body"),
+    };
+    leptos::task::spawn_local(async move {
+        let config = load_config(&host).await;
+        host.set_inner_html("");
+        match config {
+            Ok(config) => {
+                let source = source_for(&config);
+                leptos::mount::mount_to(host, move || {
+                    view! { <app::App source=source.clone() url_prefix="".to_string()/> }
+                })
+                .forget();
+            }
+            Err(e) => {
+                let text = e.to_string();
+                leptos::mount::mount_to(host, move || {
+                    view! {
+                        <div class="sr-root">
+                            <div class="sr-state sr-state--error" role="alert">
+                                <p><strong>"The sync report could not start. "</strong>{text.clone()}</p>
+                                <p>"Fix the configuration (config.json or the data attributes of the report's element), then reload."</p>
+                            </div>
+                        </div>
+                    }
+                })
+                .forget();
+            }
         }
-        None => leptos::mount::mount_to_body(mount),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn config_reads_attributes_and_clamps() {
-        let c =
-            Config::from_attributes(|n| (n == "data-demo-size").then(|| "2,000,000".to_string()));
-        assert_eq!(c.demo_size, MAX_SIZE);
-        let c = Config::from_attributes(|n| match n {
-            "data-demo-size" => Some("100_000".into()),
-            "data-demo-seed" => Some("7".into()),
-            _ => None,
-        });
-        assert_eq!((c.demo_size, c.demo_seed), (100_000, 7));
-        assert_eq!(
-            Config::from_attributes(|_| Some("junk".into())),
-            Config::default()
-        );
-    }
+    });
 }

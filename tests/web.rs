@@ -322,6 +322,7 @@ mod failing {
         SourceError::Server {
             status: 503,
             request_id: Some("req-42".into()),
+            message: None,
         }
     }
 

@@ -331,9 +331,18 @@ fn status_fault(status: u16, id: &RequestId) -> Response {
         401 => ("unauthenticated", "Sign in to see sync reports."),
         403 => ("forbidden", "You may not see these sync reports."),
         404 => ("not_found", "No such resource."),
-        429 => ("rate_limited", "Too many requests; retry after the given delay."),
-        503 => ("unavailable", "The report service is starting or overloaded."),
-        _ => ("server_error", "The report service failed (injected fault)."),
+        429 => (
+            "rate_limited",
+            "Too many requests; retry after the given delay.",
+        ),
+        503 => (
+            "unavailable",
+            "The report service is starting or overloaded.",
+        ),
+        _ => (
+            "server_error",
+            "The report service failed (injected fault).",
+        ),
     };
     error(s, code, message, id)
 }
@@ -399,10 +408,8 @@ async fn api_layer(State(server): State<Arc<Server>>, mut req: Request, next: Ne
                     "A valid bearer token is required.",
                     &id,
                 );
-                r.headers_mut().insert(
-                    header::WWW_AUTHENTICATE,
-                    HeaderValue::from_static("Bearer"),
-                );
+                r.headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
                 r
             } else {
                 req.extensions_mut().insert(id.clone());
@@ -507,7 +514,9 @@ async fn list(
     }
     let total = rows.len();
     let per_page = page.per_page as usize;
-    let start = ((page.page - 1) as usize).saturating_mul(per_page).min(total);
+    let start = ((page.page - 1) as usize)
+        .saturating_mul(per_page)
+        .min(total);
     let end = (start + per_page).min(total);
     let data: Vec<_> = rows[start..end]
         .iter()
@@ -582,7 +591,10 @@ async fn list(
         text.truncate(text.len() / 2);
     }
     (
-        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
         text,
     )
         .into_response()

@@ -203,9 +203,15 @@ pub fn ActionsMenu() -> impl IntoView {
                 .await;
             export.set(ExportStep::Closed);
             match result {
-                Ok(ExportOutcome::Complete { rows }) => {
+                Ok(ExportOutcome::Complete { rows, skipped }) => {
                     let chunks = std::mem::take(&mut *chunks.borrow_mut());
                     match save_file(chunks, &filename) {
+                        Ok(()) if skipped > 0 => report.notify(format!(
+                            "Downloaded {} as {filename}. {} could not be read from the server and {} not in the file.",
+                            n_entries(rows),
+                            n_entries(skipped),
+                            if skipped == 1 { "is" } else { "are" }
+                        )),
                         Ok(()) => {
                             report.notify(format!("Downloaded {} as {filename}.", n_entries(rows)))
                         }

@@ -62,6 +62,15 @@ pub fn Summary() -> impl IntoView {
                 }),
                 _ => None,
             })}
+            {move || report.load.with(|l| match l {
+                Load::Ready(w) if !w.unavailable.is_empty() => Some(view! {
+                    <div class="sr-unavailable" role="status">
+                        <p>{format!("{} did not answer, so {} entries are missing:", if w.unavailable.len() == 1 { "One company group".to_string() } else { format!("{} company groups", w.unavailable.len()) }, if w.unavailable.len() == 1 { "its" } else { "their" })}</p>
+                        <ul>{w.unavailable.iter().map(|p| view! { <li><strong>{p.integration_name.clone()}</strong>": "{p.message.clone()}</li> }).collect_view()}</ul>
+                    </div>
+                }),
+                _ => None,
+            })}
         </div>
     }
 }

@@ -138,7 +138,9 @@ impl Report {
         self.busy.set(true);
         leptos::task::spawn_local(async move {
             let result = source.fetch(query, offset, PAGE_SIZE).await;
-            if this.generation.try_get_value() != Some(generation) {
+            if this.generation.try_get_value() != Some(generation)
+                || result == Err(SourceError::Superseded)
+            {
                 return;
             }
             this.busy.set(false);

@@ -95,6 +95,7 @@ impl DataSource for DemoSource {
                 in_range: rs.in_range,
                 rejected: Vec::new(),
                 at,
+                unavailable: Vec::new(),
             })
         })
     }
@@ -194,7 +195,10 @@ impl DataSource for DemoSource {
                 }
                 yield_now().await;
             }
-            Ok(ExportOutcome::Complete { rows: total })
+            Ok(ExportOutcome::Complete {
+                rows: total,
+                skipped: 0,
+            })
         })
     }
 }

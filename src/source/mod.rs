@@ -10,35 +10,57 @@ use std::pin::Pin;
 use chrono::{DateTime, Utc};
 
 use crate::model::entry::{Entry, EntryId};
-use crate::model::page::EntryError;
+use crate::model::page::{EntryError, IntegrationProblem};
 use crate::model::query::{FilterField, Query};
 use crate::model::resync::ResyncOutcome;
 use crate::model::selection::Selection;
 
+pub mod api;
 pub mod demo;
+pub mod http;
 
 pub type LocalBoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 
 /// What went wrong getting data, kept typed all the way to the screen.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum SourceError {
-    #[error("You appear to be offline: the report server could not be reached.")]
+    #[error("You appear to be offline: the report server could not be reached. Check the connection, then retry.")]
     Offline,
-    #[error("Not signed in or not allowed (HTTP {status}). Sign in again and retry.")]
-    Unauthorized { status: u16 },
+    #[error("Not signed in or not allowed (HTTP {status}){}. Sign in again, then retry.", colon(.message))]
+    Unauthorized {
+        status: u16,
+        message: Option<String>,
+    },
     #[error("The report endpoint was not found (HTTP 404). Check the configured API address.")]
     NotFound,
-    #[error("The report server failed (HTTP {status}){}.", .request_id.as_ref().map(|r| format!(", request id {r}")).unwrap_or_default())]
+    #[error("The report server failed (HTTP {status}){}{}.", colon(.message), .request_id.as_ref().map(|r| format!(" (request id {r})")).unwrap_or_default())]
     Server {
         status: u16,
         request_id: Option<String>,
+        message: Option<String>,
+    },
+    #[error("The report server refused the request (HTTP {status}){}.", colon(.message))]
+    Rejected {
+        status: u16,
+        message: Option<String>,
     },
     #[error("The report server did not answer within {seconds} seconds.")]
     Timeout { seconds: u32 },
     #[error("The report server sent a malformed response: {0}")]
     Malformed(String),
+    #[error("The report server's answer was too large ({} MB; the limit is {} MB).", .bytes / 1_000_000, .limit / 1_000_000)]
+    TooLarge { bytes: usize, limit: usize },
+    /// A newer request replaced this one; never shown.
+    #[error("The request was replaced by a newer one.")]
+    Superseded,
     #[error("{0}")]
     Other(String),
+}
+
+fn colon(m: &Option<String>) -> String {
+    m.as_ref()
+        .map(|m| format!(": {}", m.trim_end_matches('.')))
+        .unwrap_or_default()
 }
 
 /// One window of a query's result.
@@ -53,8 +75,10 @@ pub struct Window {
     pub in_range: usize,
     /// Entries the source could not read (shown, not dropped silently).
     pub rejected: Vec<EntryError>,
-    /// When the source resolved "last N days".
+    /// When the source resolved "last N days" (the server's clock in HTTP mode).
     pub at: DateTime<Utc>,
+    /// Company groups that did not answer; the other entries are still shown.
+    pub unavailable: Vec<IntegrationProblem>,
 }
 
 /// Export progress, reported between chunks.
@@ -129,6 +153,13 @@ pub trait DataSource {
 /// How an export ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExportOutcome {
-    Complete { rows: usize },
-    Cancelled { rows: usize },
+    /// Every entry was written, except `skipped` ones the source could not read (the user is
+    /// told; a file is never silently short).
+    Complete {
+        rows: usize,
+        skipped: usize,
+    },
+    Cancelled {
+        rows: usize,
+    },
 }

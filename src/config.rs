@@ -1,0 +1,373 @@
+//! How the report is set up: demo or HTTP mode, the API's address and credentials. Read from a
+//! JSON file beside `index.html` (`config.json`) and from the mount element's data attributes,
+//! which win over the file. Nothing here needs a rebuild to change.
+
+use std::fmt;
+
+use serde::Deserialize;
+
+use crate::model::demo::{DEFAULT_SEED, DEFAULT_SIZE, MAX_SIZE, MIN_SIZE};
+
+/// Where the entries come from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Generated in the browser; nothing leaves the page.
+    #[default]
+    Demo,
+    /// A backend implementing docs/api.md.
+    Http,
+}
+
+/// Whether the browser sends cookies with API requests (the Fetch API's `credentials`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Credentials {
+    Omit,
+    /// Cookies to the page's own origin only (the browser's default).
+    #[default]
+    SameOrigin,
+    /// Cookies to another origin too (needs CORS with credentials on the server).
+    Include,
+}
+
+/// The whole configuration.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Config {
+    pub mode: Mode,
+    pub demo_size: usize,
+    pub demo_seed: u64,
+    /// Where the API lives, e.g. `/api` or `https://reports.example.com/v1`.
+    pub api_base: String,
+    /// Sent as `Authorization: Bearer …`; never put in a URL, a CSV or a log.
+    pub token: Option<String>,
+    pub credentials: Credentials,
+    /// Per request, 1 to 300.
+    pub timeout_seconds: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            mode: Mode::Demo,
+            demo_size: DEFAULT_SIZE,
+            demo_seed: DEFAULT_SEED,
+            api_base: "/api".into(),
+            token: None,
+            credentials: Credentials::SameOrigin,
+            timeout_seconds: 20,
+        }
+    }
+}
+
+/// Debug output never shows the token.
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("mode", &self.mode)
+            .field("demo_size", &self.demo_size)
+            .field("demo_seed", &self.demo_seed)
+            .field("api_base", &self.api_base)
+            .field("token", &self.token.as_ref().map(|_| "(set, hidden)"))
+            .field("credentials", &self.credentials)
+            .field("timeout_seconds", &self.timeout_seconds)
+            .finish()
+    }
+}
+
+/// `config.json`. Every key is optional; unknown keys are an error (a typo must not be silently
+/// ignored).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub mode: Option<Mode>,
+    pub demo_size: Option<usize>,
+    pub demo_seed: Option<u64>,
+    pub api_base: Option<String>,
+    pub token: Option<String>,
+    pub credentials: Option<Credentials>,
+    pub timeout_seconds: Option<u32>,
+}
+
+/// A configuration that cannot be used, said so that whoever deployed it can fix it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("The configuration file could not be read: field `{field}`: {message}")]
+    File { field: String, message: String },
+    #[error("The configuration value {key} is not usable: {reason}")]
+    Value { key: String, reason: String },
+}
+
+/// The data attributes read from the mount element.
+pub const ATTRIBUTES: [&str; 7] = [
+    "data-mode",
+    "data-demo-size",
+    "data-demo-seed",
+    "data-api-base",
+    "data-api-token",
+    "data-api-credentials",
+    "data-timeout-seconds",
+];
+
+fn bad(key: &str, reason: impl Into<String>) -> ConfigError {
+    ConfigError::Value {
+        key: key.into(),
+        reason: reason.into(),
+    }
+}
+
+impl ConfigFile {
+    /// Parses `config.json`, naming the field that is wrong.
+    pub fn parse(text: &str) -> Result<ConfigFile, ConfigError> {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let p = e.path().to_string();
+            ConfigError::File {
+                field: if p.is_empty() || p == "." {
+                    "(root)".into()
+                } else {
+                    p
+                },
+                message: e.inner().to_string(),
+            }
+        })
+    }
+}
+
+impl Config {
+    /// Applies a config file over the current values.
+    pub fn apply_file(&mut self, f: ConfigFile) -> Result<(), ConfigError> {
+        if let Some(m) = f.mode {
+            self.mode = m;
+        }
+        if let Some(n) = f.demo_size {
+            self.demo_size = n.clamp(MIN_SIZE, MAX_SIZE);
+        }
+        if let Some(s) = f.demo_seed {
+            self.demo_seed = s;
+        }
+        if let Some(b) = f.api_base {
+            self.api_base = b;
+        }
+        if let Some(t) = f.token {
+            self.token = (!t.trim().is_empty()).then(|| t.trim().to_string());
+        }
+        if let Some(c) = f.credentials {
+            self.credentials = c;
+        }
+        if let Some(t) = f.timeout_seconds {
+            self.timeout_seconds = t;
+        }
+        self.validate()
+    }
+
+    /// Applies the mount element's data attributes over the current values. A value that
+    /// cannot be used is an error naming the attribute (never silently ignored).
+    pub fn apply_attributes(
+        &mut self,
+        get: impl Fn(&str) -> Option<String>,
+    ) -> Result<(), ConfigError> {
+        if let Some(v) = get("data-mode") {
+            self.mode = match v.trim().to_ascii_lowercase().as_str() {
+                "demo" => Mode::Demo,
+                "http" => Mode::Http,
+                other => return Err(bad("data-mode", format!("\"{other}\" is not demo or http"))),
+            };
+        }
+        if let Some(v) = get("data-demo-size") {
+            let n = v
+                .replace(['_', ','], "")
+                .trim()
+                .parse::<usize>()
+                .map_err(|_| bad("data-demo-size", "expected a whole number"))?;
+            self.demo_size = n.clamp(MIN_SIZE, MAX_SIZE);
+        }
+        if let Some(v) = get("data-demo-seed") {
+            self.demo_seed = v
+                .trim()
+                .parse()
+                .map_err(|_| bad("data-demo-seed", "expected a whole number"))?;
+        }
+        if let Some(v) = get("data-api-base") {
+            self.api_base = v.trim().to_string();
+        }
+        if let Some(v) = get("data-api-token") {
+            self.token = (!v.trim().is_empty()).then(|| v.trim().to_string());
+        }
+        if let Some(v) = get("data-api-credentials") {
+            self.credentials = match v.trim() {
+                "omit" => Credentials::Omit,
+                "same-origin" => Credentials::SameOrigin,
+                "include" => Credentials::Include,
+                other => {
+                    return Err(bad(
+                        "data-api-credentials",
+                        format!("\"{other}\" is not omit, same-origin or include"),
+                    ))
+                }
+            };
+        }
+        if let Some(v) = get("data-timeout-seconds") {
+            self.timeout_seconds = v
+                .trim()
+                .parse()
+                .map_err(|_| bad("data-timeout-seconds", "expected a whole number"))?;
+        }
+        self.validate()
+    }
+
+    /// Checks the values together.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if !(1..=300).contains(&self.timeout_seconds) {
+            return Err(bad(
+                "timeout_seconds",
+                format!("{} is not between 1 and 300", self.timeout_seconds),
+            ));
+        }
+        if self.mode == Mode::Http {
+            let b = self.api_base.trim();
+            if b.is_empty() {
+                return Err(bad("api_base", "HTTP mode needs the API's address"));
+            }
+            let lower = b.to_ascii_lowercase();
+            let scheme_ok = lower.starts_with("https://")
+                || lower.starts_with("http://")
+                || b.starts_with('/')
+                || b.starts_with('.');
+            if !scheme_ok {
+                return Err(bad(
+                    "api_base",
+                    "expected an http(s) address or a path such as /api",
+                ));
+            }
+            // Credentials belong in the token setting, never in an address that ends up in
+            // logs and browser history.
+            let authority = lower
+                .split("://")
+                .nth(1)
+                .map(|r| r.split('/').next().unwrap_or(""));
+            if authority.is_some_and(|a| a.contains('@')) || b.contains('?') || b.contains('#') {
+                return Err(bad(
+                    "api_base",
+                    "it must not carry credentials, a query or a fragment; use the token setting",
+                ));
+            }
+        }
+        if self.token.as_ref().is_some_and(|t| {
+            t.chars()
+                .any(|c| c.is_control() || c == ' ' || !c.is_ascii())
+        }) {
+            return Err(bad(
+                "token",
+                "a bearer token is printable ASCII without spaces",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The API base without a trailing slash.
+    pub fn api_base(&self) -> &str {
+        self.api_base.trim().trim_end_matches('/')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attrs<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |n| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == n)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn attributes_win_over_the_file() {
+        let mut c = Config::default();
+        c.apply_file(
+            ConfigFile::parse(r#"{"mode":"http","api_base":"/api","timeout_seconds":5}"#).unwrap(),
+        )
+        .unwrap();
+        assert_eq!((c.mode, c.timeout_seconds), (Mode::Http, 5));
+        c.apply_attributes(attrs(&[
+            ("data-api-base", "https://reports.example.com/v1/"),
+            ("data-api-credentials", "include"),
+        ]))
+        .unwrap();
+        assert_eq!(c.api_base(), "https://reports.example.com/v1");
+        assert_eq!(c.credentials, Credentials::Include);
+        c.apply_attributes(attrs(&[("data-mode", "demo")])).unwrap();
+        assert_eq!(c.mode, Mode::Demo);
+    }
+
+    #[test]
+    fn demo_size_is_clamped() {
+        let mut c = Config::default();
+        c.apply_attributes(attrs(&[("data-demo-size", "2,000,000")]))
+            .unwrap();
+        assert_eq!(c.demo_size, MAX_SIZE);
+        c.apply_attributes(attrs(&[
+            ("data-demo-size", "100_000"),
+            ("data-demo-seed", "7"),
+        ]))
+        .unwrap();
+        assert_eq!((c.demo_size, c.demo_seed), (100_000, 7));
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let e = Config::default()
+            .apply_attributes(attrs(&[("data-mode", "ftp")]))
+            .unwrap_err();
+        assert!(e.to_string().contains("data-mode"), "{e}");
+        let e = Config::default()
+            .apply_attributes(attrs(&[("data-demo-size", "lots")]))
+            .unwrap_err();
+        assert!(e.to_string().contains("data-demo-size"), "{e}");
+        let e = ConfigFile::parse(r#"{"mode":"http","api_bsae":"/x"}"#).unwrap_err();
+        assert!(e.to_string().contains("api_bsae"), "{e}");
+        let e = ConfigFile::parse(r#"{"timeout_seconds":"ten"}"#).unwrap_err();
+        assert!(e.to_string().contains("timeout_seconds"), "{e}");
+        assert!(ConfigFile::parse("<!doctype html>").is_err());
+    }
+
+    #[test]
+    fn http_mode_needs_a_clean_address() {
+        for (base, ok) in [
+            ("/api", true),
+            ("./api", true),
+            ("https://x.test/v1", true),
+            ("", false),
+            ("javascript:alert(1)", false),
+            ("https://user:pw@x.test/", false),
+            ("https://x.test/api?token=abc", false),
+        ] {
+            let mut c = Config {
+                mode: Mode::Http,
+                ..Config::default()
+            };
+            let r = c.apply_attributes(attrs(&[("data-api-base", base)]));
+            assert_eq!(r.is_ok(), ok, "{base}: {r:?}");
+        }
+        let mut c = Config::default();
+        assert!(c
+            .apply_attributes(attrs(&[("data-timeout-seconds", "0")]))
+            .is_err());
+        let mut c = Config::default();
+        assert!(c
+            .apply_attributes(attrs(&[("data-api-token", "abc\ndef")]))
+            .is_err());
+    }
+
+    #[test]
+    fn debug_hides_the_token() {
+        let c = Config {
+            token: Some("s3cret".into()),
+            ..Config::default()
+        };
+        assert!(!format!("{c:?}").contains("s3cret"));
+    }
+}

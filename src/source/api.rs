@@ -1,0 +1,440 @@
+//! The HTTP API's wire rules, without any networking: URLs, how answers and failures are read,
+//! and when to retry. The HTTP source (`http.rs`) does the fetching; everything here is tested
+//! natively.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use super::SourceError;
+use crate::model::entry::{Entry, EntryId};
+use crate::model::page::{self, ParsedPage};
+use crate::model::query::{FilterField, PageRequest, Query};
+use crate::model::resync::{ResyncOutcome, ResyncResult};
+
+/// Answers larger than this are refused rather than parsed (a page of 1,000 entries is about
+/// 0.5 MB; this leaves room for long error texts).
+pub const MAX_RESPONSE_BYTES: usize = 32_000_000;
+/// Ids per lookup or resync request.
+pub const IDS_PER_REQUEST: usize = 1000;
+/// Entries per page when paging through a whole result (export).
+pub const EXPORT_PAGE: u64 = 1000;
+/// Pages of an export in flight at once.
+pub const EXPORT_CONCURRENCY: usize = 4;
+/// Tries of an idempotent request (the first and three retries).
+pub const MAX_TRIES: u32 = 4;
+/// The longest wait before a retry, whatever `Retry-After` says.
+pub const MAX_RETRY_WAIT: Duration = Duration::from_secs(30);
+
+/// `{base}/{path}?{query}` with exactly one slash between base and path.
+pub fn url(base: &str, path: &str, query: &str) -> String {
+    let mut u = format!(
+        "{}/{}",
+        base.trim_end_matches('/'),
+        path.trim_start_matches('/')
+    );
+    if !query.is_empty() {
+        u.push('?');
+        u.push_str(query);
+    }
+    u
+}
+
+/// The query string of `GET /sync-reports`.
+pub fn list_query(q: &Query, page: PageRequest) -> String {
+    q.to_api_query_string(page)
+}
+
+/// The query string of `GET /sync-reports/ids` (the filters, no paging or sort).
+pub fn ids_query(q: &Query) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in q.to_api_params(PageRequest::default()) {
+        if k.starts_with("filter[sort_") || k == "page" || k == "per_page" {
+            continue;
+        }
+        s.append_pair(&k, &v);
+    }
+    s.finish()
+}
+
+/// The pages (1-based, with their size) that cover `offset..offset + len`.
+pub fn pages_for(offset: usize, len: usize) -> (PageRequest, Option<PageRequest>) {
+    let per_page = len.clamp(1, crate::model::query::MAX_PER_PAGE as usize);
+    let first = offset / per_page;
+    let p = |i: usize| PageRequest {
+        page: i as u64 + 1,
+        per_page: per_page as u64,
+    };
+    let second = (offset % per_page != 0).then(|| p(first + 1));
+    (p(first), second)
+}
+
+/// The error body of a non-2xx answer (every field optional: servers differ).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ErrorBody {
+    message: Option<String>,
+    request_id: Option<String>,
+    error: Option<serde_json::Value>,
+}
+
+/// Keeps a server-written message short and single-line before it reaches the screen.
+fn tidy(s: &str) -> Option<String> {
+    let s: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.is_empty() {
+        return None;
+    }
+    Some(if s.chars().count() > 300 {
+        s.chars().take(300).chain("…".chars()).collect()
+    } else {
+        s
+    })
+}
+
+/// What a non-2xx answer means, in words. The request id comes from the `X-Request-Id` header
+/// or the body.
+pub fn classify(status: u16, header_request_id: Option<String>, body: &str) -> SourceError {
+    let parsed: ErrorBody = serde_json::from_str(body).unwrap_or_default();
+    let message = parsed
+        .message
+        .as_deref()
+        .or(match &parsed.error {
+            Some(serde_json::Value::String(s)) => Some(s.as_str()),
+            Some(v) => v.get("message").and_then(|m| m.as_str()),
+            None => None,
+        })
+        .and_then(tidy);
+    let request_id = header_request_id
+        .or(parsed.request_id)
+        .and_then(|r| tidy(&r));
+    match status {
+        401 | 403 => SourceError::Unauthorized { status, message },
+        404 => SourceError::NotFound,
+        408 | 504 => SourceError::Server {
+            status,
+            request_id,
+            message: message.or_else(|| Some("the report server timed out".into())),
+        },
+        400..=499 => SourceError::Rejected { status, message },
+        _ => SourceError::Server {
+            status,
+            request_id,
+            message,
+        },
+    }
+}
+
+/// Whether an answer with this status is worth retrying (idempotent requests only).
+pub fn is_retryable(status: u16) -> bool {
+    matches!(status, 429 | 502 | 503 | 504)
+}
+
+/// Reads `Retry-After`: seconds, or an HTTP date (relative to `now`).
+pub fn parse_retry_after(v: &str, now: DateTime<Utc>) -> Option<Duration> {
+    let v = v.trim();
+    if let Ok(s) = v.parse::<u64>() {
+        return Some(Duration::from_secs(s));
+    }
+    let t = DateTime::parse_from_rfc2822(v).ok()?.with_timezone(&Utc);
+    Some((t - now).to_std().unwrap_or(Duration::ZERO))
+}
+
+/// How long to wait before try number `tries + 1`, or None to give up. Exponential backoff from
+/// 250 ms with up to 50% jitter (`jitter` in 0..1), unless the server said when.
+pub fn retry_wait(tries: u32, retry_after: Option<Duration>, jitter: f64) -> Option<Duration> {
+    if tries >= MAX_TRIES {
+        return None;
+    }
+    let wait = match retry_after {
+        Some(d) => d,
+        None => {
+            let base = 250u64 << (tries.saturating_sub(1)).min(6);
+            Duration::from_millis(base + (base as f64 * 0.5 * jitter.clamp(0.0, 1.0)) as u64)
+        }
+    };
+    Some(wait.min(MAX_RETRY_WAIT))
+}
+
+/// Reads a page answer. An unusable envelope is an error naming the field; unreadable entries
+/// are listed in the page, not dropped silently.
+pub fn read_page(body: &str) -> Result<ParsedPage, SourceError> {
+    page::parse_page(body).map_err(|e| {
+        SourceError::Malformed(format!("field `{}`: {}", e.field, tidy_msg(&e.message)))
+    })
+}
+
+fn tidy_msg(m: &str) -> String {
+    tidy(m).unwrap_or_default()
+}
+
+fn malformed(e: serde_path_to_error::Error<serde_json::Error>) -> SourceError {
+    let path = e.path().to_string();
+    let field = if path.is_empty() || path == "." {
+        "(root)".to_string()
+    } else {
+        path
+    };
+    SourceError::Malformed(format!(
+        "field `{field}`: {}",
+        tidy_msg(&e.inner().to_string())
+    ))
+}
+
+fn parse<'a, T: Deserialize<'a>>(body: &'a str) -> Result<T, SourceError> {
+    let de = &mut serde_json::Deserializer::from_str(body);
+    serde_path_to_error::deserialize(de).map_err(malformed)
+}
+
+/// `GET /sync-reports/facets`: the known values of each filter field.
+pub fn read_facets(body: &str) -> Result<BTreeMap<FilterField, Vec<String>>, SourceError> {
+    let raw: BTreeMap<String, Vec<String>> = parse(body)?;
+    Ok(FilterField::ALL
+        .into_iter()
+        .map(|f| (f, raw.get(f.api_key()).cloned().unwrap_or_default()))
+        .collect())
+}
+
+#[derive(Deserialize)]
+struct IdsAnswer {
+    data: Vec<EntryId>,
+}
+
+/// `GET /sync-reports/ids`.
+pub fn read_ids(body: &str) -> Result<Vec<EntryId>, SourceError> {
+    Ok(parse::<IdsAnswer>(body)?.data)
+}
+
+/// `POST /sync-reports/lookup`: entries; unreadable ones are returned as errors to report.
+pub fn read_lookup(body: &str) -> Result<ParsedPage, SourceError> {
+    read_page(body)
+}
+
+#[derive(Deserialize)]
+struct OutcomesAnswer<'a> {
+    #[serde(borrow)]
+    data: Vec<&'a serde_json::value::RawValue>,
+}
+
+#[derive(Deserialize)]
+struct IdOnly {
+    id: EntryId,
+}
+
+/// `POST /sync-reports/resync`: one outcome per id asked, in the order asked. An outcome that
+/// cannot be read, or an id the answer left out, becomes a failure saying so: never a silent
+/// success.
+pub fn read_outcomes(body: &str, asked: &[EntryId]) -> Result<Vec<ResyncOutcome>, SourceError> {
+    let raw: OutcomesAnswer = parse(body)?;
+    let mut by_id: BTreeMap<EntryId, ResyncOutcome> = BTreeMap::new();
+    for (i, item) in raw.data.into_iter().enumerate() {
+        match serde_json::from_str::<ResyncOutcome>(item.get()) {
+            Ok(o) => {
+                by_id.insert(o.id, o);
+            }
+            Err(e) => {
+                if let Ok(IdOnly { id }) = serde_json::from_str::<IdOnly>(item.get()) {
+                    by_id.insert(
+                        id,
+                        ResyncOutcome {
+                            id,
+                            result: ResyncResult::Failed {
+                                message: format!(
+                                    "the server's answer for it could not be read (data[{i}]: {})",
+                                    tidy_msg(&e.to_string())
+                                ),
+                            },
+                        },
+                    );
+                }
+            }
+        }
+    }
+    Ok(asked
+        .iter()
+        .map(|&id| {
+            by_id.remove(&id).unwrap_or(ResyncOutcome {
+                id,
+                result: ResyncResult::Failed {
+                    message: "the server did not say what happened to it".into(),
+                },
+            })
+        })
+        .collect())
+}
+
+/// The JSON body of a lookup or resync request.
+pub fn ids_body(ids: &[EntryId]) -> String {
+    serde_json::json!({ "ids": ids }).to_string()
+}
+
+/// Orders looked-up entries as asked (the server may answer in any order, and leaves out ids
+/// it does not know).
+pub fn in_asked_order(asked: &[EntryId], mut got: Vec<Entry>) -> Vec<Entry> {
+    let pos: std::collections::HashMap<EntryId, usize> =
+        asked.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+    got.retain(|e| pos.contains_key(&e.id));
+    got.sort_by_key(|e| pos[&e.id]);
+    got.dedup_by_key(|e| e.id);
+    got
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn urls_join_cleanly() {
+        assert_eq!(url("/api/", "/sync-reports", ""), "/api/sync-reports");
+        assert_eq!(
+            url("https://x.test/v1", "sync-reports/ids", "a=1"),
+            "https://x.test/v1/sync-reports/ids?a=1"
+        );
+    }
+
+    #[test]
+    fn ids_query_has_filters_only() {
+        let mut q = Query::default();
+        q.search.term = "abc".into();
+        let s = ids_query(&q);
+        assert!(s.contains("filter%5Bsearch_term%5D=abc"), "{s}");
+        assert!(!s.contains("sort") && !s.contains("page"), "{s}");
+    }
+
+    #[test]
+    fn pages_cover_any_window() {
+        assert_eq!(
+            pages_for(200, 100),
+            (
+                PageRequest {
+                    page: 3,
+                    per_page: 100
+                },
+                None
+            )
+        );
+        let (a, b) = pages_for(150, 100);
+        assert_eq!((a.page, b.map(|b| b.page)), (2, Some(3)));
+        assert_eq!(pages_for(0, 5000).0.per_page, 1000);
+    }
+
+    #[test]
+    fn failures_are_classified_in_words() {
+        let e = classify(401, None, r#"{"message":"Token expired"}"#);
+        assert_eq!(
+            e,
+            SourceError::Unauthorized {
+                status: 401,
+                message: Some("Token expired".into())
+            }
+        );
+        assert!(e.to_string().contains("Sign in again"), "{e}");
+        let e = classify(
+            500,
+            Some("req-7".into()),
+            r#"{"message":"boom","request_id":"other"}"#,
+        );
+        assert!(e.to_string().contains("request id req-7"), "{e}");
+        assert!(e.to_string().contains("boom"), "{e}");
+        let e = classify(502, None, "<html>Bad gateway</html>");
+        assert_eq!(
+            e,
+            SourceError::Server {
+                status: 502,
+                request_id: None,
+                message: None
+            }
+        );
+        let e = classify(500, None, r#"{"request_id":"req-9"}"#);
+        assert!(e.to_string().contains("req-9"), "{e}");
+        assert_eq!(classify(404, None, ""), SourceError::NotFound);
+        assert!(matches!(
+            classify(400, None, r#"{"error":{"message":"bad days"}}"#),
+            SourceError::Rejected { status: 400, message: Some(m) } if m == "bad days"
+        ));
+        // A hostile message is flattened and cut, never a wall of text.
+        let long = format!(r#"{{"message":"{}\n\n<b>x</b>"}}"#, "a".repeat(1000));
+        let SourceError::Server {
+            message: Some(m), ..
+        } = classify(500, None, &long)
+        else {
+            panic!()
+        };
+        assert!(m.chars().count() <= 301 && !m.contains('\n'));
+    }
+
+    #[test]
+    fn retries_back_off_and_honour_retry_after() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
+        assert_eq!(parse_retry_after("3", now), Some(Duration::from_secs(3)));
+        assert_eq!(
+            parse_retry_after("Fri, 27 Nov 2026 12:00:05 GMT", now),
+            Some(Duration::from_secs(5))
+        );
+        assert_eq!(
+            parse_retry_after("Fri, 27 Nov 2026 11:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(retry_wait(1, None, 0.0), Some(Duration::from_millis(250)));
+        assert_eq!(retry_wait(2, None, 0.0), Some(Duration::from_millis(500)));
+        assert_eq!(retry_wait(3, None, 1.0), Some(Duration::from_millis(1500)));
+        assert_eq!(retry_wait(MAX_TRIES, None, 0.0), None);
+        assert_eq!(
+            retry_wait(1, Some(Duration::from_secs(3600)), 0.0),
+            Some(MAX_RETRY_WAIT)
+        );
+        assert!(is_retryable(503) && is_retryable(429) && !is_retryable(500));
+    }
+
+    #[test]
+    fn malformed_answers_name_the_field() {
+        let Err(SourceError::Malformed(m)) = read_page(r#"{"data":{}}"#) else {
+            panic!()
+        };
+        assert!(m.contains("`data`"), "{m}");
+        let Err(SourceError::Malformed(m)) = read_page(r#"{"data":[],"meta":{"total":"x"}}"#)
+        else {
+            panic!()
+        };
+        assert!(m.contains("`meta.total`"), "{m}");
+        assert!(matches!(
+            read_page("{\"data\":[{"),
+            Err(SourceError::Malformed(_))
+        ));
+        let Err(SourceError::Malformed(m)) = read_ids(r#"{"data":[1,"x"]}"#) else {
+            panic!()
+        };
+        assert!(m.contains("data[1]"), "{m}");
+    }
+
+    #[test]
+    fn outcomes_cover_every_id_asked() {
+        let asked = [EntryId(1), EntryId(2), EntryId(3), EntryId(4)];
+        let body = r#"{"data":[
+            {"id":2,"outcome":"refused","reason":{"code":"already_ok"}},
+            {"id":1,"outcome":"accepted","status":"Pending"},
+            {"id":3,"outcome":"exploded"}
+        ]}"#;
+        let out = read_outcomes(body, &asked).unwrap();
+        assert_eq!(out.iter().map(|o| o.id).collect::<Vec<_>>(), asked.to_vec());
+        assert!(matches!(out[0].result, ResyncResult::Accepted { .. }));
+        assert!(matches!(out[1].result, ResyncResult::Refused { .. }));
+        assert!(
+            matches!(&out[2].result, ResyncResult::Failed { message } if message.contains("could not be read"))
+        );
+        assert!(
+            matches!(&out[3].result, ResyncResult::Failed { message } if message.contains("did not say"))
+        );
+    }
+
+    #[test]
+    fn facets_and_lookup_order() {
+        let f = read_facets(r#"{"status":["Failed"],"type":["Order"],"extra":["x"]}"#).unwrap();
+        assert_eq!(f[&FilterField::Status], vec!["Failed".to_string()]);
+        assert!(f[&FilterField::CompanyGroup].is_empty());
+        assert!(read_facets(r#"{"status":"Failed"}"#).is_err());
+    }
+}

@@ -1,0 +1,516 @@
+//! The HTTP data source: the backend in docs/api.md, over gloo-net.
+//!
+//! - Filtering, sorting and paging happen on the server; the query becomes its parameters.
+//! - Every request has a timeout; a newer page request aborts the one it supersedes.
+//! - Idempotent requests (GETs, and the lookup POST) retry with backoff on network errors, 429,
+//!   502, 503 and 504, honouring `Retry-After`. The resync POST is never retried.
+//! - The bearer token goes in the `Authorization` header only: never in a URL, a CSV or a log.
+
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
+use std::time::Duration;
+
+use chrono::Utc;
+use futures_util::StreamExt;
+use gloo_net::http::{Method, RequestBuilder};
+
+use super::api::{self, EXPORT_CONCURRENCY, EXPORT_PAGE, IDS_PER_REQUEST, MAX_RESPONSE_BYTES};
+use super::{DataSource, ExportOutcome, LocalBoxFuture, Progress, SourceError, Window};
+use crate::config::{Config, Credentials};
+use crate::model::csv_export::{CsvOptions, CsvWriter};
+use crate::model::entry::{Entry, EntryId};
+use crate::model::page::ParsedPage;
+use crate::model::query::{FilterField, PageRequest, Query};
+use crate::model::resync::{ResyncOutcome, ResyncResult};
+use crate::model::selection::Selection;
+use crate::model::store::Store;
+
+/// Entries kept from recent windows, to tell whether a shown entry belongs to an "all matching"
+/// selection.
+const KNOWN_LIMIT: usize = 5_000;
+
+pub struct HttpSource {
+    config: Config,
+    /// The page request in flight; a newer one aborts it.
+    list_abort: RefCell<Option<web_sys::AbortController>>,
+    facets: RefCell<Option<BTreeMap<FilterField, Vec<String>>>>,
+    known: RefCell<HashMap<EntryId, Entry>>,
+}
+
+/// How one request went wrong before any answer was read.
+enum Attempt {
+    /// Aborted by a newer request or a cancel.
+    Aborted,
+    TimedOut,
+    Network,
+}
+
+async fn sleep(d: Duration) {
+    gloo_timers::future::TimeoutFuture::new(d.as_millis().min(u32::MAX as u128) as u32).await;
+}
+
+fn online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+impl HttpSource {
+    pub fn new(config: Config) -> Self {
+        HttpSource {
+            config,
+            list_abort: RefCell::new(None),
+            facets: RefCell::new(None),
+            known: RefCell::new(HashMap::new()),
+        }
+    }
+
+    fn url(&self, path: &str, query: &str) -> String {
+        api::url(self.config.api_base(), path, query)
+    }
+
+    /// Sends one request, with retries when `idempotent`. `slot`, when given, holds the abort
+    /// handle: a request already in it is aborted (superseded). `cancel`, when given, aborts
+    /// this request when set (an export being cancelled).
+    async fn send(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<String>,
+        idempotent: bool,
+        slot: Option<&RefCell<Option<web_sys::AbortController>>>,
+        cancel: Option<&Cell<bool>>,
+    ) -> Result<String, SourceError> {
+        let seconds = self.config.timeout_seconds;
+        let mut tries = 0u32;
+        loop {
+            tries += 1;
+            let controller = web_sys::AbortController::new()
+                .map_err(|e| SourceError::Other(format!("cannot start a request: {e:?}")))?;
+            if let Some(slot) = slot {
+                if let Some(old) = slot.replace(Some(controller.clone())) {
+                    old.abort();
+                }
+            }
+            let superseded = || {
+                cancel.is_some_and(Cell::get)
+                    || slot.is_some_and(|s| {
+                        s.borrow()
+                            .as_ref()
+                            .is_none_or(|c| !js_sys::Object::is(c, &controller))
+                    })
+            };
+            let timed_out = Rc::new(Cell::new(false));
+            let timer = {
+                let flag = timed_out.clone();
+                let c = controller.clone();
+                gloo_timers::callback::Timeout::new(seconds * 1000, move || {
+                    flag.set(true);
+                    c.abort();
+                })
+            };
+            let mut req = RequestBuilder::new(url)
+                .method(method.clone())
+                .abort_signal(Some(&controller.signal()))
+                .credentials(match self.config.credentials {
+                    Credentials::Omit => web_sys::RequestCredentials::Omit,
+                    Credentials::SameOrigin => web_sys::RequestCredentials::SameOrigin,
+                    Credentials::Include => web_sys::RequestCredentials::Include,
+                })
+                .header("Accept", "application/json");
+            if let Some(t) = &self.config.token {
+                req = req.header("Authorization", &format!("Bearer {t}"));
+            }
+            let sent = match &body {
+                Some(b) => match req
+                    .header("Content-Type", "application/json")
+                    .body(b.clone())
+                {
+                    Ok(r) => r.send().await,
+                    Err(e) => return Err(SourceError::Other(e.to_string())),
+                },
+                None => req.send().await,
+            };
+            let outcome: Result<(u16, Option<String>, Option<String>, String), Attempt> = match sent
+            {
+                Err(_) if timed_out.get() => Err(Attempt::TimedOut),
+                Err(_) if controller.signal().aborted() => Err(Attempt::Aborted),
+                Err(_) => Err(Attempt::Network),
+                Ok(resp) => {
+                    let status = resp.status();
+                    let headers = resp.headers();
+                    let request_id = headers.get("x-request-id");
+                    let retry_after = headers.get("retry-after");
+                    let declared = headers
+                        .get("content-length")
+                        .and_then(|l| l.trim().parse::<usize>().ok());
+                    if let Some(n) = declared.filter(|&n| n > MAX_RESPONSE_BYTES) {
+                        controller.abort();
+                        return Err(SourceError::TooLarge {
+                            bytes: n,
+                            limit: MAX_RESPONSE_BYTES,
+                        });
+                    }
+                    match resp.text().await {
+                        Ok(text) => Ok((status, request_id, retry_after, text)),
+                        Err(_) if timed_out.get() => Err(Attempt::TimedOut),
+                        Err(_) if controller.signal().aborted() => Err(Attempt::Aborted),
+                        Err(_) => Err(Attempt::Network),
+                    }
+                }
+            };
+            drop(timer);
+            if superseded() {
+                return Err(SourceError::Superseded);
+            }
+            let retry_after = match outcome {
+                Err(Attempt::Aborted) => return Err(SourceError::Superseded),
+                Err(Attempt::TimedOut) => return Err(SourceError::Timeout { seconds }),
+                Err(Attempt::Network) if !online() => return Err(SourceError::Offline),
+                Err(Attempt::Network) => None,
+                Ok((status, _, _, text)) if (200..300).contains(&status) => {
+                    if text.len() > MAX_RESPONSE_BYTES {
+                        return Err(SourceError::TooLarge {
+                            bytes: text.len(),
+                            limit: MAX_RESPONSE_BYTES,
+                        });
+                    }
+                    if let Some(slot) = slot {
+                        slot.borrow_mut().take();
+                    }
+                    return Ok(text);
+                }
+                Ok((status, request_id, retry_after, text)) => {
+                    if !(idempotent && api::is_retryable(status)) || tries >= api::MAX_TRIES {
+                        return Err(api::classify(status, request_id, &text));
+                    }
+                    retry_after.and_then(|v| api::parse_retry_after(&v, Utc::now()))
+                }
+            };
+            if !idempotent {
+                return Err(SourceError::Offline);
+            }
+            match api::retry_wait(tries, retry_after, js_sys::Math::random()) {
+                Some(wait) => sleep(wait).await,
+                None => return Err(SourceError::Offline),
+            }
+            if superseded() {
+                return Err(SourceError::Superseded);
+            }
+        }
+    }
+
+    async fn get(
+        &self,
+        path: &str,
+        query: &str,
+        slot: Option<&RefCell<Option<web_sys::AbortController>>>,
+        cancel: Option<&Cell<bool>>,
+    ) -> Result<String, SourceError> {
+        self.send(
+            Method::GET,
+            &self.url(path, query),
+            None,
+            true,
+            slot,
+            cancel,
+        )
+        .await
+    }
+
+    async fn page(
+        &self,
+        q: &Query,
+        page: PageRequest,
+        slot: Option<&RefCell<Option<web_sys::AbortController>>>,
+        cancel: Option<&Cell<bool>>,
+    ) -> Result<ParsedPage, SourceError> {
+        let body = self
+            .get("sync-reports", &api::list_query(q, page), slot, cancel)
+            .await?;
+        api::read_page(&body)
+    }
+
+    fn remember(&self, entries: &[Entry]) {
+        let mut k = self.known.borrow_mut();
+        if k.len() + entries.len() > KNOWN_LIMIT {
+            k.clear();
+        }
+        k.extend(entries.iter().map(|e| (e.id, e.clone())));
+    }
+
+    fn in_base(&self, selection: &Selection, id: EntryId) -> bool {
+        match (selection.base(), self.known.borrow().get(&id)) {
+            (Some(b), Some(e)) => b.query.matches_entry(e, b.at),
+            _ => false,
+        }
+    }
+
+    /// Entries by id, in the order asked, a lookup request per thousand.
+    async fn lookup(&self, ids: &[EntryId]) -> Result<(Vec<Entry>, usize), SourceError> {
+        let mut out = Vec::with_capacity(ids.len());
+        let mut unreadable = 0;
+        for chunk in ids.chunks(IDS_PER_REQUEST) {
+            let body = self
+                .send(
+                    Method::POST,
+                    &self.url("sync-reports/lookup", ""),
+                    Some(api::ids_body(chunk)),
+                    true,
+                    None,
+                    None,
+                )
+                .await?;
+            let page = api::read_lookup(&body)?;
+            unreadable += page.rejected.len();
+            out.extend(api::in_asked_order(chunk, page.entries));
+        }
+        Ok((out, unreadable))
+    }
+}
+
+impl DataSource for HttpSource {
+    fn describe(&self) -> String {
+        format!("Live data from {}", self.config.api_base())
+    }
+
+    fn is_demo(&self) -> bool {
+        false
+    }
+
+    fn fetch(
+        &self,
+        query: Query,
+        offset: usize,
+        len: usize,
+    ) -> LocalBoxFuture<'_, Result<Window, SourceError>> {
+        Box::pin(async move {
+            let (first, second) = api::pages_for(offset, len);
+            let mut page = self
+                .page(&query, first, Some(&self.list_abort), None)
+                .await?;
+            let start = offset - (first.page as usize - 1) * first.per_page as usize;
+            if let Some(second) = second {
+                let more = self
+                    .page(&query, second, Some(&self.list_abort), None)
+                    .await?;
+                page.entries.extend(more.entries);
+                page.rejected.extend(more.rejected);
+            }
+            let entries: Vec<Entry> = page.entries.into_iter().skip(start).take(len).collect();
+            self.remember(&entries);
+            let total = page.meta.total as usize;
+            Ok(Window {
+                entries,
+                offset,
+                total,
+                in_range: page.meta.in_range.map_or(total, |n| n as usize),
+                rejected: page.rejected,
+                at: page.meta.generated_at.unwrap_or_else(Utc::now),
+                unavailable: page.meta.integrations_without_results,
+            })
+        })
+    }
+
+    fn facet_values(
+        &self,
+        field: FilterField,
+    ) -> LocalBoxFuture<'_, Result<Vec<String>, SourceError>> {
+        Box::pin(async move {
+            if let Some(f) = &*self.facets.borrow() {
+                return Ok(f.get(&field).cloned().unwrap_or_default());
+            }
+            let body = self.get("sync-reports/facets", "", None, None).await?;
+            let facets = api::read_facets(&body)?;
+            let out = facets.get(&field).cloned().unwrap_or_default();
+            *self.facets.borrow_mut() = Some(facets);
+            Ok(out)
+        })
+    }
+
+    fn entries(&self, ids: Vec<EntryId>) -> LocalBoxFuture<'_, Result<Vec<Entry>, SourceError>> {
+        Box::pin(async move { Ok(self.lookup(&ids).await?.0) })
+    }
+
+    fn selection_count(&self, selection: &Selection) -> usize {
+        selection.count_recorded()
+    }
+
+    fn selection_ids(
+        &self,
+        selection: Selection,
+    ) -> LocalBoxFuture<'_, Result<Vec<EntryId>, SourceError>> {
+        Box::pin(async move {
+            let mut ids: BTreeSet<EntryId> = selection.added().clone();
+            if let Some(b) = selection.base() {
+                let q = b.query.pinned(b.at);
+                let body = self
+                    .get("sync-reports/ids", &api::ids_query(&q), None, None)
+                    .await?;
+                ids.extend(
+                    api::read_ids(&body)?
+                        .into_iter()
+                        .filter(|id| !selection.removed().contains(id)),
+                );
+            }
+            Ok(ids.into_iter().collect())
+        })
+    }
+
+    fn selection_contains(&self, selection: &Selection, id: EntryId) -> bool {
+        selection.contains_with(id, self.in_base(selection, id))
+    }
+
+    fn selection_set(&self, selection: &mut Selection, ids: &[EntryId], on: bool) {
+        for &id in ids {
+            let in_base = self.in_base(selection, id);
+            selection.set_with(id, on, in_base);
+        }
+    }
+
+    fn resync(
+        &self,
+        ids: Vec<EntryId>,
+    ) -> LocalBoxFuture<'_, Result<Vec<ResyncOutcome>, SourceError>> {
+        Box::pin(async move {
+            let mut out = Vec::with_capacity(ids.len());
+            for (i, chunk) in ids.chunks(IDS_PER_REQUEST).enumerate() {
+                let sent = self
+                    .send(
+                        Method::POST,
+                        &self.url("sync-reports/resync", ""),
+                        Some(api::ids_body(chunk)),
+                        false,
+                        None,
+                        None,
+                    )
+                    .await;
+                match sent.and_then(|body| api::read_outcomes(&body, chunk)) {
+                    Ok(o) => out.extend(o),
+                    // Nothing was resynced: the caller says so.
+                    Err(e) if i == 0 => return Err(e),
+                    // Part went through: every item keeps its own outcome.
+                    Err(e) => {
+                        let message = format!("the request for it failed: {e}");
+                        out.extend(ids[i * IDS_PER_REQUEST..].iter().map(|&id| ResyncOutcome {
+                            id,
+                            result: ResyncResult::Failed {
+                                message: message.clone(),
+                            },
+                        }));
+                        break;
+                    }
+                }
+            }
+            self.known.borrow_mut().clear();
+            Ok(out)
+        })
+    }
+
+    fn export_csv<'a>(
+        &'a self,
+        query: Query,
+        ids: Option<Vec<EntryId>>,
+        mut on_chunk: Box<dyn FnMut(Vec<u8>) + 'a>,
+        mut on_progress: Box<dyn FnMut(Progress) -> bool + 'a>,
+    ) -> LocalBoxFuture<'a, Result<ExportOutcome, SourceError>> {
+        Box::pin(async move {
+            let mut writer = CsvWriter::new(CsvOptions::default());
+            if let Some(ids) = ids {
+                // The selection: looked up, then put in the table's order.
+                let total = ids.len();
+                if !on_progress(Progress { done: 0, total }) {
+                    return Ok(ExportOutcome::Cancelled { rows: 0 });
+                }
+                let (entries, _unreadable) = self.lookup(&ids).await?;
+                let store = Store::from_entries(entries);
+                let rows = store.sort_rows(0..store.len() as u32, query.sort);
+                let written = rows.len();
+                on_chunk(writer.chunk(rows.iter().map(|&r| store.entry(r))));
+                on_progress(Progress {
+                    done: written,
+                    total,
+                });
+                return Ok(ExportOutcome::Complete {
+                    rows: written,
+                    skipped: total - written,
+                });
+            }
+            let cancel = Cell::new(false);
+            let per_page = PageRequest {
+                page: 1,
+                per_page: EXPORT_PAGE,
+            };
+            let first = self.page(&query, per_page, None, Some(&cancel)).await?;
+            let total = first.meta.total as usize;
+            let at = first.meta.generated_at.unwrap_or_else(Utc::now);
+            // Later pages see exactly the range the first one did.
+            let pinned = query.pinned(at);
+            let pages = total.div_ceil(EXPORT_PAGE as usize).max(1) as u64;
+            let mut done = 0usize;
+            let mut skipped = 0usize;
+            let mut take = |page: ParsedPage,
+                            done: &mut usize,
+                            skipped: &mut usize|
+             -> Result<bool, SourceError> {
+                if page.meta.total as usize != total {
+                    return Err(SourceError::Other(format!(
+                        "The entries changed while the file was being written ({} matched at first, {} now); no file was saved. Try again.",
+                        crate::format::thousands(total),
+                        crate::format::thousands(page.meta.total as usize)
+                    )));
+                }
+                *done += page.entries.len() + page.rejected.len();
+                *skipped += page.rejected.len();
+                on_chunk(writer.chunk(page.entries.iter()));
+                Ok(on_progress(Progress { done: *done, total }))
+            };
+            if !take(first, &mut done, &mut skipped)? {
+                return Ok(ExportOutcome::Cancelled { rows: done });
+            }
+            let cancel_ref = &cancel;
+            let pinned_ref = &pinned;
+            let mut rest = futures_util::stream::iter(2..=pages)
+                .map(|p| async move {
+                    self.page(
+                        pinned_ref,
+                        PageRequest {
+                            page: p,
+                            per_page: EXPORT_PAGE,
+                        },
+                        None,
+                        Some(cancel_ref),
+                    )
+                    .await
+                })
+                .buffered(EXPORT_CONCURRENCY);
+            while let Some(page) = rest.next().await {
+                let page = match page {
+                    Ok(p) => p,
+                    Err(e) => {
+                        cancel.set(true);
+                        return Err(SourceError::Other(format!(
+                            "The download stopped after {} of {} entries; no file was saved. {e}",
+                            crate::format::thousands(done),
+                            crate::format::thousands(total)
+                        )));
+                    }
+                };
+                if !take(page, &mut done, &mut skipped)? {
+                    cancel.set(true);
+                    return Ok(ExportOutcome::Cancelled { rows: done });
+                }
+            }
+            if done != total {
+                return Err(SourceError::Other(format!(
+                    "The server sent {} of the {} entries it counted; no file was saved. Try again.",
+                    crate::format::thousands(done),
+                    crate::format::thousands(total)
+                )));
+            }
+            Ok(ExportOutcome::Complete {
+                rows: done - skipped,
+                skipped,
+            })
+        })
+    }
+}
