@@ -80,7 +80,8 @@ pub fn start() {
         Some(h) => h,
         None => document().body().expect("a page with a body"),
     };
-    leptos::task::spawn_local(async move {
+    // Leptos' executor starts with the first mount: before it, a plain wasm-bindgen task.
+    wasm_bindgen_futures::spawn_local(async move {
         let config = load_config(&host).await;
         host.set_inner_html("");
         match config {

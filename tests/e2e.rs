@@ -9,12 +9,13 @@ use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
+use sync_report_server::{router, Fault, Options, Rule, Server};
 
 // ---- harness ------------------------------------------------------------------------------------
 
@@ -39,6 +40,61 @@ fn dist_dir() -> PathBuf {
         .clone()
 }
 
+/// Where a test's app gets its data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Target {
+    /// The static build: demo mode, data generated in the browser.
+    Demo,
+    /// The reference server (server/) serving the build and the API: HTTP mode.
+    Http,
+}
+
+/// Runs one test body against both targets, as `name::demo` and `name::http`.
+macro_rules! both {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn demo() {
+                super::$name(super::Target::Demo).await
+            }
+            #[tokio::test]
+            async fn http() {
+                super::$name(super::Target::Http).await
+            }
+        }
+    };
+}
+
+/// Serves `app` on a free port from a thread of its own; returns the base URL.
+fn serve(app: axum::Router) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    listener.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    format!("http://{addr}")
+}
+
+/// A reference server of the test's own (its faults touch no other test), with the demo's
+/// seed and size so both targets show the same entries.
+fn reference_server(opts: Options) -> (String, Arc<Server>) {
+    let server = Server::new(Options {
+        size: 5_000,
+        dist: Some(dist_dir()),
+        ..opts
+    });
+    (serve(router(server.clone())), server)
+}
+
 /// The app's base URL, served by a static server on its own thread for the whole test run.
 fn base_url() -> &'static str {
     static URL: OnceLock<String> = OnceLock::new();
@@ -49,23 +105,7 @@ fn base_url() -> &'static str {
             "no index.html in {}",
             dist.display()
         );
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        listener.set_nonblocking(true).unwrap();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(1)
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                let app =
-                    axum::Router::new().fallback_service(tower_http::services::ServeDir::new(dist));
-                axum::serve(listener, app).await.unwrap();
-            });
-        });
-        format!("http://{addr}")
+        serve(axum::Router::new().fallback_service(tower_http::services::ServeDir::new(dist)))
     })
 }
 
@@ -82,6 +122,10 @@ struct Browser {
     client: Client,
     driver: Child,
     downloads: PathBuf,
+    /// The app's base URL.
+    base: String,
+    /// The reference server behind it, in HTTP mode.
+    server: Option<Arc<Server>>,
 }
 
 impl Drop for Browser {
@@ -98,7 +142,18 @@ impl Drop for Browser {
     }
 }
 
-async fn browser() -> Browser {
+/// A browser on the app for `target` (a fresh reference server for HTTP).
+async fn browser(target: Target) -> Browser {
+    match target {
+        Target::Demo => browser_at(base_url().to_string(), None).await,
+        Target::Http => {
+            let (url, server) = reference_server(Options::default());
+            browser_at(url, Some(server)).await
+        }
+    }
+}
+
+async fn browser_at(base: String, server: Option<Arc<Server>>) -> Browser {
     let port = free_port();
     let driver_bin =
         std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
@@ -149,6 +204,8 @@ async fn browser() -> Browser {
         client,
         driver,
         downloads,
+        base,
+        server,
     }
 }
 
@@ -198,7 +255,7 @@ impl Browser {
     /// Opens a page of the app and waits for the table to settle.
     async fn open(&self, path: &str) {
         self.client
-            .goto(&format!("{}{}", base_url(), path))
+            .goto(&format!("{}{}", self.base, path))
             .await
             .unwrap();
         self.wait_css("table[aria-label='Sync report'][aria-busy='false']")
@@ -295,9 +352,8 @@ fn number(s: &str) -> usize {
 
 // ---- the page -----------------------------------------------------------------------------------
 
-#[tokio::test]
-async fn loads_the_demo_data() {
-    let b = browser().await;
+async fn loads_the_demo_data(t: Target) {
+    let b = browser(t).await;
     b.open("/").await;
     assert_eq!(
         b.client
@@ -312,8 +368,18 @@ async fn loads_the_demo_data() {
         "{}",
         b.count_text().await
     );
-    let banner = b.find(".sr-banner").await.text().await.unwrap();
-    assert!(banner.contains("generated in your browser"));
+    match t {
+        Target::Demo => {
+            let banner = b.find(".sr-banner").await.text().await.unwrap();
+            assert!(banner.contains("generated in your browser"));
+        }
+        Target::Http => {
+            // Live data: no demo banner, and the source is named.
+            assert!(b.client.find(Locator::Css(".sr-banner")).await.is_err());
+            let source = b.find(".sr-source").await.text().await.unwrap();
+            assert_eq!(source, "Live data from /api");
+        }
+    }
     let days = b.find("input[aria-label='Previous days']").await;
     assert_eq!(days.prop("value").await.unwrap().as_deref(), Some("5"));
     let th = b.find("th.sr-col-createdutc").await;
@@ -339,9 +405,8 @@ async fn loads_the_demo_data() {
     }
 }
 
-#[tokio::test]
-async fn search_by_system_as_you_type() {
-    let b = browser().await;
+async fn search_by_system_as_you_type(t: Target) {
+    let b = browser(t).await;
     b.open("/").await;
     let scope = b.find("select[aria-label='Search in']").await;
     scope.select_by_value("system").await.unwrap();
@@ -358,9 +423,8 @@ async fn search_by_system_as_you_type() {
     assert!(b.url().await.contains("in=system"));
 }
 
-#[tokio::test]
-async fn sort_by_clicking_headers() {
-    let b = browser().await;
+async fn sort_by_clicking_headers(t: Target) {
+    let b = browser(t).await;
     b.open("/").await;
     let th = "th.sr-col-reference";
     b.find(&format!("{th} .sr-sort-btn"))
@@ -388,9 +452,8 @@ async fn sort_by_clicking_headers() {
     assert!(b.url().await.contains("sort=common_ref&dir=desc"));
 }
 
-#[tokio::test]
-async fn header_filter_status_and_error_details() {
-    let b = browser().await;
+async fn header_filter_status_and_error_details(t: Target) {
+    let b = browser(t).await;
     b.open("/").await;
     let before = number(&b.count_text().await);
     b.button("Filter Status").await.click().await.unwrap();
@@ -433,9 +496,8 @@ async fn header_filter_status_and_error_details() {
     .await;
 }
 
-#[tokio::test]
-async fn range_is_capped_at_15_days() {
-    let b = browser().await;
+async fn range_is_capped_at_15_days(t: Target) {
+    let b = browser(t).await;
     b.open("/").await;
     let days = b.find("input[aria-label='Previous days']").await;
     days.clear().await.unwrap();
@@ -449,9 +511,8 @@ async fn range_is_capped_at_15_days() {
     assert!(b.url().await.contains("days=15"));
 }
 
-#[tokio::test]
-async fn additional_filters_add_columns_and_are_remembered() {
-    let b = browser().await;
+async fn additional_filters_add_columns_and_are_remembered(t: Target) {
+    let b = browser(t).await;
     b.open("/").await;
     assert!(b
         .client
@@ -472,9 +533,8 @@ async fn additional_filters_add_columns_and_are_remembered() {
         .await;
 }
 
-#[tokio::test]
-async fn select_page_then_everything_matching() {
-    let b = browser().await;
+async fn select_page_then_everything_matching(t: Target) {
+    let b = browser(t).await;
     b.open("/").await;
     let total = number(&b.count_text().await);
     b.find("input[aria-label='Select all']")
@@ -532,9 +592,8 @@ fn fmt_thousands(n: usize) -> String {
     sync_report::format::thousands(n)
 }
 
-#[tokio::test]
-async fn download_as_csv_holds_every_matching_entry() {
-    let b = browser().await;
+async fn download_as_csv_holds_every_matching_entry(t: Target) {
+    let b = browser(t).await;
     b.open("/?status=Failed&days=15").await;
     let n = number(&b.count_text().await);
     assert!(
@@ -595,9 +654,8 @@ async fn wait_for_download(b: &Browser) -> PathBuf {
     }
 }
 
-#[tokio::test]
-async fn resync_selected_updates_statuses_in_place() {
-    let b = browser().await;
+async fn resync_selected_updates_statuses_in_place(t: Target) {
+    let b = browser(t).await;
     b.open("/?days=15").await;
     // Pick the failed rows on the first page.
     let failed = b
@@ -681,9 +739,8 @@ async fn resync_selected_updates_statuses_in_place() {
     }
 }
 
-#[tokio::test]
-async fn the_url_restores_the_view_and_back_works() {
-    let b = browser().await;
+async fn the_url_restores_the_view_and_back_works(t: Target) {
+    let b = browser(t).await;
     b.open("/?q=shop&in=system&status=Failed&sort=common_ref&dir=asc&days=7")
         .await;
     let input = b.find("input[aria-label='Search sync reports']").await;
@@ -724,9 +781,8 @@ const ESCAPE: &str = "\u{E00C}";
 const ARROW_DOWN: &str = "\u{E015}";
 const ARROW_UP: &str = "\u{E013}";
 
-#[tokio::test]
-async fn header_filters_for_group_entity_systems_and_date() {
-    let b = browser().await;
+async fn header_filters_for_group_entity_systems_and_date(t: Target) {
+    let b = browser(t).await;
     b.open("/?days=15").await;
     // Company Group: pick the first value offered.
     b.button("Filter Company Group")
@@ -822,9 +878,8 @@ async fn header_filters_for_group_entity_systems_and_date() {
     assert!(!b.url().await.contains('?'));
 }
 
-#[tokio::test]
-async fn keyboard_operates_search_and_the_actions_menu() {
-    let b = browser().await;
+async fn keyboard_operates_search_and_the_actions_menu(t: Target) {
+    let b = browser(t).await;
     b.open("/").await;
     // Type into the search box and press Enter: no pointer involved.
     let search = b.find("input[aria-label='Search sync reports']").await;
@@ -921,9 +976,8 @@ async fn keyboard_operates_search_and_the_actions_menu() {
     b.wait_css("th.sr-col-status[aria-sort='ascending']").await;
 }
 
-#[tokio::test]
-async fn copy_link_to_this_view() {
-    let b = browser().await;
+async fn copy_link_to_this_view(t: Target) {
+    let b = browser(t).await;
     b.open("/?status=Failed").await;
     b.button("Actions").await.click().await.unwrap();
     b.wait_xpath("//button[@role='menuitem' and normalize-space()='Copy link to this view']")
@@ -939,9 +993,8 @@ async fn copy_link_to_this_view() {
     );
 }
 
-#[tokio::test]
-async fn download_selected_as_csv_holds_just_the_selection() {
-    let b = browser().await;
+async fn download_selected_as_csv_holds_just_the_selection(t: Target) {
+    let b = browser(t).await;
     b.open("/").await;
     let boxes = b
         .client
@@ -976,3 +1029,20 @@ async fn download_selected_as_csv_holds_just_the_selection() {
     let got: Vec<String> = rd.records().map(|r| r.unwrap()[0].to_string()).collect();
     assert_eq!(got, ids, "the selected entries, in the table's order");
 }
+
+// ---- every page test, on the demo data and over HTTP against the reference server ----------
+
+both!(loads_the_demo_data);
+both!(search_by_system_as_you_type);
+both!(sort_by_clicking_headers);
+both!(header_filter_status_and_error_details);
+both!(range_is_capped_at_15_days);
+both!(additional_filters_add_columns_and_are_remembered);
+both!(select_page_then_everything_matching);
+both!(download_as_csv_holds_every_matching_entry);
+both!(resync_selected_updates_statuses_in_place);
+both!(the_url_restores_the_view_and_back_works);
+both!(header_filters_for_group_entity_systems_and_date);
+both!(keyboard_operates_search_and_the_actions_menu);
+both!(copy_link_to_this_view);
+both!(download_selected_as_csv_holds_just_the_selection);

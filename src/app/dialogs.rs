@@ -45,6 +45,14 @@ pub async fn run_resync(
         .resyncing
         .update(|r| r.retain(|id| !ids.contains(id)));
     report.data_version.update(|v| *v += 1);
+    if let Ok(outcomes) = &out {
+        report.watch(
+            outcomes
+                .iter()
+                .filter(|o| matches!(o.result, ResyncResult::Accepted { .. }))
+                .map(|o| o.id),
+        );
+    }
     out
 }
 

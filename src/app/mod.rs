@@ -114,6 +114,18 @@ pub fn App(
             }
         });
 
+    // A live backend does not push changes: while resynced entries are unsettled, refresh.
+    if !is_demo {
+        if let Ok(handle) = set_interval_with_handle(
+            move || {
+                report.follow_resyncs();
+            },
+            std::time::Duration::from_millis(1500),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    }
+
     // The demo's simulated backend settles resyncs and confirmations over time.
     if is_demo {
         if let Ok(handle) = set_interval_with_handle(

@@ -48,6 +48,9 @@ pub struct Report {
     pub details: RwSignal<Option<Entry>>,
     /// Ids being resynced right now (their actions are disabled: no double submission).
     pub resyncing: RwSignal<Vec<EntryId>>,
+    /// Resynced ids whose outcome is not settled yet, and until when (ms since the epoch) to
+    /// keep refreshing for them. A live backend does not push changes, so the page asks.
+    pub watching: RwSignal<(Vec<EntryId>, f64)>,
     /// Prefix of our URL query keys; None when the URL is not ours to change.
     pub url_prefix: StoredValue<Option<String>>,
     source: StoredValue<Rc<dyn DataSource>, LocalStorage>,
@@ -74,6 +77,7 @@ impl Report {
             notices: RwSignal::new(Vec::new()),
             details: RwSignal::new(None),
             resyncing: RwSignal::new(Vec::new()),
+            watching: RwSignal::new((Vec::new(), 0.0)),
             url_prefix: StoredValue::new(url_prefix),
             source: StoredValue::new_local(source),
             generation: StoredValue::new(0),
@@ -149,6 +153,49 @@ impl Report {
                 Err(e) => this.load.set(Load::Failed(e)),
             }
         });
+    }
+
+    /// Follows resynced entries until they settle (Pending or Sent → OK or Failed), for at
+    /// most two minutes.
+    pub fn watch(&self, ids: impl IntoIterator<Item = EntryId>) {
+        let until = js_sys::Date::now() + 120_000.0;
+        self.watching.update(|(w, u)| {
+            w.extend(ids);
+            w.sort_unstable();
+            w.dedup();
+            *u = until;
+        });
+    }
+
+    /// One step of following resynced entries: drops those now settled on screen and asks for
+    /// fresh data while any remain. Returns whether it asked.
+    pub fn follow_resyncs(&self) -> bool {
+        use crate::model::entry::Status;
+        let (watched, until) = self.watching.get_untracked();
+        if watched.is_empty() {
+            return false;
+        }
+        if js_sys::Date::now() > until {
+            self.watching.set((Vec::new(), 0.0));
+            return false;
+        }
+        let settled: Vec<EntryId> = self.rows.with_untracked(|rows| {
+            rows.iter()
+                .filter(|e| watched.contains(&e.id))
+                .filter(|e| !matches!(e.status, Status::Pending | Status::Sent))
+                .map(|e| e.id)
+                .collect()
+        });
+        let left: Vec<EntryId> = watched
+            .into_iter()
+            .filter(|id| !settled.contains(id))
+            .collect();
+        let any = !left.is_empty();
+        self.watching.set((left, until));
+        if any && !self.busy.get_untracked() {
+            self.data_version.update(|v| *v += 1);
+        }
+        any
     }
 
     pub fn is_selected(&self, id: EntryId) -> bool {
