@@ -1046,3 +1046,337 @@ both!(header_filters_for_group_entity_systems_and_date);
 both!(keyboard_operates_search_and_the_actions_menu);
 both!(copy_link_to_this_view);
 both!(download_selected_as_csv_holds_just_the_selection);
+
+// ---- HTTP mode: the reference server misbehaving on purpose ------------------------------------
+
+/// A browser on a reference server set up with `opts`, before any page is opened.
+async fn http_browser(opts: Options) -> (Browser, Arc<Server>) {
+    let (url, server) = reference_server(opts);
+    (browser_at(url, Some(server.clone())).await, server)
+}
+
+impl Browser {
+    /// Opens a page and waits for its error panel.
+    async fn open_expecting_error(&self, path: &str) -> String {
+        self.client
+            .goto(&format!("{}{}", self.base, path))
+            .await
+            .unwrap();
+        self.wait_css(".sr-state--error[role='alert']")
+            .await
+            .text()
+            .await
+            .unwrap()
+    }
+
+    fn seen(&self, path_end: &str) -> Vec<sync_report_server::Seen> {
+        self.server
+            .as_ref()
+            .expect("an HTTP-mode browser")
+            .seen()
+            .into_iter()
+            .filter(|s| s.target.split('?').next().unwrap().ends_with(path_end))
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn http_500_names_the_request_id_and_retry_recovers() {
+    let (b, server) = http_browser(Options::default()).await;
+    server.add_rule(Rule::once("/sync-reports", Fault::Status(500)));
+    let text = b.open_expecting_error("/").await;
+    assert!(
+        text.contains("HTTP 500") && text.contains("request id req-"),
+        "{text}"
+    );
+    b.button("Retry").await.click().await.unwrap();
+    b.wait_css("table[aria-busy='false'] tbody tr.sr-row").await;
+}
+
+#[tokio::test]
+async fn http_401_asks_to_sign_in_again() {
+    let (b, server) = http_browser(Options::default()).await;
+    server.add_rule(Rule::always("/sync-reports", Fault::Status(401)));
+    let text = b.open_expecting_error("/").await;
+    assert!(
+        text.contains("HTTP 401") && text.contains("Sign in again"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn http_timeout_is_said_in_seconds() {
+    let (b, server) = http_browser(Options {
+        client_timeout_seconds: 2,
+        ..Options::default()
+    })
+    .await;
+    server.add_rule(Rule::once(
+        "/sync-reports",
+        Fault::Delay(Duration::from_secs(6)),
+    ));
+    let text = b.open_expecting_error("/").await;
+    assert!(text.contains("did not answer within 2 seconds"), "{text}");
+}
+
+#[tokio::test]
+async fn http_malformed_json_is_named() {
+    let (b, server) = http_browser(Options::default()).await;
+    server.add_rule(Rule::always("/sync-reports", Fault::Malformed));
+    let text = b.open_expecting_error("/").await;
+    assert!(text.contains("malformed response"), "{text}");
+}
+
+#[tokio::test]
+async fn http_wrong_field_types_cost_only_those_entries() {
+    let (b, server) = http_browser(Options::default()).await;
+    server.add_rule(Rule::once("/sync-reports", Fault::WrongTypes));
+    b.open("/").await;
+    let rows = b
+        .client
+        .find_all(Locator::Css("tbody tr.sr-row"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 98);
+    let summary = b.find(".sr-rejected summary").await.text().await.unwrap();
+    assert_eq!(summary, "2 entries could not be read and are not shown");
+    b.find(".sr-rejected summary").await.click().await.unwrap();
+    let details = b.find(".sr-rejected ul").await.text().await.unwrap();
+    assert!(
+        details.contains("field `created_at`") && details.contains("field `integration.name`"),
+        "{details}"
+    );
+}
+
+#[tokio::test]
+async fn http_unknown_status_is_a_neutral_badge() {
+    let (b, server) = http_browser(Options::default()).await;
+    server.add_rule(Rule::once(
+        "/sync-reports",
+        Fault::UnknownStatus("Quarantined".into()),
+    ));
+    b.open("/").await;
+    let badges = b.texts("tbody tr.sr-row .sr-badge--unknown").await;
+    assert_eq!(
+        badges.iter().filter(|b| *b == "Quarantined").count(),
+        3,
+        "{badges:?}"
+    );
+}
+
+#[tokio::test]
+async fn http_a_5_mb_answer_loads() {
+    let (b, server) = http_browser(Options::default()).await;
+    server.add_rule(Rule::once("/sync-reports", Fault::Huge(5_000_000)));
+    b.open("/").await;
+    let rows = b
+        .client
+        .find_all(Locator::Css("tbody tr.sr-row"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 100);
+    // The page stays usable: long error texts do not push the table off screen.
+    let width: f64 = b
+        .client
+        .execute(
+            "return document.querySelector('.sr-root').getBoundingClientRect().width",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    assert!(width <= 1280.0, "{width}");
+}
+
+#[tokio::test]
+async fn http_retries_503_then_loads() {
+    let (b, server) = http_browser(Options::default()).await;
+    server.add_rule(Rule::times("/sync-reports", 2, Fault::Status(503)));
+    b.open("/").await;
+    b.wait_css("tbody tr.sr-row").await;
+    assert!(b
+        .client
+        .find(Locator::Css(".sr-state--error"))
+        .await
+        .is_err());
+    assert_eq!(
+        b.seen("/sync-reports").len(),
+        3,
+        "two 503s, then the answer"
+    );
+}
+
+#[tokio::test]
+async fn http_out_of_order_answers_never_overwrite_newer_ones() {
+    let (b, server) = http_browser(Options::default()).await;
+    // The first search is answered late, after the second.
+    server.add_rule(
+        Rule::always("/sync-reports", Fault::Delay(Duration::from_secs(3)))
+            .when_query("filter[search_term]=sftp"),
+    );
+    b.open("/").await;
+    let input = b.find("input[aria-label='Search sync reports']").await;
+    input.send_keys("sftp").await.unwrap();
+    b.until("the slow search is sent", || async {
+        b.seen("/sync-reports")
+            .iter()
+            .any(|s| s.target.contains("search_term]=sftp"))
+    })
+    .await;
+    input.clear().await.unwrap();
+    input.send_keys("magento").await.unwrap();
+    b.until("the URL holds the newer search", || async {
+        b.url().await.contains("q=magento")
+    })
+    .await;
+    b.wait_css("table[aria-busy='false']").await;
+    // Past the moment the slow answer would have landed.
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    let rows = b.texts("tbody tr.sr-row").await;
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter().all(|r| r.to_lowercase().contains("magento")),
+        "a stale answer replaced the newer one: {:?}",
+        &rows[..3.min(rows.len())]
+    );
+}
+
+#[tokio::test]
+async fn http_resync_items_that_fail_say_so() {
+    let (b, server) = http_browser(Options::default()).await;
+    server.add_rule(Rule::once("/sync-reports/resync", Fault::ResyncFail));
+    b.open("/?status=Failed&days=15").await;
+    b.find("input[aria-label='Select all']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.button("Actions").await.click().await.unwrap();
+    b.wait_xpath("//button[@role='menuitem' and normalize-space()='Resync selected']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_xpath("//dialog[@open]//button[starts-with(normalize-space(),'Resync ')]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let outcomes = b
+        .wait_css("dialog[open] .sr-outcomes")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        outcomes.contains("Resync failed: NetSuite rejected the resync request (HTTP 502)")
+            || outcomes.contains("rejected the resync request (HTTP 502)"),
+        "{outcomes}"
+    );
+    assert!(outcomes.contains("Queued: now Pending"), "{outcomes}");
+    // One request: the resync POST is never retried.
+    assert_eq!(b.seen("/sync-reports/resync").len(), 1);
+}
+
+#[tokio::test]
+async fn http_a_company_group_that_does_not_answer_is_named() {
+    let (b, server) = http_browser(Options::default()).await;
+    server.add_rule(Rule::always(
+        "/sync-reports",
+        Fault::IntegrationDown("Bluebird Home".into()),
+    ));
+    b.open("/").await;
+    let note = b.find(".sr-unavailable").await.text().await.unwrap();
+    assert!(
+        note.contains("One company group did not answer") && note.contains("Bluebird Home"),
+        "{note}"
+    );
+    let groups = b.texts("tbody tr.sr-row td:nth-child(3)").await;
+    assert!(!groups.iter().any(|g| g == "Bluebird Home"));
+}
+
+/// Downloads every entry of the last 15 days (5 API pages of 1,000) and returns the file.
+async fn export_all(b: &Browser) -> Option<PathBuf> {
+    b.open("/?days=15").await;
+    b.button("Actions").await.click().await.unwrap();
+    b.wait_xpath("//button[@role='menuitem' and normalize-space()='Download as CSV']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_xpath("//dialog[@open]//button[starts-with(normalize-space(),'Download ')]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    // Either a file or a notice that there is none.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let file = std::fs::read_dir(&b.downloads)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| p.extension().is_some_and(|x| x == "csv"));
+        if file.is_some() {
+            return file;
+        }
+        let notes = b.texts(".sr-notices li, .sr-notice").await.join("\n");
+        if notes.contains("no file was saved") {
+            return None;
+        }
+        assert!(Instant::now() < deadline, "neither a file nor a failure");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn http_export_pages_through_the_api_with_credentials_kept_out_of_urls() {
+    let secret = "e2e-s3cret-token";
+    let (b, server) = http_browser(Options {
+        token: Some(secret.into()),
+        publish_token: true,
+        ..Options::default()
+    })
+    .await;
+    let file = export_all(&b).await.expect("a CSV");
+    let bytes = std::fs::read(&file).unwrap();
+    let mut rd = csv::Reader::from_reader(&bytes[3..]);
+    let ids: Vec<String> = rd.records().map(|r| r.unwrap()[0].to_string()).collect();
+    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "no entry twice");
+    assert!(ids.len() >= 4_000 && ids.len() <= 5_000, "{}", ids.len());
+    let pages: Vec<_> = b
+        .seen("/sync-reports")
+        .into_iter()
+        .filter(|s| s.target.contains("per_page=1000"))
+        .collect();
+    assert_eq!(
+        pages.len(),
+        ids.len().div_ceil(1000),
+        "one request per page"
+    );
+    // Later pages are pinned to the first page's clock.
+    assert!(pages[1..]
+        .iter()
+        .all(|p| p.target.contains("filter[start]=")));
+    // The token travels in the header only.
+    let all = server.seen();
+    assert!(all
+        .iter()
+        .all(|s| s.authorization.as_deref() == Some(&format!("Bearer {secret}"))));
+    assert!(all.iter().all(|s| !s.target.contains(secret)));
+    assert!(!String::from_utf8_lossy(&bytes).contains(secret));
+    assert!(!b.url().await.contains(secret));
+}
+
+#[tokio::test]
+async fn http_export_failing_midway_saves_no_file() {
+    let (b, server) = http_browser(Options::default()).await;
+    server.add_rule(Rule::always("/sync-reports", Fault::Status(500)).when_query("&page=3&"));
+    assert!(export_all(&b).await.is_none(), "a truncated file was saved");
+    let notes = b.texts(".sr-notices li, .sr-notice").await.join("\n");
+    assert!(
+        notes.contains("The download stopped after") && notes.contains("HTTP 500"),
+        "{notes}"
+    );
+}
