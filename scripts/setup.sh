@@ -55,8 +55,10 @@ if ! grep -q "wasm_bindgen = \"$WBG_VERSION\"" Trunk.toml; then
   exit 1
 fi
 
-# npm tools: wasm-opt (binaryen 132; Debian's 108 breaks the module at start-up).
-if [ ! -x node_modules/.bin/wasm-opt ] || ! node_modules/.bin/wasm-opt --version | grep -q "version 132"; then
-  say "installing npm packages (binaryen)"
+# npm tools: wasm-opt (binaryen 132; Debian's 108 breaks the module at start-up) and the
+# OpenAPI validator for the API contract check.
+if [ ! -x node_modules/.bin/wasm-opt ] || ! node_modules/.bin/wasm-opt --version | grep -q "version 132" \
+   || [ ! -f node_modules/@apidevtools/swagger-parser/package.json ]; then
+  say "installing npm packages (binaryen, swagger-parser)"
   npm ci --no-audit --no-fund --loglevel=error
 fi

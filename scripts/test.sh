@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check: formatting, clippy (native and wasm, warnings denied), the native model
-# tests, the release build, the end-to-end tests in Chromium, and the component tests in headless
+# tests, the reference server's tests and the API contract check, the release build, the
+# end-to-end tests in Chromium (demo and HTTP mode), and the component tests in headless
 # Chromium. Installs what is missing first. Prints one summary; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -22,11 +23,17 @@ step() {
 }
 
 step "cargo fmt --check" cargo fmt --all -- --check
-step "clippy (native, all targets)" cargo clippy --all-targets --locked -- -D warnings
+step "clippy (native: app, reference server, all targets)" cargo clippy --workspace --all-targets --locked -- -D warnings
 step "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --lib --bins --tests --locked -- -D warnings
 step "native tests (model, components rendered to HTML)" cargo test --locked --lib --test model --test render
+server_tests() {
+  rm -rf target/api-samples # answers saved for the contract check: only this run's
+  cargo test --locked -p sync-report-server
+}
+step "reference server tests (API over the model, faults)" server_tests
+step "API contract (OpenAPI valid; the server's answers match it)" node scripts/check-api.mjs docs/openapi.yaml target/api-samples
 step "release build (trunk, wasm-opt)" trunk build --release
-step "end-to-end tests (release app in Chromium over WebDriver)" env E2E_DIST="$PWD/dist" cargo test --locked --test e2e
+step "end-to-end tests (release app in Chromium over WebDriver; demo and HTTP)" env E2E_DIST="$PWD/dist" cargo test --locked --test e2e
 step "component tests (wasm-bindgen-test in headless Chromium)" cargo test --locked --target wasm32-unknown-unknown --test web
 step "sizes (wasm + js)" bash scripts/size.sh dist
 

@@ -1380,3 +1380,20 @@ async fn http_export_failing_midway_saves_no_file() {
         "{notes}"
     );
 }
+
+#[tokio::test]
+async fn a_bad_config_file_stops_the_page_with_its_field_named() {
+    let dist = dist_dir();
+    let app = axum::Router::new()
+        .route(
+            "/config.json",
+            axum::routing::get(|| async { r#"{"mode":"http","api_bsae":"/api"}"# }),
+        )
+        .fallback_service(tower_http::services::ServeDir::new(dist));
+    let b = browser_at(serve(app), None).await;
+    let text = b.open_expecting_error("/").await;
+    assert!(
+        text.contains("could not start") && text.contains("api_bsae"),
+        "{text}"
+    );
+}

@@ -452,7 +452,7 @@ fn read_query(
     raw: &Option<String>,
     id: &RequestId,
     allowed_extra: &[&str],
-) -> Result<(Query, PageRequest), Response> {
+) -> Result<(Query, PageRequest), Box<Response>> {
     let pairs = pairs(raw);
     let (q, page, ignored) = Query::from_api_params(
         pairs
@@ -466,16 +466,16 @@ fn read_query(
         let errors = param_errors(ignored);
         let msg = errors
             .iter()
-            .map(|e| format!("{}: {}", e.parameter, e.reason))
+            .map(|e| format!("{}: {}", e.parameter, e.reason.trim_end_matches('.')))
             .collect::<Vec<_>>()
             .join("; ");
-        Err(error_with(
+        Err(Box::new(error_with(
             StatusCode::BAD_REQUEST,
             "invalid_parameter",
             format!("Unusable parameters: {msg}"),
             id,
             errors,
-        ))
+        )))
     }
 }
 
@@ -491,7 +491,7 @@ async fn list(
 ) -> Response {
     let (q, page) = match read_query(&raw, &id, &[]) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let now = server.now();
     let mut be = lock(&server.backend);
@@ -618,7 +618,7 @@ async fn ids(
 ) -> Response {
     let (q, _) = match read_query(&raw, &id, &[]) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let now = server.now();
     let mut be = lock(&server.backend);
@@ -645,18 +645,18 @@ struct IdsBody {
     ids: Vec<EntryId>,
 }
 
-fn read_ids(body: &Bytes, id: &RequestId) -> Result<Vec<EntryId>, Response> {
+fn read_ids(body: &Bytes, id: &RequestId) -> Result<Vec<EntryId>, Box<Response>> {
     let de = &mut serde_json::Deserializer::from_slice(body);
-    let parsed: IdsBody = serde_path_to_error_free(de).map_err(|e| {
-        error(
+    let parsed: IdsBody = parse_whole(de).map_err(|e| {
+        Box::new(error(
             StatusCode::BAD_REQUEST,
             "invalid_body",
             format!("The body must be {{\"ids\": [numbers]}}: {e}"),
             id,
-        )
+        ))
     })?;
     if parsed.ids.len() > MAX_IDS_PER_REQUEST {
-        return Err(error(
+        return Err(Box::new(error(
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_many",
             format!(
@@ -664,12 +664,12 @@ fn read_ids(body: &Bytes, id: &RequestId) -> Result<Vec<EntryId>, Response> {
                 parsed.ids.len()
             ),
             id,
-        ));
+        )));
     }
     Ok(parsed.ids)
 }
 
-fn serde_path_to_error_free<'de, T: Deserialize<'de>>(
+fn parse_whole<'de, T: Deserialize<'de>>(
     de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>,
 ) -> Result<T, serde_json::Error> {
     let v = T::deserialize(&mut *de)?;
@@ -684,7 +684,7 @@ async fn lookup(
 ) -> Response {
     let ids = match read_ids(&body, &id) {
         Ok(i) => i,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let now = server.now();
     let mut be = lock(&server.backend);
@@ -704,7 +704,7 @@ async fn resync(
 ) -> Response {
     let ids = match read_ids(&body, &id) {
         Ok(i) => i,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let now = server.now();
     let mut be = lock(&server.backend);
