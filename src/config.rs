@@ -31,6 +31,105 @@ pub enum Credentials {
     Include,
 }
 
+/// The colour scheme of one report.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Follows the browser's `prefers-color-scheme`.
+    #[default]
+    Auto,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn key(self) -> &'static str {
+        match self {
+            Theme::Auto => "auto",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+}
+
+/// What a host page passes to `mount(element, options)` (and to `handle.update(options)`):
+/// the configuration keys in camelCase, plus what only an embedded report has. Every key is
+/// optional; unknown keys are an error.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MountOptions {
+    pub mode: Option<Mode>,
+    pub api_base: Option<String>,
+    pub token: Option<String>,
+    pub credentials: Option<Credentials>,
+    pub timeout_seconds: Option<u32>,
+    pub demo_size: Option<usize>,
+    pub demo_seed: Option<u64>,
+    pub theme: Option<Theme>,
+    /// The initial view, as the query string of a shared link (`status=Failed&days=7`).
+    pub filters: Option<String>,
+    /// Mirror the view in the page URL under keys with this prefix (off unless given).
+    pub url_prefix: Option<String>,
+}
+
+impl MountOptions {
+    /// Parses the options object (as JSON), naming the key that is wrong.
+    pub fn parse(json: &str) -> Result<MountOptions, ConfigError> {
+        let de = &mut serde_json::Deserializer::from_str(json);
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let p = e.path().to_string();
+            ConfigError::Value {
+                key: if p.is_empty() || p == "." {
+                    "(options)".into()
+                } else {
+                    p
+                },
+                reason: e.inner().to_string(),
+            }
+        })
+    }
+
+    /// Later options win, key by key.
+    pub fn merge(&mut self, later: MountOptions) {
+        macro_rules! take {
+            ($($f:ident),*) => { $( if later.$f.is_some() { self.$f = later.$f; } )* };
+        }
+        take!(
+            mode,
+            api_base,
+            token,
+            credentials,
+            timeout_seconds,
+            demo_size,
+            demo_seed,
+            theme,
+            filters,
+            url_prefix
+        );
+    }
+
+    /// Whether going from `self` to `next` needs a new data source (not just a new look).
+    pub fn changes_source(&self, next: &MountOptions) -> bool {
+        (
+            &self.mode,
+            &self.api_base,
+            &self.token,
+            &self.credentials,
+            &self.timeout_seconds,
+            &self.demo_size,
+            &self.demo_seed,
+        ) != (
+            &next.mode,
+            &next.api_base,
+            &next.token,
+            &next.credentials,
+            &next.timeout_seconds,
+            &next.demo_size,
+            &next.demo_seed,
+        )
+    }
+}
+
 /// The whole configuration.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Config {
@@ -216,6 +315,19 @@ impl Config {
         self.validate()
     }
 
+    /// Applies a host page's mount options over the current values.
+    pub fn apply_options(&mut self, o: &MountOptions) -> Result<(), ConfigError> {
+        self.apply_file(ConfigFile {
+            mode: o.mode,
+            demo_size: o.demo_size,
+            demo_seed: o.demo_seed,
+            api_base: o.api_base.clone(),
+            token: o.token.clone(),
+            credentials: o.credentials,
+            timeout_seconds: o.timeout_seconds,
+        })
+    }
+
     /// Checks the values together.
     pub fn validate(&self) -> Result<(), ConfigError> {
         if !(1..=300).contains(&self.timeout_seconds) {
@@ -360,6 +472,41 @@ mod tests {
         assert!(c
             .apply_attributes(attrs(&[("data-api-token", "abc\ndef")]))
             .is_err());
+    }
+
+    #[test]
+    fn mount_options_parse_merge_and_apply() {
+        let mut o = MountOptions::parse(
+            r#"{"mode":"http","apiBase":"/api","theme":"dark","filters":"status=Failed","urlPrefix":"r1_"}"#,
+        )
+        .unwrap();
+        assert_eq!((o.mode, o.theme), (Some(Mode::Http), Some(Theme::Dark)));
+        let e = MountOptions::parse(r#"{"apiBsae":"/x"}"#).unwrap_err();
+        assert!(e.to_string().contains("apiBsae"), "{e}");
+        let e = MountOptions::parse(r#"{"theme":"pink"}"#).unwrap_err();
+        assert!(e.to_string().contains("theme"), "{e}");
+        let next = MountOptions {
+            theme: Some(Theme::Light),
+            ..MountOptions::default()
+        };
+        let mut merged = o.clone();
+        merged.merge(next);
+        assert!(
+            !o.changes_source(&merged),
+            "a theme change keeps the source"
+        );
+        assert_eq!(merged.theme, Some(Theme::Light));
+        assert_eq!(merged.filters.as_deref(), Some("status=Failed"));
+        merged.merge(MountOptions {
+            api_base: Some("/v2".into()),
+            ..MountOptions::default()
+        });
+        assert!(o.changes_source(&merged));
+        let mut c = Config::default();
+        c.apply_options(&o).unwrap();
+        assert_eq!(c.mode, Mode::Http);
+        o.api_base = Some("ftp://x".into());
+        assert!(Config::default().apply_options(&o).is_err());
     }
 
     #[test]

@@ -202,6 +202,20 @@ pub fn ActionsMenu() -> impl IntoView {
                 )
                 .await;
             export.set(ExportStep::Closed);
+            match &result {
+                Ok(ExportOutcome::Complete { rows, skipped }) => report.emit(
+                    "export-completed",
+                    serde_json::json!({
+                        "rows": rows, "skipped": skipped, "filename": filename,
+                        "selectedOnly": selected_only,
+                    }),
+                ),
+                Err(e) => report.emit(
+                    "error",
+                    serde_json::json!({ "during": "export", "message": e.to_string() }),
+                ),
+                Ok(ExportOutcome::Cancelled { .. }) => {}
+            }
             match result {
                 Ok(ExportOutcome::Complete { rows, skipped }) => {
                     let chunks = std::mem::take(&mut *chunks.borrow_mut());

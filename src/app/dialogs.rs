@@ -35,23 +35,46 @@ pub fn Modal(
 }
 
 /// Resyncs `ids` and reports the outcome; marks them busy meanwhile so nothing is sent twice.
+/// Tells the host page before (`resync-requested`) and after (`resync-completed` or `error`).
 pub async fn run_resync(
     report: Report,
     ids: Vec<crate::model::EntryId>,
 ) -> Result<Vec<ResyncOutcome>, crate::source::SourceError> {
+    report.emit(
+        "resync-requested",
+        serde_json::json!({ "ids": ids.iter().map(|i| i.0).collect::<Vec<_>>(), "count": ids.len() }),
+    );
     report.resyncing.update(|r| r.extend(ids.iter().copied()));
     let out = report.source().resync(ids.clone()).await;
     report
         .resyncing
         .update(|r| r.retain(|id| !ids.contains(id)));
     report.data_version.update(|v| *v += 1);
-    if let Ok(outcomes) = &out {
-        report.watch(
-            outcomes
-                .iter()
-                .filter(|o| matches!(o.result, ResyncResult::Accepted { .. }))
-                .map(|o| o.id),
-        );
+    match &out {
+        Ok(outcomes) => {
+            report.watch(
+                outcomes
+                    .iter()
+                    .filter(|o| matches!(o.result, ResyncResult::Accepted { .. }))
+                    .map(|o| o.id),
+            );
+            let count =
+                |f: fn(&ResyncResult) -> bool| outcomes.iter().filter(|o| f(&o.result)).count();
+            report.emit(
+                "resync-completed",
+                serde_json::json!({
+                    "count": outcomes.len(),
+                    "accepted": count(|r| matches!(r, ResyncResult::Accepted { .. })),
+                    "refused": count(|r| matches!(r, ResyncResult::Refused { .. })),
+                    "failed": count(|r| matches!(r, ResyncResult::Failed { .. })),
+                    "outcomes": outcomes,
+                }),
+            );
+        }
+        Err(e) => report.emit(
+            "error",
+            serde_json::json!({ "during": "resync", "message": e.to_string() }),
+        ),
     }
     out
 }

@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 
-use super::range_control::DAYS_INPUT_ID;
 use super::Report;
 use crate::model::column::Column;
 use crate::model::query::FilterField;
@@ -28,7 +27,7 @@ pub fn HeaderFilter(column: Column) -> impl IntoView {
             <button class="sr-filter-btn" type="button" aria-label=label
                 class:sr-filter-btn--active=move || report.view.with(|v| v.query.range != Default::default())
                 on:click=move |_| {
-                    if let Some(el) = document().get_element_by_id(DAYS_INPUT_ID) {
+                    if let Some(el) = document().get_element_by_id(&report.days_input_id()) {
                         use wasm_bindgen::JsCast;
                         if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
                             let _ = el.focus();

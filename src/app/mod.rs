@@ -1,9 +1,11 @@
 //! The Leptos view: thin components over the model, one per file.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use crate::config::Theme;
 use crate::model::query::View;
 use crate::source::DataSource;
 
@@ -29,8 +31,8 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 /// Reads the remembered "Additional filters" toggles.
-fn stored_toggles() -> Option<crate::model::Toggles> {
-    let raw = storage()?.get_item(TOGGLES_KEY).ok().flatten()?;
+fn stored_toggles(key: &str) -> Option<crate::model::Toggles> {
+    let raw = storage()?.get_item(key).ok().flatten()?;
     let (sync, fields) = raw.split_once(',')?;
     Some(crate::model::Toggles {
         sync_data: sync == "1",
@@ -38,10 +40,10 @@ fn stored_toggles() -> Option<crate::model::Toggles> {
     })
 }
 
-fn store_toggles(t: crate::model::Toggles) {
+fn store_toggles(key: &str, t: crate::model::Toggles) {
     if let Some(s) = storage() {
         let _ = s.set_item(
-            TOGGLES_KEY,
+            key,
             &format!("{},{}", t.sync_data as u8, t.additional_fields as u8),
         );
     }
@@ -51,16 +53,37 @@ fn location_search() -> String {
     window().location().search().unwrap_or_default()
 }
 
-/// The whole report. `url_prefix`: Some(prefix) mirrors the view in the page URL under keys
-/// with that prefix (the standalone page uses ""); None leaves the URL alone.
+/// The whole report.
+///
+/// - `url_prefix`: Some(prefix) mirrors the view in the page URL under keys with that prefix
+///   (the standalone page uses ""); None leaves the URL alone (the default when embedded).
+/// - `initial`: the first view, as the query string of a shared link, when the URL holds none.
+/// - `theme`: light, dark, or the browser's choice.
+/// - `host`: where `sync-report:*` events are dispatched (the mount element).
+/// - `instance`: tells apart several reports on one page (remembered toggles).
+/// - `expose`: receives the report's state, for a host's handle to drive it.
 #[component]
 pub fn App(
     source: Rc<dyn DataSource>,
-    #[prop(optional)] url_prefix: Option<String>,
+    #[prop(default = None)] url_prefix: Option<String>,
+    #[prop(default = None)] initial: Option<String>,
+    #[prop(default = None)] theme: Option<Signal<Theme>>,
+    #[prop(default = None)] host: Option<web_sys::EventTarget>,
+    #[prop(default = None)] instance: Option<String>,
+    #[prop(default = None)] expose: Option<Rc<RefCell<Option<Report>>>>,
 ) -> impl IntoView {
-    let (mut view, ignored) = match &url_prefix {
-        Some(p) => View::from_url_query(&location_search(), p),
-        None => (View::default(), Vec::new()),
+    let url_view = url_prefix
+        .as_ref()
+        .map(|p| View::from_url_query(&location_search(), p))
+        .filter(|(v, ignored)| *v != View::default() || !ignored.is_empty());
+    let (mut view, ignored) = match (url_view, &initial) {
+        (Some(from_url), _) => from_url,
+        (None, Some(q)) => View::from_url_query(q, ""),
+        (None, None) => (View::default(), Vec::new()),
+    };
+    let toggles_key = match &instance {
+        Some(i) if !i.is_empty() => format!("{TOGGLES_KEY}.{i}"),
+        _ => TOGGLES_KEY.to_string(),
     };
     // A link that sets the toggles wins over the remembered choice.
     let url_has_toggles = url_prefix.as_ref().is_some_and(|p| {
@@ -71,14 +94,35 @@ pub fn App(
         })
     });
     if !url_has_toggles {
-        if let Some(t) = stored_toggles() {
+        if let Some(t) = stored_toggles(&toggles_key) {
             view.toggles = t;
         }
     }
     let is_demo = source.is_demo();
     let describe = source.describe();
     let report = Report::new(source, view, url_prefix);
+    report.set_host(host);
+    if let Some(e) = &expose {
+        *e.borrow_mut() = Some(report);
+    }
     provide_context(report);
+    let theme = theme.unwrap_or_else(|| Signal::stored(Theme::Auto));
+
+    // Tell the host when the selection changes.
+    Effect::new(move |prev: Option<(usize, bool)>| {
+        report.selection.track();
+        let now = (
+            report.selection_count(),
+            report.selection.with_untracked(|s| s.base().is_some()),
+        );
+        if prev.is_some_and(|p| p != now) {
+            report.emit(
+                "selection-change",
+                serde_json::json!({ "count": now.0, "allMatching": now.1 }),
+            );
+        }
+        now
+    });
     for i in ignored {
         report.notify(format!("Ignored part of the link: {i}"));
     }
@@ -94,7 +138,7 @@ pub fn App(
     // Mirror the view in the URL (a history entry per change) and remember the toggles.
     Effect::new(move |prev: Option<View>| {
         let v = report.view.get();
-        store_toggles(v.toggles);
+        store_toggles(&toggles_key, v.toggles);
         if let Some(prefix) = report.url_prefix.get_value() {
             if prev.as_ref() != Some(&v) {
                 write_url(&v, &prefix, prev.is_some());
@@ -141,7 +185,7 @@ pub fn App(
     }
 
     view! {
-        <div class="sr-root">
+        <div class="sr-root" data-theme=move || theme.get().key()>
             <header class="sr-header">
                 <h1 class="sr-title">"Sync report"</h1>
                 <p class="sr-source">{describe}</p>

@@ -6,9 +6,6 @@ use leptos::prelude::*;
 use super::Report;
 use crate::model::query::{DateRange, MAX_DAYS};
 
-/// The id of the previous-days input, so the date column's filter button can focus it.
-pub const DAYS_INPUT_ID: &str = "sr-previous-days";
-
 fn parse_local_input(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
@@ -45,7 +42,7 @@ pub fn RangeControl() -> impl IntoView {
             <label class="sr-field">
                 <span>"Previous days"</span>
                 <input
-                    id=DAYS_INPUT_ID
+                    id=report.days_input_id()
                     class="sr-input sr-days"
                     type="number"
                     min="1"

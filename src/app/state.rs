@@ -53,6 +53,10 @@ pub struct Report {
     pub watching: RwSignal<(Vec<EntryId>, f64)>,
     /// Prefix of our URL query keys; None when the URL is not ours to change.
     pub url_prefix: StoredValue<Option<String>>,
+    /// Unique per report on the page (element ids, storage keys).
+    pub uid: u32,
+    /// Where events for the host page are dispatched (the mount element).
+    host: StoredValue<Option<web_sys::EventTarget>, LocalStorage>,
     source: StoredValue<Rc<dyn DataSource>, LocalStorage>,
     generation: StoredValue<u64>,
     next_notice: StoredValue<u64>,
@@ -60,6 +64,8 @@ pub struct Report {
 
 impl Report {
     pub fn new(source: Rc<dyn DataSource>, view: View, url_prefix: Option<String>) -> Self {
+        static NEXT_UID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+        let uid = NEXT_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let load = RwSignal::new(Load::Loading);
         Report {
             view: RwSignal::new(view),
@@ -79,6 +85,8 @@ impl Report {
             resyncing: RwSignal::new(Vec::new()),
             watching: RwSignal::new((Vec::new(), 0.0)),
             url_prefix: StoredValue::new(url_prefix),
+            uid,
+            host: StoredValue::new_local(None),
             source: StoredValue::new_local(source),
             generation: StoredValue::new(0),
             next_notice: StoredValue::new(0),
@@ -87,6 +95,33 @@ impl Report {
 
     pub fn source(&self) -> Rc<dyn DataSource> {
         self.source.get_value()
+    }
+
+    /// The id of this report's "Previous days" input (unique on the page).
+    pub fn days_input_id(&self) -> String {
+        format!("sr-{}-previous-days", self.uid)
+    }
+
+    /// Sets where host events go.
+    pub fn set_host(&self, target: Option<web_sys::EventTarget>) {
+        self.host.set_value(target);
+    }
+
+    /// Dispatches `sync-report:{name}` on the mount element, bubbling, with `detail` as a plain
+    /// object (docs: README, Embedding).
+    pub fn emit(&self, name: &str, detail: serde_json::Value) {
+        let Some(target) = self.host.try_get_value().flatten() else {
+            return;
+        };
+        let init = web_sys::CustomEventInit::new();
+        init.set_bubbles(true);
+        init.set_composed(true);
+        init.set_detail(&js_sys::JSON::parse(&detail.to_string()).unwrap_or_default());
+        if let Ok(ev) =
+            web_sys::CustomEvent::new_with_event_init_dict(&format!("sync-report:{name}"), &init)
+        {
+            let _ = target.dispatch_event(&ev);
+        }
     }
 
     /// Shows a notice the user can dismiss.
@@ -150,7 +185,13 @@ impl Report {
             this.busy.set(false);
             match result {
                 Ok(w) => this.load.set(Load::Ready(w)),
-                Err(e) => this.load.set(Load::Failed(e)),
+                Err(e) => {
+                    this.emit(
+                        "error",
+                        serde_json::json!({ "during": "load", "message": e.to_string() }),
+                    );
+                    this.load.set(Load::Failed(e));
+                }
             }
         });
     }

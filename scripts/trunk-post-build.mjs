@@ -1,0 +1,87 @@
+// Trunk post-build hook (Trunk.toml [[hooks]]). Runs in Trunk's staging directory:
+//
+// 1. Moves Trunk's inline start-up <script type="module"> into a file of its own (boot-<hash>.js,
+//    with an integrity hash), so the page runs under a strict Content-Security-Policy with no
+//    inline scripts: script-src 'self' 'wasm-unsafe-eval'.
+// 2. Writes embed.js, a stable name for host pages: `import { mount } from "/embed.js"` loads the
+//    hashed app module, its wasm and its stylesheet once, mounts any [data-sync-report]
+//    elements, and exports mount(element, options).
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const dir = process.env.TRUNK_STAGING_DIR;
+const base = process.env.TRUNK_PUBLIC_URL || "/";
+if (!dir) {
+  console.error("trunk-post-build: TRUNK_STAGING_DIR is not set (run by trunk build)");
+  process.exit(1);
+}
+
+const indexPath = join(dir, "index.html");
+let html = readFileSync(indexPath, "utf8");
+const inline = /<script type="module"(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/;
+const m = html.match(inline);
+if (!m) {
+  console.error("trunk-post-build: no inline module script in index.html");
+  process.exit(1);
+}
+const code = m[1].trim() + "\n";
+const name = `boot-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.js`;
+const integrity = "sha384-" + createHash("sha384").update(code).digest("base64");
+writeFileSync(join(dir, name), code);
+html = html.replace(
+  inline,
+  `<script type="module" src="${base}${name}" integrity="${integrity}" crossorigin="anonymous"></script>`,
+);
+if (/<script(?![^>]*\bsrc=)[^>]*>/.test(html)) {
+  console.error("trunk-post-build: an inline script is left in index.html");
+  process.exit(1);
+}
+writeFileSync(indexPath, html);
+
+const files = readdirSync(dir);
+const js = files.find((f) => /^sync-report-[0-9a-f]+\.js$/.test(f));
+const wasm = files.find((f) => /^sync-report-[0-9a-f]+_bg\.wasm$/.test(f));
+const css = files.find((f) => /^report-[0-9a-f]+\.css$/.test(f));
+if (!js || !wasm || !css) {
+  console.error(`trunk-post-build: app module not found in ${dir}: ${files.join(", ")}`);
+  process.exit(1);
+}
+writeFileSync(
+  join(dir, "embed.js"),
+  `// The sync report for host pages (README: Embedding). Stable name; the files it loads are
+// content-hashed. Importing it starts the app once and mounts any [data-sync-report] element.
+import init, * as app from "./${js}";
+
+let started;
+
+/** Loads the app and its stylesheet (once). */
+export function load() {
+  if (!started) {
+    const href = new URL("./${css}", import.meta.url).href;
+    if (![...document.styleSheets].some((s) => s.href === href)) {
+      const link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = href;
+      link.dataset.syncReport = "";
+      document.head.append(link);
+    }
+    started = init({ module_or_path: new URL("./${wasm}", import.meta.url) });
+  }
+  return started;
+}
+
+/**
+ * Mounts a report into \`element\`; resolves to a handle with update(options) and unmount().
+ * Options: mode, apiBase, token, credentials, timeoutSeconds, demoSize, demoSeed, theme,
+ * filters, urlPrefix.
+ */
+export async function mount(element, options = {}) {
+  await load();
+  return app.mount(element, options);
+}
+
+load();
+`,
+);
+console.log(`trunk-post-build: ${name} (no inline scripts left), embed.js -> ${js}`);

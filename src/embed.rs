@@ -1,0 +1,281 @@
+//! Putting the report on a page: the standalone page's start-up, declarative mounts
+//! (`<div data-sync-report …>`), and `mount(element, options)` for host pages, returning a
+//! handle to update or unmount the report. Each report is independent of the others on the page.
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::app::{App, Report};
+use crate::config::{Config, ConfigError, ConfigFile, MountOptions, Theme};
+use crate::model::query::View;
+
+/// Reads the configuration file at `url`: Ok(None) when there is none (404).
+async fn fetch_config_file(url: &str) -> Result<Option<ConfigFile>, ConfigError> {
+    let fail = |message: String| ConfigError::File {
+        field: "(file)".into(),
+        message: format!("{url}: {message}"),
+    };
+    let resp = gloo_net::http::Request::get(url)
+        .cache(web_sys::RequestCache::NoCache)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|e| fail(format!("could not be fetched ({e})")))?;
+    match resp.status() {
+        404 => Ok(None),
+        200..=299 => {
+            let text = resp
+                .text()
+                .await
+                .map_err(|e| fail(format!("could not be read ({e})")))?;
+            ConfigFile::parse(&text).map(Some)
+        }
+        s => Err(fail(format!("the server answered HTTP {s}"))),
+    }
+}
+
+/// Defaults, then the file named by `data-config` (if any), then the element's data attributes.
+async fn load_config(host: &web_sys::Element) -> Result<Config, ConfigError> {
+    let mut config = Config::default();
+    if let Some(url) = host
+        .get_attribute("data-config")
+        .filter(|u| !u.trim().is_empty())
+    {
+        if let Some(file) = fetch_config_file(url.trim()).await? {
+            config.apply_file(file)?;
+        }
+    }
+    config.apply_attributes(|name| host.get_attribute(name))?;
+    Ok(config)
+}
+
+/// A mounted report.
+struct Instance {
+    element: web_sys::HtmlElement,
+    options: MountOptions,
+    config: Config,
+    theme: RwSignal<Theme>,
+    report: Rc<RefCell<Option<Report>>>,
+    /// Dropping it removes the report's nodes and runs its cleanups (listeners, timers).
+    mounted: Option<Box<dyn Any>>,
+}
+
+impl Instance {
+    fn mount(&mut self, initial: Option<String>) {
+        let source = crate::source_for(&self.config);
+        let theme = self.theme;
+        let report = self.report.clone();
+        let url_prefix = self.options.url_prefix.clone();
+        let host: web_sys::EventTarget = self.element.clone().into();
+        let instance = Some(self.element.id()).filter(|i| !i.is_empty());
+        self.element.set_inner_html("");
+        let handle = leptos::mount::mount_to(self.element.clone(), move || {
+            view! {
+                <App source=source.clone() url_prefix=url_prefix.clone()
+                    initial=initial.clone() theme=Some(theme.into()) host=Some(host.clone())
+                    instance=instance.clone() expose=Some(report.clone())/>
+            }
+        });
+        self.mounted = Some(Box::new(handle));
+    }
+
+    fn unmount(&mut self) {
+        self.mounted.take();
+        self.report.borrow_mut().take();
+        self.element.set_inner_html("");
+    }
+}
+
+/// What `mount` returns: `update(options)` changes the report, `unmount()` removes it.
+#[wasm_bindgen]
+pub struct ReportHandle {
+    inner: Rc<RefCell<Option<Instance>>>,
+}
+
+fn js_error(e: impl std::fmt::Display) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+fn read_options(options: &JsValue) -> Result<MountOptions, JsError> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(MountOptions::default());
+    }
+    let json: String = js_sys::JSON::stringify(options)
+        .map_err(|_| JsError::new("The options must be a plain object"))?
+        .into();
+    MountOptions::parse(&json).map_err(js_error)
+}
+
+#[wasm_bindgen]
+impl ReportHandle {
+    /// Changes the configuration: a new theme or new filters apply in place; a new data source
+    /// (mode, address, credentials) mounts the report afresh, keeping the current view.
+    pub fn update(&self, options: JsValue) -> Result<(), JsError> {
+        let next = read_options(&options)?;
+        let mut guard = self.inner.borrow_mut();
+        let inst = guard
+            .as_mut()
+            .ok_or_else(|| JsError::new("This report was unmounted"))?;
+        let mut merged = inst.options.clone();
+        merged.merge(next.clone());
+        if inst.options.changes_source(&merged) {
+            let mut config = Config::default();
+            config
+                .apply_attributes(|n| inst.element.get_attribute(n))
+                .map_err(js_error)?;
+            config.apply_options(&merged).map_err(js_error)?;
+            let view = inst.report.borrow().map(|r| r.view.get_untracked());
+            inst.unmount();
+            inst.options = merged.clone();
+            inst.config = config;
+            if let Some(t) = merged.theme {
+                inst.theme.set(t);
+            }
+            let initial = match (&next.filters, view) {
+                (Some(f), _) => Some(f.clone()),
+                (None, Some(v)) => Some(v.to_url_query("")),
+                (None, None) => merged.filters.clone(),
+            };
+            inst.mount(initial);
+            return Ok(());
+        }
+        if let Some(t) = next.theme {
+            inst.theme.set(t);
+        }
+        if let Some(f) = &next.filters {
+            if let Some(r) = *inst.report.borrow() {
+                let (v, _) = View::from_url_query(f, "");
+                r.update_view(|cur| *cur = v);
+            }
+        }
+        inst.options = merged;
+        Ok(())
+    }
+
+    /// Removes the report: its nodes, listeners and timers. The element is left empty.
+    pub fn unmount(&self) {
+        if let Some(mut inst) = self.inner.borrow_mut().take() {
+            inst.unmount();
+            inst.theme.dispose();
+        }
+    }
+
+    /// Whether the report is still mounted.
+    #[wasm_bindgen(getter)]
+    pub fn mounted(&self) -> bool {
+        self.inner.borrow().is_some()
+    }
+}
+
+fn mount_config(
+    element: web_sys::HtmlElement,
+    config: Config,
+    options: MountOptions,
+) -> ReportHandle {
+    let theme = RwSignal::new(options.theme.unwrap_or_default());
+    let mut inst = Instance {
+        element,
+        options: options.clone(),
+        config,
+        theme,
+        report: Rc::new(RefCell::new(None)),
+        mounted: None,
+    };
+    inst.mount(options.filters.clone());
+    ReportHandle {
+        inner: Rc::new(RefCell::new(Some(inst))),
+    }
+}
+
+/// Mounts a report into `element`. `options` (all optional): `mode` ("demo" or "http"),
+/// `apiBase`, `token`, `credentials` ("omit", "same-origin", "include"), `timeoutSeconds`,
+/// `demoSize`, `demoSeed`, `theme` ("auto", "light", "dark"), `filters` (a shared link's query
+/// string, e.g. "status=Failed&days=7"), `urlPrefix` (mirror the view in the page URL under
+/// keys with this prefix; off unless given). The element's data attributes are read first;
+/// options win over them.
+#[wasm_bindgen]
+pub fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<ReportHandle, JsError> {
+    let options = read_options(&options)?;
+    let mut config = Config::default();
+    config
+        .apply_attributes(|n| element.get_attribute(n))
+        .map_err(js_error)?;
+    config.apply_options(&options).map_err(js_error)?;
+    Ok(mount_config(element, config, options))
+}
+
+fn show_start_error(host: &web_sys::HtmlElement, e: &ConfigError) {
+    let text = e.to_string();
+    host.set_inner_html("");
+    leptos::mount::mount_to(host.clone(), move || {
+        view! {
+            <div class="sr-root">
+                <div class="sr-state sr-state--error" role="alert">
+                    <p><strong>"The sync report could not start. "</strong>{text.clone()}</p>
+                    <p>"Fix the configuration (config.json or the data attributes of the report's element), then reload."</p>
+                </div>
+            </div>
+        }
+    })
+    .forget();
+}
+
+/// Mounts a report declared in the page: `#sync-report` (the standalone page, which owns the
+/// URL) or any `[data-sync-report]` element (a host page: URL state only with
+/// `data-url-prefix`; also `data-theme` and `data-filters`).
+async fn start_one(host: web_sys::HtmlElement, standalone: bool) {
+    let config = load_config(&host).await;
+    let options = MountOptions {
+        theme: match host.get_attribute("data-theme").as_deref() {
+            Some("light") => Some(Theme::Light),
+            Some("dark") => Some(Theme::Dark),
+            _ => None,
+        },
+        filters: host.get_attribute("data-filters"),
+        url_prefix: if standalone {
+            Some(String::new())
+        } else {
+            host.get_attribute("data-url-prefix")
+        },
+        ..MountOptions::default()
+    };
+    match config {
+        Ok(config) => std::mem::forget(mount_config(host, config, options)),
+        Err(e) => show_start_error(&host, &e),
+    }
+}
+
+/// The app module's start: mounts every report declared in the page. A page with none (a host
+/// that calls `mount` itself) is left alone.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    let doc = document();
+    let mut hosts: Vec<(web_sys::HtmlElement, bool)> = Vec::new();
+    if let Some(h) = doc
+        .get_element_by_id("sync-report")
+        .and_then(|h| h.dyn_into().ok())
+    {
+        hosts.push((h, true));
+    }
+    if let Ok(list) = doc.query_selector_all("[data-sync-report]") {
+        for i in 0..list.length() {
+            if let Some(h) = list
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                if h.id() != "sync-report" {
+                    hosts.push((h, false));
+                }
+            }
+        }
+    }
+    for (host, standalone) in hosts {
+        // Leptos' executor starts with the first mount: before it, a plain wasm-bindgen task.
+        wasm_bindgen_futures::spawn_local(start_one(host, standalone));
+    }
+}
