@@ -1767,3 +1767,46 @@ async fn embedded_update_and_unmount_leave_nothing_behind() {
     b.wait_css("#failures table[aria-busy='false'] tbody tr.sr-row")
         .await;
 }
+
+#[tokio::test]
+async fn embedded_under_a_sub_path_with_the_api_on_another_origin() {
+    // The build served under /reports/, with no rebuild: embed.js finds its files relative to
+    // itself.
+    let site = serve(
+        axum::Router::new()
+            .nest_service("/reports", tower_http::services::ServeDir::new(dist_dir())),
+    );
+    // The API on another origin (another port), allowing the site's origin.
+    let (api, server) = reference_server(Options {
+        allow_origins: vec![site.clone()],
+        ..Options::default()
+    });
+    let b = browser_at(site.clone(), None).await;
+    b.client
+        .goto(&format!("{site}/reports/dashboard/"))
+        .await
+        .unwrap();
+    b.wait_css("#failures table[aria-busy='false'] tbody tr.sr-row")
+        .await;
+    b.wait_css("#all-syncs table[aria-busy='false'] tbody tr.sr-row")
+        .await;
+    let mounted = b
+        .js_async(&format!(
+            r#"const done = arguments[arguments.length - 1];
+            import('/reports/embed.js').then(async (m) => {{
+              const el = document.createElement('div');
+              el.id = 'remote';
+              document.body.append(el);
+              await m.mount(el, {{ mode: 'http', apiBase: '{api}/api' }});
+              done(true);
+            }}).catch((e) => done(String(e)));"#
+        ))
+        .await;
+    assert_eq!(mounted, json!(true));
+    b.wait_css("#remote table[aria-busy='false'] tbody tr.sr-row")
+        .await;
+    let source = b.find("#remote .sr-source").await.text().await.unwrap();
+    assert_eq!(source, format!("Live data from {api}/api"));
+    assert!(b.events("error").await.is_empty());
+    assert!(!server.seen().is_empty());
+}
