@@ -54,6 +54,76 @@ async fn load_config(host: &web_sys::Element) -> Result<Config, ConfigError> {
     Ok(config)
 }
 
+thread_local! {
+    /// The elements holding a live report, for the panic panel.
+    static HOSTS: RefCell<Vec<web_sys::HtmlElement>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Replaces every report on the page with a panel saying what happened and how to recover.
+/// Called from the panic hook, when the app can no longer run: plain DOM calls only, the message
+/// as text, a link that reloads the page (no script needed, so it works under a strict CSP).
+pub fn show_panic_panel(message: &str) {
+    let hosts = HOSTS.with(|h| h.try_borrow().map(|h| h.clone()).unwrap_or_default());
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    for host in hosts {
+        let build = || -> Result<web_sys::Element, JsValue> {
+            let root = doc.create_element("div")?;
+            root.set_class_name("sr-root");
+            let panel = doc.create_element("div")?;
+            panel.set_class_name("sr-state sr-state--error sr-panic");
+            panel.set_attribute("role", "alert")?;
+            let p = doc.create_element("p")?;
+            let strong = doc.create_element("strong")?;
+            strong.set_text_content(Some("The sync report stopped after an internal error. "));
+            p.append_child(&strong)?;
+            p.append_child(&doc.create_text_node(
+                "Nothing was lost: reload to start it again. If it happens again, send this to support: ",
+            ))?;
+            let code = doc.create_element("code")?;
+            code.set_text_content(Some(message));
+            p.append_child(&code)?;
+            panel.append_child(&p)?;
+            let a = doc.create_element("a")?;
+            a.set_attribute("href", "")?;
+            a.set_class_name("sr-btn");
+            a.set_text_content(Some("Reload"));
+            panel.append_child(&a)?;
+            root.append_child(&panel)?;
+            Ok(root)
+        };
+        if let Ok(root) = build() {
+            host.set_inner_html("");
+            let _ = host.append_child(&root);
+        }
+    }
+}
+
+/// Logs a panic to the console and shows the panel.
+fn panic_hook(info: &std::panic::PanicHookInfo) {
+    console_error_panic_hook::hook(info);
+    let message = match info.payload().downcast_ref::<&str>() {
+        Some(s) => s.to_string(),
+        None => info
+            .payload()
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_else(|| "panic".into()),
+    };
+    let at = info
+        .location()
+        .map(|l| format!(" at {}:{}", l.file(), l.line()))
+        .unwrap_or_default();
+    show_panic_panel(&format!("{message}{at}"));
+}
+
+/// Installs the panic hook (once).
+pub fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| std::panic::set_hook(Box::new(panic_hook)));
+}
+
 /// A mounted report.
 struct Instance {
     element: web_sys::HtmlElement,
@@ -82,9 +152,13 @@ impl Instance {
             }
         });
         self.mounted = Some(Box::new(handle));
+        let el = self.element.clone();
+        HOSTS.with(|h| h.borrow_mut().push(el));
     }
 
     fn unmount(&mut self) {
+        let el = self.element.clone();
+        HOSTS.with(|h| h.borrow_mut().retain(|x| *x != el));
         self.mounted.take();
         self.report.borrow_mut().take();
         self.element.set_inner_html("");
@@ -200,6 +274,7 @@ fn mount_config(
 /// options win over them.
 #[wasm_bindgen]
 pub fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<ReportHandle, JsError> {
+    install_panic_hook();
     let options = read_options(&options)?;
     let mut config = Config::default();
     config
@@ -253,7 +328,7 @@ async fn start_one(host: web_sys::HtmlElement, standalone: bool) {
 /// The app module's start: mounts every report declared in the page. A page with none (a host
 /// that calls `mount` itself) is left alone.
 pub fn start() {
-    console_error_panic_hook::set_once();
+    install_panic_hook();
     let doc = document();
     let mut hosts: Vec<(web_sys::HtmlElement, bool)> = Vec::new();
     if let Some(h) = doc

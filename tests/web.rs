@@ -10,7 +10,7 @@ use sync_report::app::status_badge::StatusBadge;
 use sync_report::app::App;
 use sync_report::model::Status;
 use sync_report::source::demo::DemoSource;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
@@ -482,4 +482,43 @@ async fn the_pager_moves_through_the_result() {
     click(&root, "th.sr-col-status .sr-sort-btn");
     settle().await;
     assert!(label().starts_with("Rows 1–100 of "), "{}", label());
+}
+
+#[wasm_bindgen_test]
+async fn a_panic_leaves_a_panel_that_says_how_to_recover() {
+    let host: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&host).unwrap();
+    let options = js_sys::JSON::parse(r#"{"demoSize": 50}"#).unwrap();
+    let handle = sync_report::embed::mount(host.clone(), options).unwrap();
+    sleep(50).await;
+    assert!(host.query_selector("table").unwrap().is_some());
+    // What the panic hook does once the app cannot run any more.
+    sync_report::embed::show_panic_panel("index out of bounds <b>x</b> at src/app/x.rs:1");
+    let panel = q(&host, ".sr-root .sr-panic[role='alert']");
+    let text = panel.text_content().unwrap();
+    assert!(text.contains("stopped after an internal error"), "{text}");
+    assert!(text.contains("<b>x</b>"), "the message is text, not markup: {text}");
+    assert!(panel.query_selector("b").unwrap().is_none());
+    assert_eq!(q(&panel, "a").text_content().unwrap(), "Reload");
+    assert!(host.query_selector("table").unwrap().is_none());
+    // An unmounted report is not a target any more.
+    handle.unmount();
+    sync_report::embed::show_panic_panel("again");
+    assert_eq!(host.child_nodes().length(), 0);
+}
+
+#[wasm_bindgen_test]
+fn mount_refuses_unknown_options_by_name() {
+    let host: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    let options = js_sys::JSON::parse(r#"{"colour": "red"}"#).unwrap();
+    let err = match sync_report::embed::mount(host.clone(), options) {
+        Err(e) => JsValue::from(e),
+        Ok(_) => panic!("mounted with an unknown option"),
+    };
+    let msg = js_sys::Reflect::get(&err, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert!(msg.contains("colour"), "{msg}");
+    assert_eq!(host.child_nodes().length(), 0);
 }
