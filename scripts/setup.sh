@@ -58,7 +58,8 @@ fi
 # npm tools: wasm-opt (binaryen 132; Debian's 108 breaks the module at start-up) and the
 # OpenAPI validator for the API contract check.
 if [ ! -x node_modules/.bin/wasm-opt ] || ! node_modules/.bin/wasm-opt --version | grep -q "version 132" \
-   || [ ! -f node_modules/@apidevtools/swagger-parser/package.json ]; then
-  say "installing npm packages (binaryen, swagger-parser)"
+   || [ ! -f node_modules/@apidevtools/swagger-parser/package.json ] \
+   || [ ! -f node_modules/axe-core/axe.min.js ]; then
+  say "installing npm packages (binaryen, swagger-parser, axe-core)"
   npm ci --no-audit --no-fund --loglevel=error
 fi

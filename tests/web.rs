@@ -497,7 +497,10 @@ async fn a_panic_leaves_a_panel_that_says_how_to_recover() {
     let panel = q(&host, ".sr-root .sr-panic[role='alert']");
     let text = panel.text_content().unwrap();
     assert!(text.contains("stopped after an internal error"), "{text}");
-    assert!(text.contains("<b>x</b>"), "the message is text, not markup: {text}");
+    assert!(
+        text.contains("<b>x</b>"),
+        "the message is text, not markup: {text}"
+    );
     assert!(panel.query_selector("b").unwrap().is_none());
     assert_eq!(q(&panel, "a").text_content().unwrap(), "Reload");
     assert!(host.query_selector("table").unwrap().is_none());
