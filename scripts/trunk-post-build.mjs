@@ -19,7 +19,8 @@ if (!dir) {
 
 const indexPath = join(dir, "index.html");
 let html = readFileSync(indexPath, "utf8");
-const inline = /<script type="module"(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/;
+// Trunk may have minified the page: attributes can be unquoted.
+const inline = /<script\b(?![^>]*\bsrc=)[^>]*\btype=["']?module["']?[^>]*>([\s\S]*?)<\/script>/;
 const m = html.match(inline);
 if (!m) {
   console.error("trunk-post-build: no inline module script in index.html");
