@@ -2113,3 +2113,185 @@ async fn accessibility_error_states_pass_axe() {
     b.axe("entries that could not be read, a silent company group")
         .await;
 }
+
+// ---- keyboard only: search, filter, select, resync, export --------------------------------------
+
+const TAB: &str = "\u{e004}";
+
+impl Browser {
+    /// Sends keys to whatever has focus.
+    async fn press(&self, keys: &str) {
+        self.client
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(keys)
+            .await
+            .unwrap();
+    }
+
+    /// Presses Tab until the focused element matches `css` (and, if given, has this text).
+    async fn tab_to(&self, css: &str, text: Option<&str>) {
+        self.tab_until(css, text, TAB).await
+    }
+
+    /// The same with Shift+Tab, backwards.
+    async fn tab_back_to(&self, css: &str, text: Option<&str>) {
+        self.tab_until(css, text, "\u{E008}\u{E004}\u{E000}").await
+    }
+
+    async fn tab_until(&self, css: &str, text: Option<&str>, key: &str) {
+        let check = format!(
+            "const a = document.activeElement; return !!a && a.matches({}) && ({} === null || (a.closest('label') || a).textContent.trim().startsWith({}));",
+            serde_json::to_string(css).unwrap(),
+            serde_json::to_string(&text).unwrap(),
+            serde_json::to_string(&text).unwrap(),
+        );
+        for _ in 0..120 {
+            if self.js(&check).await == json!(true) {
+                return;
+            }
+            self.press(key).await;
+        }
+        panic!("Tab never reached {css} {text:?}");
+    }
+}
+
+#[tokio::test]
+async fn keyboard_only_search_filter_select_resync_and_export() {
+    let b = browser(Target::Demo).await;
+    b.open("/?days=15").await;
+    let total = number(&b.count_text().await);
+    // Search.
+    b.tab_to("input[aria-label='Search sync reports']", None)
+        .await;
+    b.press("netsuite").await;
+    b.until("the search applies", || async {
+        b.url().await.contains("q=netsuite")
+    })
+    .await;
+    // Filter: open Status, tick Failed with Space, close with Escape.
+    b.tab_to("button[aria-label='Filter Status']", None).await;
+    b.press(ENTER).await;
+    b.wait_css(".sr-popover").await;
+    b.tab_to(".sr-popover input[type=checkbox]", Some("Failed"))
+        .await;
+    b.press(" ").await;
+    b.until("the filter applies", || async {
+        b.url().await.contains("status=Failed")
+    })
+    .await;
+    b.press(ESCAPE).await;
+    b.wait_css("table[aria-busy='false']").await;
+    assert!(number(&b.count_text().await) < total);
+    // Select the first row with Space.
+    b.tab_to("tbody tr.sr-row input[type=checkbox]", None).await;
+    b.press(" ").await;
+    b.wait_css(".sr-selbar").await;
+    // Resync it: back to Actions, arrows to "Resync selected", Enter, the dialog's buttons.
+    b.tab_back_to("button[aria-label='Actions']", None).await;
+    b.press(ENTER).await;
+    b.wait_css("[role=menu]").await;
+    for _ in 0..4 {
+        let t = b
+            .js("return document.activeElement.textContent.trim()")
+            .await;
+        if t == json!("Resync selected") {
+            break;
+        }
+        b.press(ARROW_DOWN).await;
+    }
+    b.press(ENTER).await;
+    b.wait_css("dialog[open] .sr-dialog-actions").await;
+    let can = b
+        .js("return !![...document.querySelectorAll('dialog[open] button')].find(x => x.textContent.startsWith('Resync ') && !x.disabled)")
+        .await;
+    if can == json!(true) {
+        b.tab_to("dialog[open] button", Some("Resync ")).await;
+        b.press(ENTER).await;
+        b.wait_css("dialog[open] .sr-outcomes").await;
+        b.tab_to("dialog[open] button", Some("Close")).await;
+    } else {
+        b.tab_to("dialog[open] button", Some("Cancel")).await;
+    }
+    b.press(ENTER).await;
+    b.until("the dialog closes", || async {
+        b.client.find(Locator::Css("dialog[open]")).await.is_err()
+    })
+    .await;
+    // Export: Actions, Enter on the first item, Enter on the confirm.
+    b.tab_back_to("button[aria-label='Actions']", None).await;
+    b.press(ENTER).await;
+    b.wait_css("[role=menu]").await;
+    assert_eq!(
+        b.js("return document.activeElement.textContent.trim()")
+            .await,
+        json!("Download as CSV")
+    );
+    b.press(ENTER).await;
+    b.wait_css("dialog[open]").await;
+    b.tab_to("dialog[open] button", Some("Download ")).await;
+    b.press(ENTER).await;
+    let file = wait_for_download(&b).await;
+    let bytes = std::fs::read(&file).unwrap();
+    let rows = csv::Reader::from_reader(&bytes[3..]).records().count();
+    assert!(rows > 0);
+}
+
+/// chromedriver's network emulation: offline, or back to normal.
+#[derive(Debug)]
+struct NetworkConditions {
+    offline: bool,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/chromium/network_conditions",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        let conditions = json!({
+            "offline": self.offline, "latency": 0,
+            "download_throughput": 10_000_000, "upload_throughput": 10_000_000,
+        });
+        (
+            axum::http::Method::POST,
+            Some(json!({ "network_conditions": conditions }).to_string()),
+        )
+    }
+}
+
+#[tokio::test]
+async fn http_the_network_dropping_while_paging_says_offline_and_recovers() {
+    let (b, _server) = http_browser(Options::default()).await;
+    b.open("/?days=15").await;
+    let first = b.texts("tbody tr.sr-row td:nth-child(6)").await;
+    b.client
+        .issue_cmd(NetworkConditions { offline: true })
+        .await
+        .expect("chromedriver network conditions");
+    b.button("Next page").await.click().await.unwrap();
+    let text = b
+        .wait_css(".sr-state--error[role='alert']")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("offline"), "{text}");
+    b.client
+        .issue_cmd(NetworkConditions { offline: false })
+        .await
+        .unwrap();
+    b.button("Retry").await.click().await.unwrap();
+    b.wait_css("table[aria-busy='false'] tbody tr.sr-row").await;
+    let second = b.texts("tbody tr.sr-row td:nth-child(6)").await;
+    assert_ne!(first, second, "page 2 after the network came back");
+    assert!(b.url().await.contains("page=2") || !second.is_empty());
+}
