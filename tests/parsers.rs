@@ -1,6 +1,7 @@
 //! Every parser of outside input, fed arbitrary and hostile input: none may panic, and what
 //! they accept must be usable. (URL queries and API parameters are also covered, with
 //! round-trips, in tests/model.rs.)
+#![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
 use sync_report::config::{Config, ConfigFile, MountOptions};
