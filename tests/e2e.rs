@@ -2079,6 +2079,15 @@ async fn accessibility_every_state_passes_axe() {
         .unwrap();
     b.wait_css(".sr-selbar").await;
     b.axe("page selected").await;
+    // Saved views open, and the shortcuts dialog.
+    b.button("Saved views").await.click().await.unwrap();
+    b.wait_css(".sr-views").await;
+    b.axe("saved views open").await;
+    b.button("Saved views").await.click().await.unwrap();
+    b.button("Keyboard shortcuts").await.click().await.unwrap();
+    b.wait_css("dialog[open] .sr-shortcuts").await;
+    b.axe("keyboard shortcuts dialog").await;
+    b.button("Close").await.click().await.unwrap();
     // Empty.
     b.open("/?q=no-such-entry-anywhere").await;
     b.wait_css(".sr-state--empty").await;
@@ -2294,4 +2303,189 @@ async fn http_the_network_dropping_while_paging_says_offline_and_recovers() {
     let second = b.texts("tbody tr.sr-row td:nth-child(6)").await;
     assert_ne!(first, second, "page 2 after the network came back");
     assert!(b.url().await.contains("page=2") || !second.is_empty());
+}
+
+// ---- triage: keyboard shortcuts and saved views --------------------------------------------------
+
+impl Browser {
+    async fn active(&self) -> serde_json::Value {
+        self.js("const a = document.activeElement; return { tag: a.tagName, id: a.dataset.id || null, label: a.getAttribute('aria-label') };")
+            .await
+    }
+}
+
+#[tokio::test]
+async fn keyboard_triage_moves_selects_opens_details_and_resyncs() {
+    let b = browser(Target::Demo).await;
+    b.open("/?status=Failed&days=15").await;
+    let ids: Vec<String> = b
+        .js("return [...document.querySelectorAll('tbody tr.sr-row')].map(r => r.dataset.id)")
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    // Keys do nothing while the focus is outside the report.
+    b.js("document.activeElement.blur()").await;
+    b.client
+        .find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("j")
+        .await
+        .unwrap();
+    assert!(b
+        .client
+        .find(Locator::Css("tr.sr-row--active"))
+        .await
+        .is_err());
+    // Into the table: the first row's checkbox; j and k move the focused row.
+    b.js("document.querySelector('tbody tr.sr-row input[type=checkbox]').focus()")
+        .await;
+    b.press("j").await;
+    assert_eq!(b.active().await["id"], json!(ids[1]));
+    b.press("j").await;
+    b.press("k").await;
+    assert_eq!(b.active().await["id"], json!(ids[1]));
+    b.wait_css(&format!("tr.sr-row--active[data-id='{}']", ids[1]))
+        .await;
+    // x selects it, and says so.
+    b.press("x").await;
+    b.wait_css(&format!("tr.sr-row--selected[data-id='{}']", ids[1]))
+        .await;
+    b.until("the selection is announced", || async {
+        b.js("return document.querySelector('.sr-visually-hidden[role=status]').textContent")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .contains("selected; 1 selected")
+    })
+    .await;
+    // e opens its error details; Escape closes them.
+    b.press("e").await;
+    let dialog = b.wait_css("dialog[open]").await.text().await.unwrap();
+    assert!(dialog.contains("Error details"), "{dialog}");
+    b.press(ESCAPE).await;
+    b.until("the dialog closes", || async {
+        b.client.find(Locator::Css("dialog[open]")).await.is_err()
+    })
+    .await;
+    // r asks to resync the selection, through the confirmation.
+    b.js(&format!(
+        "document.querySelector(\"tr.sr-row[data-id='{}']\").focus()",
+        ids[1]
+    ))
+    .await;
+    b.press("r").await;
+    let title = b
+        .wait_css("dialog[open] .sr-dialog-title")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(title, "Resync selected");
+    b.press(ESCAPE).await;
+    b.until("the dialog closes", || async {
+        b.client.find(Locator::Css("dialog[open]")).await.is_err()
+    })
+    .await;
+    // / goes to the search, where keys are text again.
+    b.js(&format!(
+        "document.querySelector(\"tr.sr-row[data-id='{}']\").focus()",
+        ids[0]
+    ))
+    .await;
+    b.press("/").await;
+    assert_eq!(b.active().await["label"], json!("Search sync reports"));
+    b.press("?j").await;
+    let value = b
+        .find("input[aria-label='Search sync reports']")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(value.as_deref(), Some("?j"));
+    assert!(b.client.find(Locator::Css("dialog[open]")).await.is_err());
+    // ? lists the shortcuts.
+    b.js(&format!(
+        "document.querySelector(\"tr.sr-row[data-id='{}']\").focus()",
+        ids[0]
+    ))
+    .await;
+    b.press("?").await;
+    let list = b.wait_css("dialog[open]").await.text().await.unwrap();
+    assert!(
+        list.contains("Keyboard shortcuts") && list.contains("Next row"),
+        "{list}"
+    );
+}
+
+#[tokio::test]
+async fn saved_views_are_kept_applied_linked_and_deleted() {
+    let b = browser(Target::Demo).await;
+    b.open("/?status=Failed&q=shop&in=system&sort=common_ref&dir=asc&days=7")
+        .await;
+    let narrowed = b.count_text().await;
+    b.button("Saved views").await.click().await.unwrap();
+    let name = b.wait_css("input[aria-label='View name']").await;
+    name.send_keys("Shopify failures").await.unwrap();
+    b.button("Save current view").await.click().await.unwrap();
+    let link = b
+        .wait_xpath(
+            "//ul[contains(@class,'sr-views-list')]//a[normalize-space()='Shopify failures']",
+        )
+        .await;
+    let href = link.attr("href").await.unwrap().unwrap();
+    for part in [
+        "status=Failed",
+        "q=shop",
+        "in=system",
+        "sort=common_ref",
+        "dir=asc",
+        "days=7",
+    ] {
+        assert!(href.contains(part), "{href} lacks {part}");
+    }
+    // Elsewhere, later: the view is still there and brings everything back.
+    b.open("/").await;
+    assert_ne!(b.count_text().await, narrowed);
+    b.button("Saved views").await.click().await.unwrap();
+    b.wait_xpath("//ul[contains(@class,'sr-views-list')]//a[normalize-space()='Shopify failures']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.until("the view applies", || async {
+        b.url().await.contains("q=shop")
+    })
+    .await;
+    b.wait_css("table[aria-busy='false']").await;
+    assert_eq!(b.count_text().await, narrowed);
+    let search = b
+        .find("input[aria-label='Search sync reports']")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(search.as_deref(), Some("shop"));
+    b.wait_css("th.sr-col-reference[aria-sort='ascending']")
+        .await;
+    // The link works on its own, too.
+    b.client.goto(&format!("{}{}", b.base, href)).await.unwrap();
+    b.wait_css("table[aria-busy='false']").await;
+    assert_eq!(b.count_text().await, narrowed);
+    // Deleted, it is gone for good.
+    b.button("Saved views").await.click().await.unwrap();
+    b.button("Delete view Shopify failures")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_xpath("//div[contains(@class,'sr-views')]//p[normalize-space()='No saved views yet.']")
+        .await;
+    b.open("/").await;
+    b.button("Saved views").await.click().await.unwrap();
+    b.wait_xpath("//div[contains(@class,'sr-views')]//p[normalize-space()='No saved views yet.']")
+        .await;
 }

@@ -269,6 +269,14 @@ pub fn ActionsMenu() -> impl IntoView {
             }
         });
     };
+    // The `r` key asks for the same confirmation.
+    Effect::new(move |prev: Option<u64>| {
+        let n = report.resync_request.get();
+        if prev.is_some_and(|p| p != n) && resync_step.get_untracked() == ResyncStep::Closed {
+            start_resync();
+        }
+        n
+    });
     let confirm_resync = move || {
         let ResyncStep::Confirm { ok, refused } = resync_step.get_untracked() else {
             return;

@@ -17,10 +17,12 @@ pub mod notices;
 pub mod pager;
 pub mod range_control;
 pub mod report_table;
+pub mod saved_views;
 pub mod search_box;
 pub mod selection_bar;
 pub mod state;
 pub mod status_badge;
+pub mod triage;
 
 pub use state::Report;
 
@@ -81,10 +83,11 @@ pub fn App(
         (None, Some(q)) => View::from_url_query(q, ""),
         (None, None) => (View::default(), Vec::new()),
     };
-    let toggles_key = match &instance {
-        Some(i) if !i.is_empty() => format!("{TOGGLES_KEY}.{i}"),
-        _ => TOGGLES_KEY.to_string(),
+    let storage_suffix = match &instance {
+        Some(i) if !i.is_empty() => format!(".{i}"),
+        _ => String::new(),
     };
+    let toggles_key = format!("{TOGGLES_KEY}{storage_suffix}");
     // A link that sets the toggles wins over the remembered choice.
     let url_has_toggles = url_prefix.as_ref().is_some_and(|p| {
         let s = location_search();
@@ -102,6 +105,7 @@ pub fn App(
     let describe = source.describe();
     let report = Report::new(source, view, url_prefix);
     report.set_host(host);
+    report.storage_suffix.set_value(storage_suffix);
     if let Some(e) = &expose {
         *e.borrow_mut() = Some(report);
     }
@@ -184,11 +188,17 @@ pub fn App(
         }
     }
 
+    let root = NodeRef::<leptos::html::Div>::new();
     view! {
-        <div class="sr-root" data-theme=move || theme.get().key()>
+        <div class="sr-root" data-theme=move || theme.get().key() node_ref=root
+            on:keydown=move |ev| triage::on_key(report, ev, root)>
             <header class="sr-header">
                 <h1 class="sr-title">"Sync report"</h1>
                 <p class="sr-source">{describe}</p>
+                <button class="sr-btn sr-btn--quiet sr-shortcuts-btn" type="button" aria-keyshortcuts="?"
+                    on:click=move |_| report.shortcuts_open.set(true)>
+                    "Keyboard shortcuts"
+                </button>
             </header>
             {is_demo.then(|| view! {
                 <p class="sr-banner" role="note">
@@ -200,6 +210,7 @@ pub fn App(
                 <search_box::SearchBox/>
                 <range_control::RangeControl/>
                 <div class="sr-toolbar-end">
+                    <saved_views::SavedViewsMenu/>
                     <additional_filters::AdditionalFilters/>
                     <actions_menu::ActionsMenu/>
                 </div>
@@ -210,6 +221,8 @@ pub fn App(
             <pager::Pager/>
             <status_badge::Legend/>
             <dialogs::ErrorDetails/>
+            <triage::Shortcuts/>
+            <p class="sr-visually-hidden" role="status" aria-live="polite">{move || report.announcement.get()}</p>
         </div>
     }
 }

@@ -242,7 +242,9 @@ fn Row(entry: Entry, columns: Memo<Vec<Column>>) -> impl IntoView {
     let message = entry.message.clone().filter(|_| failed);
     let span = move || (columns.with(Vec::len)).to_string();
     view! {
-        <tr class="sr-row" class:sr-row--failed=failed class:sr-row--selected=selected data-id=id.to_string()>
+        <tr class="sr-row" class:sr-row--failed=failed class:sr-row--selected=selected
+            class:sr-row--active=move || report.active.get() == Some(id) tabindex="-1"
+            data-id=id.to_string() on:focusin=move |_| report.active.set(Some(id))>
             <td class="sr-col-check">
                 <input type="checkbox" aria-label=select_label
                     prop:checked=selected

@@ -55,6 +55,16 @@ pub struct Report {
     pub url_prefix: StoredValue<Option<String>>,
     /// Unique per report on the page (element ids, storage keys).
     pub uid: u32,
+    /// The row the keyboard cursor is on (j/k).
+    pub active: RwSignal<Option<EntryId>>,
+    /// Bumped to open the resync confirmation for the selection (the `r` key).
+    pub resync_request: RwSignal<u64>,
+    /// The keyboard shortcuts dialog (`?`).
+    pub shortcuts_open: RwSignal<bool>,
+    /// Said politely to screen readers (what a shortcut did).
+    pub announcement: RwSignal<String>,
+    /// Appended to localStorage keys: tells apart reports on one page ("" or ".<element id>").
+    pub storage_suffix: StoredValue<String>,
     /// Where events for the host page are dispatched (the mount element).
     host: StoredValue<Option<web_sys::EventTarget>, LocalStorage>,
     source: StoredValue<Rc<dyn DataSource>, LocalStorage>,
@@ -86,6 +96,11 @@ impl Report {
             watching: RwSignal::new((Vec::new(), 0.0)),
             url_prefix: StoredValue::new(url_prefix),
             uid,
+            active: RwSignal::new(None),
+            resync_request: RwSignal::new(0),
+            shortcuts_open: RwSignal::new(false),
+            announcement: RwSignal::new(String::new()),
+            storage_suffix: StoredValue::new(String::new()),
             host: StoredValue::new_local(None),
             source: StoredValue::new_local(source),
             generation: StoredValue::new(0),
