@@ -98,7 +98,7 @@ pub fn SavedViewsMenu() -> impl IntoView {
                         }
                         view! {
                             <ul class="sr-views-list">
-                                {list.list().iter().cloned().map(|sv| {
+                                {list.list().iter().map(|sv| {
                                     let apply_query = sv.query.clone();
                                     let apply_name = sv.name.clone();
                                     let remove_name = sv.name.clone();
