@@ -2489,3 +2489,93 @@ async fn saved_views_are_kept_applied_linked_and_deleted() {
     b.wait_xpath("//div[contains(@class,'sr-views')]//p[normalize-space()='No saved views yet.']")
         .await;
 }
+
+async fn summary_strip_counts_filter_and_chart(t: Target) {
+    let b = browser(t).await;
+    b.open("/?days=5").await;
+    let total = number(&b.count_text().await);
+    let strip = b.wait_css(".sr-strip-counts").await;
+    let buttons = strip.find_all(Locator::Css("button")).await.unwrap();
+    let mut sum = 0;
+    let mut failed_count = 0;
+    for btn in &buttons {
+        let label = btn
+            .find(Locator::Css(".sr-count-label"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let n = number(
+            &btn.find(Locator::Css(".sr-count-num"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap(),
+        );
+        sum += n;
+        if label == "Failed" {
+            failed_count = n;
+        }
+    }
+    assert_eq!(
+        sum, total,
+        "the status counts add up to the entries in range"
+    );
+    // The chart says its numbers in words.
+    let label = b
+        .find(".sr-chart svg")
+        .await
+        .attr("aria-label")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        label.starts_with(&format!(
+            "Syncs per hour by status. {} syncs over",
+            fmt_thousands(total)
+        )),
+        "{label}"
+    );
+    assert!(!b
+        .client
+        .find_all(Locator::Css(".sr-chart path"))
+        .await
+        .unwrap()
+        .is_empty());
+    // A click filters to that status; the chart follows, the counts stay.
+    b.wait_xpath(
+        "//div[contains(@class,'sr-strip-counts')]/button[.//span[normalize-space()='Failed']]",
+    )
+    .await
+    .click()
+    .await
+    .unwrap();
+    b.until("the table shows failures only", || async {
+        b.url().await.contains("status=Failed")
+    })
+    .await;
+    b.wait_css(".sr-count-btn--failed[aria-pressed='true']")
+        .await;
+    b.wait_css("table[aria-busy='false']").await;
+    assert_eq!(number(&b.count_text().await), failed_count);
+    b.until("the chart follows the filter", || async {
+        b.find(".sr-chart svg")
+            .await
+            .attr("aria-label")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+            .contains(&format!(". {} syncs over", fmt_thousands(failed_count)))
+    })
+    .await;
+    // Clicked again, the filter goes.
+    b.find(".sr-count-btn--failed").await.click().await.unwrap();
+    b.until("the filter is cleared", || async {
+        !b.url().await.contains("status=")
+    })
+    .await;
+}
+
+both!(summary_strip_counts_filter_and_chart);

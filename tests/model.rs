@@ -280,6 +280,18 @@ proptest! {
             // The per-entry definition (used by the HTTP source) agrees with the index.
             prop_assert_eq!(q.matches_entry(store.entry(r), now()), rs.rows.contains(&r));
         }
+        // The summary strip agrees with the plain definition.
+        let mut no_status = q.clone();
+        no_status.filters.status.clear();
+        let naive_summary = sync_report::model::summary::Summary::from_entries(
+            &q,
+            now(),
+            all.iter().filter(|e| naive_matches(e, &no_status)),
+            all.iter().filter(|e| naive_matches(e, &q)),
+        );
+        let s = store.summary(&q, now());
+        prop_assert_eq!(&s, &naive_summary);
+        prop_assert_eq!(s.charted() as usize, rs.len());
         // A query pinned at `now` matches the same entries later on.
         let later = now() + Duration::days(3);
         prop_assert_eq!(store.run(&q.pinned(now()), later).rows, rs.rows);

@@ -342,6 +342,12 @@ mod failing {
             self.calls.set(self.calls.get() + 1);
             Box::pin(async { Err(err()) })
         }
+        fn summary(
+            &self,
+            _: sync_report::model::query::Query,
+        ) -> LocalBoxFuture<'_, Result<sync_report::model::summary::Summary, SourceError>> {
+            Box::pin(async { Err(err()) })
+        }
         fn facet_values(
             &self,
             _: FilterField,

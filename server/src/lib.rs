@@ -4,6 +4,7 @@
 //! rates, malformed bodies and one-off faults set by tests ([`Rule`]).
 //!
 //! Routes: `GET /api/sync-reports`, `GET /api/sync-reports/facets`, `GET /api/sync-reports/ids`,
+//! `GET /api/sync-reports/summary`,
 //! `POST /api/sync-reports/lookup`, `POST /api/sync-reports/resync`, `GET /config.json`, and the
 //! built app (a `dist` folder) for everything else.
 
@@ -650,6 +651,21 @@ async fn facets(State(server): State<Arc<Server>>) -> Response {
     Json(Value::Object(map)).into_response()
 }
 
+async fn summary(
+    State(server): State<Arc<Server>>,
+    Extension(id): Extension<RequestId>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let (q, _) = match read_query(&raw, &id, &[]) {
+        Ok(x) => x,
+        Err(r) => return *r,
+    };
+    let now = server.now();
+    let mut be = lock(&server.backend);
+    be.advance(now);
+    Json(be.store.summary(&q, now)).into_response()
+}
+
 async fn ids(
     State(server): State<Arc<Server>>,
     Extension(id): Extension<RequestId>,
@@ -816,6 +832,7 @@ pub fn api(server: Arc<Server>) -> Router {
         .route("/sync-reports", get(list))
         .route("/sync-reports/facets", get(facets))
         .route("/sync-reports/ids", get(ids))
+        .route("/sync-reports/summary", get(summary))
         .route("/sync-reports/lookup", post(lookup))
         .route("/sync-reports/resync", post(resync))
         .fallback(api_not_found)

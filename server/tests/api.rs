@@ -556,3 +556,50 @@ async fn one_million_entries_page_quickly() {
     assert!(v["meta"]["total"].as_u64().unwrap() > 10_000);
     eprintln!("1M entries: filtered page in {:?}", t.elapsed());
 }
+
+#[tokio::test]
+async fn summary_counts_statuses_and_syncs_per_hour() {
+    let s = server(Options::default());
+    let a = get(
+        &s,
+        "/api/sync-reports/summary?filter[days]=2&filter[status]=Failed",
+    )
+    .await;
+    a.sample("Summary", "failed-2-days");
+    assert_eq!(a.status, StatusCode::OK);
+    let v = a.json();
+    let statuses: Vec<&str> = v["statuses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(&statuses[..4], ["Ok", "Sent", "Pending", "Failed"]);
+    // Status counts ignore the status filter; the chart follows the whole query.
+    let all = get(&s, "/api/sync-reports?filter[days]=2&per_page=1")
+        .await
+        .json();
+    let counted: u64 = v["statuses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(counted, all["meta"]["total"].as_u64().unwrap());
+    let failed = get(
+        &s,
+        "/api/sync-reports?filter[days]=2&filter[status]=Failed&per_page=1",
+    )
+    .await
+    .json();
+    let charted: u64 = v["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|x| x["counts"].as_array().unwrap().iter())
+        .map(|c| c.as_u64().unwrap())
+        .sum();
+    assert_eq!(charted, failed["meta"]["total"].as_u64().unwrap());
+    assert_eq!(v["bucket_seconds"], 3600);
+    assert_eq!(v["series"][0]["counts"].as_array().unwrap().len(), 49);
+}

@@ -22,6 +22,7 @@ pub mod search_box;
 pub mod selection_bar;
 pub mod state;
 pub mod status_badge;
+pub mod summary_strip;
 pub mod triage;
 
 pub use state::Report;
@@ -138,6 +139,12 @@ pub fn App(
         report.data_version.track();
         report.reload();
     });
+    // The summary strip: whenever the query or the data changes (not the page).
+    Effect::new(move |_| {
+        report.view.with(|v| v.query.clone());
+        report.data_version.track();
+        report.reload_summary();
+    });
 
     // Mirror the view in the URL (a history entry per change) and remember the toggles.
     Effect::new(move |prev: Option<View>| {
@@ -215,6 +222,7 @@ pub fn App(
                     <actions_menu::ActionsMenu/>
                 </div>
             </div>
+            <summary_strip::SummaryStrip/>
             <report_table::Summary/>
             <selection_bar::SelectionBar/>
             <report_table::ReportTable/>

@@ -53,6 +53,9 @@ pub struct Report {
     pub watching: RwSignal<(Vec<EntryId>, f64)>,
     /// Prefix of our URL query keys; None when the URL is not ours to change.
     pub url_prefix: StoredValue<Option<String>>,
+    /// The summary strip's numbers for the current query (None until loaded or after a failure).
+    pub summary: RwSignal<Option<crate::model::summary::Summary>>,
+    summary_generation: StoredValue<u64>,
     /// Unique per report on the page (element ids, storage keys).
     pub uid: u32,
     /// The row the keyboard cursor is on (j/k).
@@ -95,6 +98,8 @@ impl Report {
             resyncing: RwSignal::new(Vec::new()),
             watching: RwSignal::new((Vec::new(), 0.0)),
             url_prefix: StoredValue::new(url_prefix),
+            summary: RwSignal::new(None),
+            summary_generation: StoredValue::new(0),
             uid,
             active: RwSignal::new(None),
             resync_request: RwSignal::new(0),
@@ -252,6 +257,27 @@ impl Report {
             self.data_version.update(|v| *v += 1);
         }
         any
+    }
+
+    /// Loads the summary strip's numbers for the current query; only the newest answer lands.
+    pub fn reload_summary(&self) {
+        let generation = self.summary_generation.get_value() + 1;
+        self.summary_generation.set_value(generation);
+        let query = self.view.get_untracked().query;
+        let source = self.source();
+        let this = *self;
+        leptos::task::spawn_local(async move {
+            let result = source.summary(query).await;
+            if this.summary_generation.try_get_value() != Some(generation) {
+                return;
+            }
+            match result {
+                Ok(s) => this.summary.set(Some(s)),
+                // The table says what went wrong; the strip just stays empty.
+                Err(SourceError::Superseded) => {}
+                Err(_) => this.summary.set(None),
+            }
+        });
     }
 
     pub fn is_selected(&self, id: EntryId) -> bool {

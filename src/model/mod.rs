@@ -11,6 +11,7 @@ pub mod query;
 pub mod resync;
 pub mod selection;
 pub mod store;
+pub mod summary;
 pub mod views;
 
 pub use column::{Column, Toggles};

@@ -403,6 +403,27 @@ impl Store {
         }
     }
 
+    /// The summary strip's numbers for `q` at `now` (see [`super::summary`]).
+    pub fn summary(&self, q: &Query, now: DateTime<Utc>) -> super::summary::Summary {
+        let mut b = super::summary::Builder::new(q, now);
+        let mut without_status = q.clone();
+        without_status.filters.status.clear();
+        let (all, _) = self.filter_mask(&without_status, now);
+        let (matching, _) = self.filter_mask(q, now);
+        for r in 0..self.entries.len() {
+            if all.get(r) {
+                b.count_status(&self.statuses.values[self.status[r] as usize]);
+            }
+            if matching.get(r) {
+                b.add_to_chart(
+                    &self.statuses.values[self.status[r] as usize],
+                    self.entries[r].created_at,
+                );
+            }
+        }
+        b.finish()
+    }
+
     /// How many entries match the query's range, search and filters (its sort is ignored).
     pub fn count(&self, q: &Query, now: DateTime<Utc>) -> usize {
         self.filter_mask(q, now).0.count()

@@ -196,6 +196,18 @@ pub fn read_facets(body: &str) -> Result<BTreeMap<FilterField, Vec<String>>, Sou
         .collect())
 }
 
+/// `GET /sync-reports/summary`.
+pub fn read_summary(body: &str) -> Result<crate::model::summary::Summary, SourceError> {
+    let s: crate::model::summary::Summary = parse(body)?;
+    let n = s.series.first().map_or(0, |x| x.counts.len());
+    if s.series.iter().any(|x| x.counts.len() != n) || n > 24 * 16 || s.bucket_seconds <= 0 {
+        return Err(SourceError::Malformed(
+            "field `series`: every series needs the same number of buckets (at most 384), and bucket_seconds must be positive".into(),
+        ));
+    }
+    Ok(s)
+}
+
 #[derive(Deserialize)]
 struct IdsAnswer {
     data: Vec<EntryId>,

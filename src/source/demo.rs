@@ -13,6 +13,7 @@ use crate::model::query::{FilterField, Query};
 use crate::model::resync::ResyncOutcome;
 use crate::model::selection::Selection;
 use crate::model::store::ResultSet;
+use crate::model::summary::Summary;
 
 /// Rows per CSV chunk: small enough that each chunk stays well under a frame's budget.
 const CSV_CHUNK: usize = 5_000;
@@ -97,6 +98,13 @@ impl DataSource for DemoSource {
                 at,
                 unavailable: Vec::new(),
             })
+        })
+    }
+
+    fn summary(&self, query: Query) -> LocalBoxFuture<'_, Result<Summary, SourceError>> {
+        Box::pin(async move {
+            let now = (self.clock)();
+            Ok(self.backend.borrow().store.summary(&query, now))
         })
     }
 

@@ -34,6 +34,8 @@ pub struct HttpSource {
     config: Config,
     /// The page request in flight; a newer one aborts it.
     list_abort: RefCell<Option<web_sys::AbortController>>,
+    /// The summary request in flight; a newer one aborts it.
+    summary_abort: RefCell<Option<web_sys::AbortController>>,
     facets: RefCell<Option<BTreeMap<FilterField, Vec<String>>>>,
     known: RefCell<HashMap<EntryId, Entry>>,
 }
@@ -59,6 +61,7 @@ impl HttpSource {
         HttpSource {
             config,
             list_abort: RefCell::new(None),
+            summary_abort: RefCell::new(None),
             facets: RefCell::new(None),
             known: RefCell::new(HashMap::new()),
         }
@@ -308,6 +311,23 @@ impl DataSource for HttpSource {
                 at: page.meta.generated_at.unwrap_or_else(Utc::now),
                 unavailable: page.meta.integrations_without_results,
             })
+        })
+    }
+
+    fn summary(
+        &self,
+        query: Query,
+    ) -> LocalBoxFuture<'_, Result<crate::model::summary::Summary, SourceError>> {
+        Box::pin(async move {
+            let body = self
+                .get(
+                    "sync-reports/summary",
+                    &api::ids_query(&query),
+                    Some(&self.summary_abort),
+                    None,
+                )
+                .await?;
+            api::read_summary(&body)
         })
     }
 

@@ -14,6 +14,7 @@ use crate::model::page::{EntryError, IntegrationProblem};
 use crate::model::query::{FilterField, Query};
 use crate::model::resync::ResyncOutcome;
 use crate::model::selection::Selection;
+use crate::model::summary::Summary;
 
 pub mod api;
 pub mod demo;
@@ -103,6 +104,9 @@ pub trait DataSource {
         offset: usize,
         len: usize,
     ) -> LocalBoxFuture<'_, Result<Window, SourceError>>;
+
+    /// Counts by status and syncs per hour for the summary strip.
+    fn summary(&self, query: Query) -> LocalBoxFuture<'_, Result<Summary, SourceError>>;
 
     /// Known values of a filter field, for the header filter menus.
     fn facet_values(

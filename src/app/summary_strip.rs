@@ -1,0 +1,108 @@
+//! The summary strip above the table: counts by status for the current range (a click filters
+//! to that status) and a small stacked chart of syncs per hour by status, in SVG, with its
+//! numbers in words for screen readers.
+
+use leptos::prelude::*;
+
+use super::Report;
+use crate::format::thousands;
+use crate::model::summary::Summary;
+use crate::model::Status;
+
+const W: f64 = 600.0;
+const H: f64 = 64.0;
+
+/// One `<path>` per series: a rectangle per hour, stacked in series order.
+fn paths(s: &Summary) -> Vec<(String, String)> {
+    let n = s.series.first().map_or(0, |x| x.counts.len());
+    if n == 0 {
+        return Vec::new();
+    }
+    let max = (0..n)
+        .map(|i| s.series.iter().map(|x| x.counts[i] as u64).sum::<u64>())
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let bw = W / n as f64;
+    let gap = if bw > 3.0 { 1.0 } else { 0.0 };
+    let mut base = vec![0.0f64; n];
+    let mut out = Vec::new();
+    // Failures at the bottom, where they are easiest to see.
+    for series in s.series.iter().rev() {
+        let mut d = String::new();
+        for (i, &c) in series.counts.iter().enumerate() {
+            if c == 0 {
+                continue;
+            }
+            let h = c as f64 / max * H;
+            let y = H - base[i] - h;
+            base[i] += h;
+            d.push_str(&format!(
+                "M{:.1} {:.1}h{:.1}v{:.1}h-{:.1}Z",
+                i as f64 * bw,
+                y,
+                (bw - gap).max(0.5),
+                h,
+                (bw - gap).max(0.5)
+            ));
+        }
+        out.push((
+            format!("sr-chart-{}", Status::parse(&series.status).css_class()),
+            d,
+        ));
+    }
+    out
+}
+
+#[component]
+pub fn SummaryStrip() -> impl IntoView {
+    let report = expect_context::<Report>();
+    let only = move |s: &Status| {
+        report
+            .view
+            .with(|v| v.query.filters.status.len() == 1 && v.query.filters.status.contains(s))
+    };
+    view! {
+        <section class="sr-strip" aria-label="Summary">
+            {move || report.summary.get().map(|s| {
+                let counts = s.statuses.clone();
+                let described = s.describe();
+                let shapes = paths(&s);
+                view! {
+                    <div class="sr-strip-counts" role="group" aria-label="Entries by status in this range">
+                        {counts.into_iter().map(|c| {
+                            let status = Status::parse(&c.status);
+                            let st = status.clone();
+                            let class = format!("sr-count-btn sr-count-btn--{}", status.css_class());
+                            let label = status.label().to_string();
+                            view! {
+                                <button type="button" class=class aria-pressed=move || only(&st).to_string()
+                                    title=format!("Show only {label} entries")
+                                    on:click=move |_| {
+                                        let s = status.clone();
+                                        let already = only(&s);
+                                        report.update_view(|v| {
+                                            v.query.filters.status.clear();
+                                            if !already {
+                                                v.query.filters.status.insert(s);
+                                            }
+                                        });
+                                    }>
+                                    <span class="sr-count-label">{label.clone()}</span>
+                                    <span class="sr-count-num">{thousands(c.count as usize)}</span>
+                                </button>
+                            }
+                        }).collect_view()}
+                    </div>
+                    <figure class="sr-chart">
+                        <svg viewBox=format!("0 0 {W} {H}") preserveAspectRatio="none" role="img"
+                            aria-label=format!("Syncs per hour by status. {described}")>
+                            {shapes.into_iter().map(|(class, d)| view! { <path class=class d=d></path> }).collect_view()}
+                        </svg>
+                        <figcaption class="sr-chart-caption">{described}</figcaption>
+                    </figure>
+                }
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,193 @@
+//! The summary strip's numbers: counts by status over the range (with the search and the other
+//! filters, whatever the status filter says, so each count is what clicking it gives), and
+//! syncs per hour by status for the whole query (the chart).
+
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::entry::{Entry, Status};
+use super::query::Query;
+
+/// Chart buckets are one hour long.
+pub const BUCKET_SECONDS: i64 = 3600;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusCount {
+    /// As the API writes it (`Ok`, `Sent`, `Pending`, `Failed`, or any other text).
+    pub status: String,
+    pub count: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Series {
+    pub status: String,
+    /// Entries per bucket, from `start`.
+    pub counts: Vec<u32>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Ok, Sent, Pending and Failed always (zero or not), then other statuses by count.
+    pub statuses: Vec<StatusCount>,
+    /// Start of the first bucket (the range's start, down to the hour).
+    pub start: DateTime<Utc>,
+    pub bucket_seconds: i64,
+    /// One series per status present, in the order of `statuses`.
+    pub series: Vec<Series>,
+}
+
+impl Summary {
+    /// The number of buckets covering the query's range at `now`.
+    pub fn buckets(q: &Query, now: DateTime<Utc>) -> (DateTime<Utc>, usize) {
+        let (from, to) = q.range.bounds(now);
+        let start = from
+            .duration_trunc(Duration::seconds(BUCKET_SECONDS))
+            .unwrap_or(from);
+        let n = ((to - start).num_seconds() / BUCKET_SECONDS + 1).clamp(1, 24 * 16) as usize;
+        (start, n)
+    }
+
+    /// Sums entries into a summary: `all_statuses` are those matching the query without its
+    /// status filter, `matching` those matching the whole query.
+    pub fn from_entries<'a>(
+        q: &Query,
+        now: DateTime<Utc>,
+        all_statuses: impl IntoIterator<Item = &'a Entry>,
+        matching: impl IntoIterator<Item = &'a Entry>,
+    ) -> Summary {
+        let mut b = Builder::new(q, now);
+        for e in all_statuses {
+            b.count_status(&e.status);
+        }
+        for e in matching {
+            b.add_to_chart(&e.status, e.created_at);
+        }
+        b.finish()
+    }
+
+    /// The count of one status.
+    pub fn count(&self, status: &Status) -> u64 {
+        self.statuses
+            .iter()
+            .find(|c| Status::parse(&c.status) == *status)
+            .map_or(0, |c| c.count)
+    }
+
+    /// Entries in the chart.
+    pub fn charted(&self) -> u64 {
+        self.series
+            .iter()
+            .flat_map(|s| s.counts.iter())
+            .map(|&c| c as u64)
+            .sum()
+    }
+
+    /// A sentence for the chart's text alternative.
+    pub fn describe(&self) -> String {
+        let total = self.charted();
+        let n = self.series.first().map_or(0, |s| s.counts.len());
+        let mut peak = (0u64, 0usize);
+        for i in 0..n {
+            let sum: u64 = self.series.iter().map(|s| s.counts[i] as u64).sum();
+            if sum > peak.0 {
+                peak = (sum, i);
+            }
+        }
+        if total == 0 {
+            return "No syncs in this range.".into();
+        }
+        let at = self.start + Duration::seconds(self.bucket_seconds * peak.1 as i64);
+        let parts: Vec<String> = self
+            .series
+            .iter()
+            .map(|s| {
+                let c: u64 = s.counts.iter().map(|&c| c as u64).sum();
+                format!(
+                    "{} {}",
+                    crate::format::thousands(c as usize),
+                    Status::parse(&s.status).label()
+                )
+            })
+            .collect();
+        format!(
+            "{} syncs over {} hours ({}). Busiest hour: {} UTC, with {}.",
+            crate::format::thousands(total as usize),
+            n,
+            parts.join(", "),
+            at.format("%Y-%m-%d %H:00"),
+            crate::format::thousands(peak.0 as usize)
+        )
+    }
+}
+
+/// Builds a summary entry by entry (the store feeds it rows).
+pub struct Builder {
+    start: DateTime<Utc>,
+    buckets: usize,
+    counts: Vec<(Status, u64)>,
+    series: Vec<(Status, Vec<u32>)>,
+}
+
+impl Builder {
+    pub fn new(q: &Query, now: DateTime<Utc>) -> Builder {
+        let (start, buckets) = Summary::buckets(q, now);
+        Builder {
+            start,
+            buckets,
+            counts: Status::KNOWN.iter().map(|s| (s.clone(), 0)).collect(),
+            series: Vec::new(),
+        }
+    }
+
+    pub fn count_status(&mut self, s: &Status) {
+        match self.counts.iter_mut().find(|(k, _)| k == s) {
+            Some((_, n)) => *n += 1,
+            None => self.counts.push((s.clone(), 1)),
+        }
+    }
+
+    pub fn add_to_chart(&mut self, s: &Status, at: DateTime<Utc>) {
+        let i = (at - self.start).num_seconds().div_euclid(BUCKET_SECONDS);
+        if i < 0 || i as usize >= self.buckets {
+            return;
+        }
+        let buckets = self.buckets;
+        let series = match self.series.iter().position(|(k, _)| k == s) {
+            Some(p) => &mut self.series[p].1,
+            None => {
+                self.series.push((s.clone(), vec![0; buckets]));
+                &mut self.series.last_mut().expect("just pushed").1
+            }
+        };
+        series[i as usize] += 1;
+    }
+
+    pub fn finish(mut self) -> Summary {
+        // Known statuses first, in their order; others by count.
+        let known = Status::KNOWN.len();
+        self.counts[known..].sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let order: Vec<Status> = self.counts.iter().map(|(s, _)| s.clone()).collect();
+        let rank = |s: &Status| order.iter().position(|o| o == s).unwrap_or(usize::MAX);
+        self.series.sort_by_key(|(s, _)| rank(s));
+        Summary {
+            statuses: self
+                .counts
+                .into_iter()
+                .map(|(s, count)| StatusCount {
+                    status: s.api_value().to_string(),
+                    count,
+                })
+                .collect(),
+            start: self.start,
+            bucket_seconds: BUCKET_SECONDS,
+            series: self
+                .series
+                .into_iter()
+                .map(|(s, counts)| Series {
+                    status: s.api_value().to_string(),
+                    counts,
+                })
+                .collect(),
+        }
+    }
+}
