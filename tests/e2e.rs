@@ -2579,3 +2579,109 @@ async fn summary_strip_counts_filter_and_chart(t: Target) {
 }
 
 both!(summary_strip_counts_filter_and_chart);
+
+async fn failure_groups_filter_resync_and_export(t: Target) {
+    let b = browser(t).await;
+    b.open("/?days=15").await;
+    let first = b.wait_css(".sr-groups .sr-group").await;
+    let n = number(
+        &first
+            .find(Locator::Css(".sr-group-count"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(n > 1, "the first group has several failures");
+    // Show: the table holds the group, failures only.
+    first
+        .find(Locator::XPath(".//button[normalize-space()='Show']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.until("the table shows the group", || async {
+        b.url().await.contains("failure=")
+    })
+    .await;
+    b.wait_css("table[aria-busy='false']").await;
+    b.until("the count is the group's", || async {
+        number(&b.count_text().await) == n
+    })
+    .await;
+    let badges = b.texts("tbody tr.sr-row .sr-badge").await;
+    assert!(badges.iter().all(|s| s == "Failed"), "{badges:?}");
+    b.wait_css(".sr-group--current button[aria-pressed='true']")
+        .await;
+    // Resync all: the confirmation covers the whole group.
+    b.find(".sr-group--current")
+        .await
+        .find(Locator::XPath(".//button[normalize-space()='Resync all']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_css("dialog[open] .sr-dialog-actions").await;
+    let text = b.find("dialog[open]").await.text().await.unwrap();
+    let will = text
+        .lines()
+        .find(|l| l.ends_with("will be resynced:"))
+        .map(number)
+        .unwrap_or(0);
+    let cannot = text
+        .lines()
+        .find(|l| l.ends_with("cannot be resynced"))
+        .map(number)
+        .unwrap_or(0);
+    assert_eq!(will + cannot, n, "{text}");
+    b.button("Cancel").await.click().await.unwrap();
+    b.until("the dialog closes", || async {
+        b.client.find(Locator::Css("dialog[open]")).await.is_err()
+    })
+    .await;
+    // Download: the file holds the group.
+    b.find(".sr-group--current")
+        .await
+        .find(Locator::XPath(".//button[normalize-space()='Download']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let confirm = b.wait_css("dialog[open]").await.text().await.unwrap();
+    assert!(
+        confirm.contains(&format!("The file will hold {} entries", fmt_thousands(n))),
+        "{confirm}"
+    );
+    b.wait_xpath("//dialog[@open]//button[starts-with(normalize-space(),'Download ')]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let file = wait_for_download(&b).await;
+    let bytes = std::fs::read(&file).unwrap();
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(&bytes[3..])
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows.len(), n);
+    assert!(rows.iter().all(|r| &r[1] == "Failed"));
+    // Show again clears the group filter.
+    b.find(".sr-group--current")
+        .await
+        .find(Locator::XPath(".//button[normalize-space()='Show']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.until("the group filter is cleared", || async {
+        !b.url().await.contains("failure=")
+    })
+    .await;
+}
+
+both!(failure_groups_filter_resync_and_export);

@@ -150,14 +150,20 @@ fn filters() -> impl Strategy<Value = Filters> {
         prop::collection::btree_set(name(), 0..2),
         prop::collection::btree_set(name(), 0..2),
         prop::collection::btree_set(name(), 0..2),
+        prop::option::weighted(
+            0.2,
+            prop::sample::select(vec!["a", "<id>", "b", "A", "<value>", "zzz"])
+                .prop_map(str::to_string),
+        ),
     )
         .prop_map(
-            |(status, groups, entities, sources, destinations)| Filters {
+            |(status, groups, entities, sources, destinations, failure)| Filters {
                 status,
                 groups,
                 entities,
                 sources,
                 destinations,
+                failure,
             },
         )
 }
@@ -187,6 +193,11 @@ fn naive_matches(e: &Entry, q: &Query) -> bool {
         || !inset(&f.destinations, &e.system_chain.destination)
     {
         return false;
+    }
+    if let Some(g) = &f.failure {
+        if sync_report::model::entry::failure_signature(e).as_deref() != Some(g.as_str()) {
+            return false;
+        }
     }
     let needle = q.search.needle();
     if needle.is_empty() {
@@ -283,11 +294,14 @@ proptest! {
         // The summary strip agrees with the plain definition.
         let mut no_status = q.clone();
         no_status.filters.status.clear();
+        let mut no_group = no_status.clone();
+        no_group.filters.failure = None;
         let naive_summary = sync_report::model::summary::Summary::from_entries(
             &q,
             now(),
             all.iter().filter(|e| naive_matches(e, &no_status)),
             all.iter().filter(|e| naive_matches(e, &q)),
+            all.iter().filter(|e| naive_matches(e, &no_group)),
         );
         let s = store.summary(&q, now());
         prop_assert_eq!(&s, &naive_summary);

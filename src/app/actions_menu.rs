@@ -269,6 +269,17 @@ pub fn ActionsMenu() -> impl IntoView {
             }
         });
     };
+    // A failure group's "Download" asks for the export confirmation.
+    Effect::new(move |prev: Option<()>| {
+        let req = report.export_request.get();
+        if prev.is_some() {
+            if let Some(count) = req {
+                if export.get_untracked() == ExportStep::Closed {
+                    export.set(ExportStep::Confirm { ids: None, count });
+                }
+            }
+        }
+    });
     // The `r` key asks for the same confirmation.
     Effect::new(move |prev: Option<u64>| {
         let n = report.resync_request.get();

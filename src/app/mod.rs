@@ -12,6 +12,7 @@ use crate::source::DataSource;
 pub mod actions_menu;
 pub mod additional_filters;
 pub mod dialogs;
+pub mod failure_groups;
 pub mod header_filter;
 pub mod notices;
 pub mod pager;
@@ -223,6 +224,7 @@ pub fn App(
                 </div>
             </div>
             <summary_strip::SummaryStrip/>
+            <failure_groups::FailureGroups/>
             <report_table::Summary/>
             <selection_bar::SelectionBar/>
             <report_table::ReportTable/>

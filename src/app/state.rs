@@ -60,8 +60,11 @@ pub struct Report {
     pub uid: u32,
     /// The row the keyboard cursor is on (j/k).
     pub active: RwSignal<Option<EntryId>>,
-    /// Bumped to open the resync confirmation for the selection (the `r` key).
+    /// Bumped to open the resync confirmation for the selection (the `r` key, a failure group).
     pub resync_request: RwSignal<u64>,
+    /// Set to open the export confirmation for the current view holding this many entries (a
+    /// failure group's "Download").
+    pub export_request: RwSignal<Option<usize>>,
     /// The keyboard shortcuts dialog (`?`).
     pub shortcuts_open: RwSignal<bool>,
     /// Said politely to screen readers (what a shortcut did).
@@ -103,6 +106,7 @@ impl Report {
             uid,
             active: RwSignal::new(None),
             resync_request: RwSignal::new(0),
+            export_request: RwSignal::new(None),
             shortcuts_open: RwSignal::new(false),
             announcement: RwSignal::new(String::new()),
             storage_suffix: StoredValue::new(String::new()),

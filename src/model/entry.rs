@@ -516,3 +516,145 @@ mod tests {
         assert!(err.contains("yesterday"), "{err}");
     }
 }
+
+/// The error signature of a failure: its reason with the parts that differ between occurrences
+/// (numbers, ids, references, quoted values) replaced, so the same problem on different items
+/// groups together. None for entries that are not Failed or carry no reason.
+///
+/// `Duplicate Order #1001: a record with this reference already exists in NetSuite` and
+/// `Duplicate Order #2002: ...` share `Duplicate Order # : a record ...`-like signature
+/// `Duplicate Order <id>: a record with this reference already exists in NetSuite`.
+pub fn failure_signature(e: &Entry) -> Option<String> {
+    if e.status != Status::Failed {
+        return None;
+    }
+    let msg = e.message.as_deref()?.trim();
+    if msg.is_empty() {
+        return None;
+    }
+    let refs: Vec<&str> = [e.common_ref.as_deref(), e.source_id.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter(|r| !r.is_empty())
+        .collect();
+    let mut out = String::with_capacity(msg.len());
+    let mut chars = msg.chars().peekable();
+    let mut token = String::new();
+    let flush = |token: &mut String, out: &mut String| {
+        if token.is_empty() {
+            return;
+        }
+        // Trailing punctuation stays; the token itself is judged without it.
+        let core = token.trim_end_matches([':', ',', ';', '.', ')', '!', '?']);
+        let tail = &token[core.len()..];
+        let core_plain = core.trim_start_matches(['(', '#']);
+        let is_ref = refs.iter().any(|r| core_plain == *r);
+        if is_ref || core.chars().any(|c| c.is_ascii_digit()) {
+            out.push_str("<id>");
+        } else {
+            out.push_str(core);
+        }
+        out.push_str(tail);
+        token.clear();
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '"' | '\u{201c}' | '\u{2018}' => {
+                flush(&mut token, &mut out);
+                let close = match c {
+                    '\u{201c}' => '\u{201d}',
+                    '\u{2018}' => '\u{2019}',
+                    c => c,
+                };
+                // A quoted value: replaced whole, when it closes.
+                let rest: String = chars.clone().collect();
+                match rest.find(close) {
+                    Some(end) => {
+                        for _ in 0..rest[..end].chars().count() + 1 {
+                            chars.next();
+                        }
+                        out.push_str("<value>");
+                    }
+                    None => out.push(c),
+                }
+            }
+            c if c.is_whitespace() => {
+                flush(&mut token, &mut out);
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+            c => token.push(c),
+        }
+    }
+    flush(&mut token, &mut out);
+    let s = out.trim().to_string();
+    (!s.is_empty()).then_some(s)
+}
+
+#[cfg(test)]
+mod signature_tests {
+    use super::*;
+
+    fn failed(msg: &str, reference: &str) -> Entry {
+        let mut e: Entry = serde_json::from_str(
+            r#"{"id":1,"status":"Failed","integration":{"name":"A"},"type":"Order","system_chain":"Shopify_NetSuite","created_at":"2026-11-20T10:00:00Z"}"#,
+        )
+        .unwrap();
+        e.message = Some(msg.into());
+        e.common_ref = Some(reference.into());
+        e
+    }
+
+    #[test]
+    fn occurrences_of_one_problem_share_a_signature() {
+        let a = failure_signature(&failed(
+            "Duplicate Order #1001: a record with this reference already exists in NetSuite",
+            "1001",
+        ));
+        let b = failure_signature(&failed(
+            "Duplicate Order PO-29435: a record with this reference already exists in NetSuite",
+            "PO-29435",
+        ));
+        assert_eq!(a, b);
+        assert_eq!(
+            a.as_deref(),
+            Some("Duplicate Order <id>: a record with this reference already exists in NetSuite")
+        );
+        assert_eq!(
+            failure_signature(&failed(
+                "Item MUG-GRN-OS was not found in Peoplevox",
+                "MUG-GRN-OS"
+            )),
+            failure_signature(&failed(
+                "Item TEE-BLK-XL was not found in Peoplevox",
+                "TEE-BLK-XL"
+            )),
+        );
+        assert_eq!(
+            failure_signature(&failed(
+                "Mapped field 'shipping_method' changed: \"Express 24\" has no match in NetSuite",
+                "1"
+            ))
+            .as_deref(),
+            Some("Mapped field <value> changed: <value> has no match in NetSuite")
+        );
+        assert_ne!(
+            failure_signature(&failed(
+                "Connection to NetSuite timed out after 30 seconds",
+                "1"
+            )),
+            failure_signature(&failed(
+                "Connection to Shopify timed out after 30 seconds",
+                "1"
+            )),
+            "different systems are different problems"
+        );
+        let mut ok = failed("x", "1");
+        ok.status = Status::Ok;
+        assert_eq!(failure_signature(&ok), None);
+        assert_eq!(failure_signature(&failed("   ", "1")), None);
+        // Unclosed quotes and odd text never panic.
+        assert!(failure_signature(&failed("it's \u{201c}broken", "1")).is_some());
+    }
+}

@@ -247,13 +247,17 @@ pub struct Filters {
     pub entities: BTreeSet<String>,
     pub sources: BTreeSet<String>,
     pub destinations: BTreeSet<String>,
+    /// A failure group: only Failed entries with this error signature
+    /// ([`failure_signature`](super::entry::failure_signature)).
+    pub failure: Option<String>,
 }
 
 impl Filters {
     pub fn is_empty(&self) -> bool {
-        FilterField::ALL
-            .into_iter()
-            .all(|f| self.values(f).is_empty())
+        self.failure.is_none()
+            && FilterField::ALL
+                .into_iter()
+                .all(|f| self.values(f).is_empty())
     }
 
     /// The chosen values of a text field, or of statuses by their API value.
@@ -431,6 +435,9 @@ impl Query {
             || !inset(&f.entities, &e.entity)
             || !inset(&f.sources, &e.system_chain.source)
             || !inset(&f.destinations, &e.system_chain.destination)
+            || f.failure
+                .as_ref()
+                .is_some_and(|g| super::entry::failure_signature(e).as_deref() != Some(g.as_str()))
         {
             return false;
         }
@@ -525,6 +532,9 @@ impl View {
                 put(f.url_key(), &v);
             }
         }
+        if let Some(g) = &q.filters.failure {
+            put("failure", g);
+        }
         if q.sort != Sort::default() {
             put("sort", q.sort.column.sort_key().unwrap_or("created_at"));
             put("dir", q.sort.direction.key());
@@ -595,6 +605,8 @@ impl View {
                     Some(b) => view.toggles.additional_fields = b,
                     None => bad("expected 1 or 0"),
                 },
+                "failure" if v.trim().is_empty() => bad("empty filter value"),
+                "failure" => view.query.filters.failure = Some(v.to_string()),
                 other => match FilterField::ALL.into_iter().find(|f| f.url_key() == other) {
                     Some(_) if v.is_empty() => bad("empty filter value"),
                     Some(f) => q.filters.insert(f, &v),
@@ -750,6 +762,9 @@ impl Query {
                 put(f.api_key(), join_list(vals.iter().map(String::as_str)));
             }
         }
+        if let Some(g) = &self.filters.failure {
+            put("failure", g.clone());
+        }
         if self.search.is_active() {
             put("search_term", self.search.term.clone());
             put("search_field", self.search.scope.key().to_string());
@@ -827,6 +842,8 @@ impl Query {
                     None => bad("not an ISO-8601 timestamp"),
                 },
                 "search_term" => q.search.term = v.to_string(),
+                "failure" if v.trim().is_empty() => bad("empty filter value"),
+                "failure" => q.filters.failure = Some(v.to_string()),
                 "search_field" => match SearchScope::from_key(v) {
                     Some(s) => q.search.scope = s,
                     None => bad("unknown search field"),

@@ -170,6 +170,9 @@ impl ResultSet {
     }
 }
 
+/// The `sig` of a row that is not a failure with a reason.
+const NO_SIGNATURE: u32 = u32::MAX;
+
 /// All loaded entries, indexed for the pipeline.
 #[derive(Debug, Default)]
 pub struct Store {
@@ -182,6 +185,9 @@ pub struct Store {
     source: Vec<u32>,
     dest: Vec<u32>,
     names: Interner<Arc<str>>,
+    /// Each row's failure signature ([`NO_SIGNATURE`] when it has none).
+    sig: Vec<u32>,
+    signatures: Interner<Arc<str>>,
     created: Vec<i64>,
     refs: TextIndex,
     runs: TextIndex,
@@ -223,9 +229,13 @@ impl Store {
         let so = self.names.intern(&e.system_chain.source);
         let de = self.names.intern(&e.system_chain.destination);
         let created = e.created_at.timestamp();
+        let sig = super::entry::failure_signature(&e).map_or(NO_SIGNATURE, |s| {
+            self.signatures.intern(&Arc::from(s.as_str()))
+        });
         match self.by_id.get(&e.id) {
             Some(&r) => {
                 let r = r as usize;
+                self.sig[r] = sig;
                 self.status[r] = st;
                 self.group[r] = g;
                 self.entity[r] = en;
@@ -236,6 +246,7 @@ impl Store {
             }
             None => {
                 self.by_id.insert(e.id, self.entries.len() as u32);
+                self.sig.push(sig);
                 self.status.push(st);
                 self.group.push(g);
                 self.entity.push(en);
@@ -410,7 +421,16 @@ impl Store {
         without_status.filters.status.clear();
         let (all, _) = self.filter_mask(&without_status, now);
         let (matching, _) = self.filter_mask(q, now);
+        let mut for_groups_q = without_status;
+        for_groups_q.filters.failure = None;
+        let (for_groups, _) = self.filter_mask(&for_groups_q, now);
         for r in 0..self.entries.len() {
+            if for_groups.get(r) && self.sig[r] != NO_SIGNATURE {
+                b.add_failure(
+                    &self.signatures.values[self.sig[r] as usize],
+                    &self.entries[r],
+                );
+            }
             if all.get(r) {
                 b.count_status(&self.statuses.values[self.status[r] as usize]);
             }
@@ -479,6 +499,12 @@ impl Store {
             }
             ok
         });
+        // A signature nobody has matches nothing.
+        let failure = q.filters.failure.as_ref().map(|g| {
+            self.signatures
+                .get(&Arc::from(g.as_str()))
+                .unwrap_or(NO_SIGNATURE - 1)
+        });
         let search = if !q.search.is_active() {
             SearchPlan::None
         } else {
@@ -507,6 +533,7 @@ impl Store {
             from: from.timestamp(),
             to: to.timestamp(),
             status_ok,
+            failure,
             group_ok: allow_names(&q.filters.groups),
             entity_ok: allow_names(&q.filters.entities),
             source_ok: allow_names(&q.filters.sources),
@@ -729,6 +756,7 @@ struct Plan {
     from: i64,
     to: i64,
     status_ok: Option<Vec<bool>>,
+    failure: Option<u32>,
     group_ok: Option<Vec<bool>>,
     entity_ok: Option<Vec<bool>>,
     source_ok: Option<Vec<bool>>,
@@ -745,7 +773,8 @@ impl Plan {
                 .as_ref()
                 .is_none_or(|a| a.get(v as usize).copied().unwrap_or(false))
         }
-        ok(&self.status_ok, s.status[r])
+        self.failure.is_none_or(|f| s.sig[r] == f)
+            && ok(&self.status_ok, s.status[r])
             && ok(&self.group_ok, s.group[r])
             && ok(&self.entity_ok, s.entity[r])
             && ok(&self.source_ok, s.source[r])

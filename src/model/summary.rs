@@ -5,7 +5,9 @@
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::entry::{Entry, Status};
+use std::collections::HashMap;
+
+use super::entry::{failure_signature, Entry, Status};
 use super::query::Query;
 
 /// Chart buckets are one hour long.
@@ -25,6 +27,23 @@ pub struct Series {
     pub counts: Vec<u32>,
 }
 
+/// Failures sharing an error signature.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailureGroup {
+    /// The normalised reason ([`failure_signature`]); filter with it (`filter[failure]`).
+    pub signature: String,
+    pub count: u64,
+    /// The newest occurrence's `created_at`.
+    pub newest: DateTime<Utc>,
+    /// The newest occurrence's reason, as written.
+    pub example: String,
+    /// The system chains involved (`Shopify → NetSuite`), most frequent first, at most 4.
+    pub systems: Vec<String>,
+}
+
+/// The most groups a summary lists.
+pub const MAX_GROUPS: usize = 12;
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     /// Ok, Sent, Pending and Failed always (zero or not), then other statuses by count.
@@ -34,6 +53,10 @@ pub struct Summary {
     pub bucket_seconds: i64,
     /// One series per status present, in the order of `statuses`.
     pub series: Vec<Series>,
+    /// Failures by error signature over the range, search and filters except the status and
+    /// failure-group filters; the largest groups first (at most [`MAX_GROUPS`]).
+    #[serde(default)]
+    pub groups: Vec<FailureGroup>,
 }
 
 impl Summary {
@@ -54,6 +77,7 @@ impl Summary {
         now: DateTime<Utc>,
         all_statuses: impl IntoIterator<Item = &'a Entry>,
         matching: impl IntoIterator<Item = &'a Entry>,
+        for_groups: impl IntoIterator<Item = &'a Entry>,
     ) -> Summary {
         let mut b = Builder::new(q, now);
         for e in all_statuses {
@@ -61,6 +85,11 @@ impl Summary {
         }
         for e in matching {
             b.add_to_chart(&e.status, e.created_at);
+        }
+        for e in for_groups {
+            if let Some(sig) = failure_signature(e) {
+                b.add_failure(&sig, e);
+            }
         }
         b.finish()
     }
@@ -126,6 +155,15 @@ pub struct Builder {
     buckets: usize,
     counts: Vec<(Status, u64)>,
     series: Vec<(Status, Vec<u32>)>,
+    groups: HashMap<String, GroupAcc>,
+}
+
+struct GroupAcc {
+    count: u64,
+    newest: DateTime<Utc>,
+    newest_id: super::entry::EntryId,
+    example: String,
+    systems: HashMap<String, u64>,
 }
 
 impl Builder {
@@ -136,7 +174,29 @@ impl Builder {
             buckets,
             counts: Status::KNOWN.iter().map(|s| (s.clone(), 0)).collect(),
             series: Vec::new(),
+            groups: HashMap::new(),
         }
+    }
+
+    /// Counts a failure with signature `sig` into its group.
+    pub fn add_failure(&mut self, sig: &str, e: &Entry) {
+        let acc = self
+            .groups
+            .entry(sig.to_string())
+            .or_insert_with(|| GroupAcc {
+                count: 0,
+                newest: e.created_at,
+                newest_id: e.id,
+                example: e.message.clone().unwrap_or_default(),
+                systems: HashMap::new(),
+            });
+        acc.count += 1;
+        if (e.created_at, e.id) > (acc.newest, acc.newest_id) {
+            acc.newest = e.created_at;
+            acc.newest_id = e.id;
+            acc.example = e.message.clone().unwrap_or_default();
+        }
+        *acc.systems.entry(e.system_chain.to_string()).or_default() += 1;
     }
 
     pub fn count_status(&mut self, s: &Status) {
@@ -169,7 +229,30 @@ impl Builder {
         let order: Vec<Status> = self.counts.iter().map(|(s, _)| s.clone()).collect();
         let rank = |s: &Status| order.iter().position(|o| o == s).unwrap_or(usize::MAX);
         self.series.sort_by_key(|(s, _)| rank(s));
+        let mut groups: Vec<FailureGroup> = self
+            .groups
+            .into_iter()
+            .map(|(signature, acc)| {
+                let mut systems: Vec<(String, u64)> = acc.systems.into_iter().collect();
+                systems.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                FailureGroup {
+                    signature,
+                    count: acc.count,
+                    newest: acc.newest,
+                    example: acc.example,
+                    systems: systems.into_iter().take(4).map(|(s, _)| s).collect(),
+                }
+            })
+            .collect();
+        groups.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| b.newest.cmp(&a.newest))
+                .then_with(|| a.signature.cmp(&b.signature))
+        });
+        groups.truncate(MAX_GROUPS);
         Summary {
+            groups,
             statuses: self
                 .counts
                 .into_iter()
