@@ -548,7 +548,7 @@ pub fn failure_signature(e: &Entry) -> Option<String> {
         let core = token.trim_end_matches([':', ',', ';', '.', ')', '!', '?']);
         let tail = &token[core.len()..];
         let core_plain = core.trim_start_matches(['(', '#']);
-        let is_ref = refs.iter().any(|r| core_plain == *r);
+        let is_ref = refs.contains(&core_plain);
         if is_ref || core.chars().any(|c| c.is_ascii_digit()) {
             out.push_str("<id>");
         } else {
