@@ -2685,3 +2685,58 @@ async fn failure_groups_filter_resync_and_export(t: Target) {
 }
 
 both!(failure_groups_filter_resync_and_export);
+
+async fn retry_state_and_stuck_entries(t: Target) {
+    let b = browser(t).await;
+    b.open("/?days=15&status=Pending&status=Failed").await;
+    let retry = b.texts("tbody tr.sr-row .sr-retry").await;
+    assert!(!retry.is_empty());
+    assert!(retry.iter().all(|r| r.contains("Attempt ")), "{retry:?}");
+    assert!(
+        retry.iter().any(|r| r.contains("Pending for ")),
+        "Pending rows say for how long: {retry:?}"
+    );
+    // Stuck: a count in the strip, a filter, a highlight.
+    let stuck_btn = b.wait_css(".sr-count-btn--stuck").await;
+    let n = number(
+        &stuck_btn
+            .find(Locator::Css(".sr-count-num"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(n > 0);
+    stuck_btn.click().await.unwrap();
+    b.until("the stuck filter applies", || async {
+        b.url().await.contains("stuck=1")
+    })
+    .await;
+    b.wait_css(".sr-count-btn--stuck[aria-pressed='true']")
+        .await;
+    b.wait_css("table[aria-busy='false']").await;
+    b.until("the table holds the stuck entries", || async {
+        number(&b.count_text().await) == n
+            && b.client
+                .find_all(Locator::Css("tbody tr.sr-row"))
+                .await
+                .unwrap()
+                .len()
+                == b.client
+                    .find_all(Locator::Css("tbody tr.sr-row--stuck"))
+                    .await
+                    .unwrap()
+                    .len()
+    })
+    .await;
+    let tags = b.texts("tbody tr.sr-row .sr-stuck-tag").await;
+    assert!(!tags.is_empty() && tags.iter().all(|t| t == "Stuck"));
+    b.find(".sr-count-btn--stuck").await.click().await.unwrap();
+    b.until("the stuck filter is cleared", || async {
+        !b.url().await.contains("stuck=")
+    })
+    .await;
+}
+
+both!(retry_state_and_stuck_entries);

@@ -219,6 +219,13 @@ fn Row(entry: Entry, columns: Memo<Vec<Column>>) -> impl IntoView {
     let report = expect_context::<Report>();
     let id = entry.id;
     let failed = entry.status == crate::model::Status::Failed;
+    let stuck = entry.is_stuck(report.load.with_untracked(|l| {
+        if let Load::Ready(w) = l {
+            w.at
+        } else {
+            chrono::Utc::now()
+        }
+    }));
     let select_label = entry.select_label();
     let e = entry.clone();
     let cells = move || {
@@ -226,7 +233,21 @@ fn Row(entry: Entry, columns: Memo<Vec<Column>>) -> impl IntoView {
             .get()
             .into_iter()
             .map(|c| match c {
-                Column::Status => view! { <td><StatusBadge status=e.status.clone()/></td> }.into_any(),
+                Column::Status => {
+                    let now = report.load.with_untracked(|l| if let Load::Ready(w) = l { w.at } else { chrono::Utc::now() });
+                    let retry = e.retry_state(now).map(|r| (r.describe(now), r.stuck));
+                    view! {
+                        <td>
+                            <StatusBadge status=e.status.clone()/>
+                            {retry.map(|(text, stuck)| view! {
+                                <span class="sr-retry" class:sr-retry--stuck=stuck>
+                                    {stuck.then(|| view! { <span class="sr-stuck-tag">"Stuck"</span>" " })}
+                                    {text}
+                                </span>
+                            })}
+                        </td>
+                    }.into_any()
+                }
                 Column::SyncId | Column::Reference | Column::SourceId | Column::SourceParentId | Column::EndpointId | Column::EndpointParentId => {
                     view! { <td class="sr-mono">{c.cell_text(&e, &chrono::Utc).into_owned()}</td> }.into_any()
                 }
@@ -242,7 +263,7 @@ fn Row(entry: Entry, columns: Memo<Vec<Column>>) -> impl IntoView {
     let message = entry.message.clone().filter(|_| failed);
     let span = move || (columns.with(Vec::len)).to_string();
     view! {
-        <tr class="sr-row" class:sr-row--failed=failed class:sr-row--selected=selected
+        <tr class="sr-row" class:sr-row--failed=failed class:sr-row--stuck=stuck class:sr-row--selected=selected
             class:sr-row--active=move || report.active.get() == Some(id) tabindex="-1"
             data-id=id.to_string() on:focusin=move |_| report.active.set(Some(id))>
             <td class="sr-col-check">

@@ -93,6 +93,18 @@ pub fn SummaryStrip() -> impl IntoView {
                                 </button>
                             }
                         }).collect_view()}
+                        {(s.stuck > 0 || report.view.with_untracked(|v| v.query.filters.stuck)).then(|| {
+                            let stuck = s.stuck;
+                            view! {
+                                <button type="button" class="sr-count-btn sr-count-btn--stuck"
+                                    aria-pressed=move || report.view.with(|v| v.query.filters.stuck).to_string()
+                                    title="Show only entries Pending for more than 2 hours"
+                                    on:click=move |_| report.update_view(|v| v.query.filters.stuck = !v.query.filters.stuck)>
+                                    <span class="sr-count-label">"Stuck"</span>
+                                    <span class="sr-count-num">{thousands(stuck as usize)}</span>
+                                </button>
+                            }
+                        })}
                     </div>
                     <figure class="sr-chart">
                         <svg viewBox=format!("0 0 {W} {H}") preserveAspectRatio="none" role="img"

@@ -321,6 +321,9 @@ pub fn generate(cfg: DemoConfig) -> Vec<Entry> {
             &*entity,
             "Fulfilment" | "Refund" | "Return" | "Stocklevels" | "ItemReceipt"
         );
+        // Retries every 15 minutes after the latest attempt.
+        let next_retry_at =
+            (status == Status::Pending).then(|| updated.min(cfg.now) + Duration::minutes(15));
         out.push(Entry {
             id: EntryId(1_000_000 + i as u64),
             status,
@@ -338,6 +341,8 @@ pub fn generate(cfg: DemoConfig) -> Vec<Entry> {
             common_ref: Some(common_ref),
             created_at: created,
             updated_at: Some(updated.min(cfg.now)),
+            // Retries every 15 minutes after the latest attempt.
+            next_retry_at,
             runtime: Some(runtime),
             attempts,
             max_attempts: Some(max_attempts),
@@ -424,6 +429,7 @@ impl DemoBackend {
                         self.store.update(id, |e| {
                             e.status = Status::Pending;
                             e.attempts = 1;
+                            e.next_retry_at = Some(due);
                             e.message =
                                 Some("Resync requested; waiting for the destination".into());
                             e.error = None;
@@ -450,6 +456,7 @@ impl DemoBackend {
             let ok = self.store.update(s.id, |e| {
                 e.updated_at = Some(s.due);
                 e.runtime = Some(1.2);
+                e.next_retry_at = None;
                 if s.to_ok {
                     e.status = Status::Ok;
                     e.message = None;

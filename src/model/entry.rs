@@ -231,6 +231,13 @@ pub struct Entry {
     pub runtime: Option<f64>,
     #[serde(default, deserialize_with = "lenient_u32")]
     pub attempts: u32,
+    /// When the next automatic retry is due (Pending entries), if the backend says.
+    #[serde(
+        default,
+        deserialize_with = "opt_lenient_datetime",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub next_retry_at: Option<DateTime<Utc>>,
     #[serde(default, deserialize_with = "opt_lenient_u32")]
     pub max_attempts: Option<u32>,
     /// The failure reason shown under a failed row.
@@ -256,7 +263,75 @@ fn default_true() -> bool {
     true
 }
 
+/// A Pending entry older than this is stuck: highlighted, and the "Stuck" filter finds it.
+pub const STUCK_AFTER_HOURS: i64 = 2;
+
+/// Where an entry stands in its retries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryState {
+    pub attempt: u32,
+    pub max_attempts: Option<u32>,
+    pub next_retry_at: Option<DateTime<Utc>>,
+    /// How long it has been Pending (since it was created), for Pending entries.
+    pub pending_for: Option<chrono::Duration>,
+    pub stuck: bool,
+}
+
+impl RetryState {
+    /// "Attempt 2 of 4 · next retry 10:15 UTC · Pending for 3 h 5 min".
+    pub fn describe(&self, now: DateTime<Utc>) -> String {
+        let mut parts = vec![match self.max_attempts {
+            Some(m) => format!("Attempt {} of {m}", self.attempt),
+            None => format!("Attempt {}", self.attempt),
+        }];
+        if let Some(t) = self.next_retry_at {
+            parts.push(if t <= now {
+                format!("retry overdue since {} UTC", t.format("%H:%M"))
+            } else {
+                format!("next retry {} UTC", t.format("%H:%M"))
+            });
+        }
+        if let Some(d) = self.pending_for {
+            parts.push(format!("Pending for {}", human_duration(d)));
+        }
+        parts.join(" · ")
+    }
+}
+
+/// "45 min", "3 h 5 min", "2 d 4 h".
+pub fn human_duration(d: chrono::Duration) -> String {
+    let m = d.num_minutes().max(0);
+    match m {
+        0..=59 => format!("{m} min"),
+        60..=1439 if m % 60 == 0 => format!("{} h", m / 60),
+        60..=1439 => format!("{} h {} min", m / 60, m % 60),
+        _ if (m % 1440) / 60 == 0 => format!("{} d", m / 1440),
+        _ => format!("{} d {} h", m / 1440, (m % 1440) / 60),
+    }
+}
+
 impl Entry {
+    /// Whether it has been Pending for longer than [`STUCK_AFTER_HOURS`] at `now`.
+    pub fn is_stuck(&self, now: DateTime<Utc>) -> bool {
+        self.status == Status::Pending
+            && now - self.created_at > chrono::Duration::hours(STUCK_AFTER_HOURS)
+    }
+
+    /// Retry state for Pending and Failed entries.
+    pub fn retry_state(&self, now: DateTime<Utc>) -> Option<RetryState> {
+        if !matches!(self.status, Status::Pending | Status::Failed) {
+            return None;
+        }
+        let pending = self.status == Status::Pending;
+        Some(RetryState {
+            attempt: self.attempts.max(1),
+            max_attempts: self.max_attempts,
+            next_retry_at: self.next_retry_at.filter(|_| pending),
+            pending_for: pending.then(|| now - self.created_at),
+            stuck: self.is_stuck(now),
+        })
+    }
+
     /// How the item is named to a person: "Shopify order #1001", or "Shopify order (entry 42)"
     /// without a reference.
     pub fn display_name(&self) -> String {

@@ -250,11 +250,14 @@ pub struct Filters {
     /// A failure group: only Failed entries with this error signature
     /// ([`failure_signature`](super::entry::failure_signature)).
     pub failure: Option<String>,
+    /// Only entries Pending for longer than [`STUCK_AFTER_HOURS`](super::entry::STUCK_AFTER_HOURS).
+    pub stuck: bool,
 }
 
 impl Filters {
     pub fn is_empty(&self) -> bool {
         self.failure.is_none()
+            && !self.stuck
             && FilterField::ALL
                 .into_iter()
                 .all(|f| self.values(f).is_empty())
@@ -438,6 +441,7 @@ impl Query {
             || f.failure
                 .as_ref()
                 .is_some_and(|g| super::entry::failure_signature(e).as_deref() != Some(g.as_str()))
+            || (f.stuck && !e.is_stuck(now))
         {
             return false;
         }
@@ -535,6 +539,9 @@ impl View {
         if let Some(g) = &q.filters.failure {
             put("failure", g);
         }
+        if q.filters.stuck {
+            put("stuck", "1");
+        }
         if q.sort != Sort::default() {
             put("sort", q.sort.column.sort_key().unwrap_or("created_at"));
             put("dir", q.sort.direction.key());
@@ -607,6 +614,10 @@ impl View {
                 },
                 "failure" if v.trim().is_empty() => bad("empty filter value"),
                 "failure" => view.query.filters.failure = Some(v.to_string()),
+                "stuck" => match parse_flag(&v) {
+                    Some(b) => view.query.filters.stuck = b,
+                    None => bad("expected 1 or 0"),
+                },
                 other => match FilterField::ALL.into_iter().find(|f| f.url_key() == other) {
                     Some(_) if v.is_empty() => bad("empty filter value"),
                     Some(f) => q.filters.insert(f, &v),
@@ -765,6 +776,9 @@ impl Query {
         if let Some(g) = &self.filters.failure {
             put("failure", g.clone());
         }
+        if self.filters.stuck {
+            put("stuck", "1".into());
+        }
         if self.search.is_active() {
             put("search_term", self.search.term.clone());
             put("search_field", self.search.scope.key().to_string());
@@ -844,6 +858,10 @@ impl Query {
                 "search_term" => q.search.term = v.to_string(),
                 "failure" if v.trim().is_empty() => bad("empty filter value"),
                 "failure" => q.filters.failure = Some(v.to_string()),
+                "stuck" => match parse_flag(v) {
+                    Some(b) => q.filters.stuck = b,
+                    None => bad("expected 1 or 0"),
+                },
                 "search_field" => match SearchScope::from_key(v) {
                     Some(s) => q.search.scope = s,
                     None => bad("unknown search field"),

@@ -433,6 +433,9 @@ impl Store {
             }
             if all.get(r) {
                 b.count_status(&self.statuses.values[self.status[r] as usize]);
+                if self.entries[r].is_stuck(now) {
+                    b.count_stuck();
+                }
             }
             if matching.get(r) {
                 b.add_to_chart(
@@ -499,6 +502,13 @@ impl Store {
             }
             ok
         });
+        // Stuck: Pending and created before this instant.
+        let stuck = q.filters.stuck.then(|| {
+            (
+                self.statuses.get(&Status::Pending).unwrap_or(u32::MAX),
+                (now - chrono::Duration::hours(super::entry::STUCK_AFTER_HOURS)).timestamp(),
+            )
+        });
         // A signature nobody has matches nothing.
         let failure = q.filters.failure.as_ref().map(|g| {
             self.signatures
@@ -534,6 +544,7 @@ impl Store {
             to: to.timestamp(),
             status_ok,
             failure,
+            stuck,
             group_ok: allow_names(&q.filters.groups),
             entity_ok: allow_names(&q.filters.entities),
             source_ok: allow_names(&q.filters.sources),
@@ -757,6 +768,8 @@ struct Plan {
     to: i64,
     status_ok: Option<Vec<bool>>,
     failure: Option<u32>,
+    /// (Pending's status id, latest created timestamp) for the stuck filter.
+    stuck: Option<(u32, i64)>,
     group_ok: Option<Vec<bool>>,
     entity_ok: Option<Vec<bool>>,
     source_ok: Option<Vec<bool>>,
@@ -774,6 +787,9 @@ impl Plan {
                 .is_none_or(|a| a.get(v as usize).copied().unwrap_or(false))
         }
         self.failure.is_none_or(|f| s.sig[r] == f)
+            && self
+                .stuck
+                .is_none_or(|(pending, before)| s.status[r] == pending && s.created[r] < before)
             && ok(&self.status_ok, s.status[r])
             && ok(&self.group_ok, s.group[r])
             && ok(&self.entity_ok, s.entity[r])

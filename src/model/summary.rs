@@ -57,6 +57,10 @@ pub struct Summary {
     /// failure-group filters; the largest groups first (at most [`MAX_GROUPS`]).
     #[serde(default)]
     pub groups: Vec<FailureGroup>,
+    /// Entries Pending for longer than the stuck threshold, over the range, search and
+    /// filters except the status filter.
+    #[serde(default)]
+    pub stuck: u64,
 }
 
 impl Summary {
@@ -82,6 +86,9 @@ impl Summary {
         let mut b = Builder::new(q, now);
         for e in all_statuses {
             b.count_status(&e.status);
+            if e.is_stuck(now) {
+                b.count_stuck();
+            }
         }
         for e in matching {
             b.add_to_chart(&e.status, e.created_at);
@@ -156,6 +163,7 @@ pub struct Builder {
     counts: Vec<(Status, u64)>,
     series: Vec<(Status, Vec<u32>)>,
     groups: HashMap<String, GroupAcc>,
+    stuck: u64,
 }
 
 struct GroupAcc {
@@ -175,7 +183,12 @@ impl Builder {
             counts: Status::KNOWN.iter().map(|s| (s.clone(), 0)).collect(),
             series: Vec::new(),
             groups: HashMap::new(),
+            stuck: 0,
         }
+    }
+
+    pub fn count_stuck(&mut self) {
+        self.stuck += 1;
     }
 
     /// Counts a failure with signature `sig` into its group.
@@ -253,6 +266,7 @@ impl Builder {
         groups.truncate(MAX_GROUPS);
         Summary {
             groups,
+            stuck: self.stuck,
             statuses: self
                 .counts
                 .into_iter()
