@@ -57,6 +57,9 @@ async fn load_config(host: &web_sys::Element) -> Result<Config, ConfigError> {
 thread_local! {
     /// The elements holding a live report, for the panic panel.
     static HOSTS: RefCell<Vec<web_sys::HtmlElement>> = const { RefCell::new(Vec::new()) };
+    /// Every mounted report. A report lives until `unmount()`, not until the host drops (or the
+    /// garbage collector frees) the handle `mount` returned.
+    static LIVE: RefCell<Vec<Rc<RefCell<Option<Instance>>>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Replaces every report on the page with a panel saying what happened and how to recover.
@@ -233,7 +236,9 @@ impl ReportHandle {
 
     /// Removes the report: its nodes, listeners and timers. The element is left empty.
     pub fn unmount(&self) {
-        if let Some(mut inst) = self.inner.borrow_mut().take() {
+        let taken = self.inner.borrow_mut().take();
+        LIVE.with(|l| l.borrow_mut().retain(|x| !Rc::ptr_eq(x, &self.inner)));
+        if let Some(mut inst) = taken {
             inst.unmount();
             inst.theme.dispose();
         }
@@ -261,9 +266,9 @@ fn mount_config(
         mounted: None,
     };
     inst.mount(options.filters.clone());
-    ReportHandle {
-        inner: Rc::new(RefCell::new(Some(inst))),
-    }
+    let inner = Rc::new(RefCell::new(Some(inst)));
+    LIVE.with(|l| l.borrow_mut().push(inner.clone()));
+    ReportHandle { inner }
 }
 
 /// Mounts a report into `element`. `options` (all optional): `mode` ("demo" or "http"),
@@ -320,7 +325,8 @@ async fn start_one(host: web_sys::HtmlElement, standalone: bool) {
         ..MountOptions::default()
     };
     match config {
-        Ok(config) => std::mem::forget(mount_config(host, config, options)),
+        // Nobody holds this handle: the report stays mounted (LIVE keeps it) for the page's life.
+        Ok(config) => drop(mount_config(host, config, options)),
         Err(e) => show_start_error(&host, &e),
     }
 }

@@ -1805,6 +1805,10 @@ async fn embedded_under_a_sub_path_with_the_api_on_another_origin() {
     assert_eq!(mounted, json!(true));
     b.wait_css("#remote table[aria-busy='false'] tbody tr.sr-row")
         .await;
+    let panel = b
+        .js("const p = document.querySelector('.sr-panic'); return p ? p.textContent : null")
+        .await;
+    assert_eq!(panel, json!(null), "a report panicked");
     let source = b.find("#remote .sr-source").await.text().await.unwrap();
     assert_eq!(source, format!("Live data from {api}/api"));
     assert!(b.events("error").await.is_empty());
@@ -2495,7 +2499,11 @@ async fn summary_strip_counts_filter_and_chart(t: Target) {
     b.open("/?days=5").await;
     let total = number(&b.count_text().await);
     let strip = b.wait_css(".sr-strip-counts").await;
-    let buttons = strip.find_all(Locator::Css("button")).await.unwrap();
+    // The status buttons (Stuck is a subset of Pending, not a status of its own).
+    let buttons = strip
+        .find_all(Locator::Css("button:not(.sr-count-btn--stuck)"))
+        .await
+        .unwrap();
     let mut sum = 0;
     let mut failed_count = 0;
     for btn in &buttons {

@@ -531,3 +531,15 @@ fn mount_refuses_unknown_options_by_name() {
     assert!(msg.contains("colour"), "{msg}");
     assert_eq!(host.child_nodes().length(), 0);
 }
+
+#[wasm_bindgen_test]
+async fn a_dropped_handle_leaves_the_report_mounted() {
+    // A host that ignores what mount() returns (or whose handle is garbage-collected) keeps
+    // its report: only unmount() removes it.
+    let host: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&host).unwrap();
+    let options = js_sys::JSON::parse(r#"{"demoSize": 50}"#).unwrap();
+    drop(sync_report::embed::mount(host.clone(), options).unwrap());
+    sleep(50).await;
+    assert!(host.query_selector("table tbody tr").unwrap().is_some());
+}
