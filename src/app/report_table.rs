@@ -279,12 +279,13 @@ fn Row(entry: Entry, columns: Memo<Vec<Column>>) -> impl IntoView {
                 <tr class="sr-msgrow">
                     <td></td>
                     <td colspan=span>
-                        <span class="sr-msg">{m}</span>
-                        " "
-                        <button class="sr-link" type="button"
-                            on:click=move |_| report.details.set(Some(entry.clone()))>
-                            "Error details"
-                        </button>
+                        <div class="sr-msgline">
+                            <span class="sr-msg">{m}</span>
+                            <button class="sr-link" type="button"
+                                on:click=move |_| report.details.set(Some(entry.clone()))>
+                                "Error details"
+                            </button>
+                        </div>
                     </td>
                 </tr>
             }
