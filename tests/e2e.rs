@@ -1056,6 +1056,21 @@ async fn http_browser(opts: Options) -> (Browser, Arc<Server>) {
 }
 
 impl Browser {
+    /// Actions, "Download as CSV", then the confirmation's Download button.
+    async fn download_via_menu(&self) {
+        self.button("Actions").await.click().await.unwrap();
+        self.wait_xpath("//button[@role='menuitem' and normalize-space()='Download as CSV']")
+            .await
+            .click()
+            .await
+            .unwrap();
+        self.wait_xpath("//dialog[@open]//button[starts-with(normalize-space(),'Download ')]")
+            .await
+            .click()
+            .await
+            .unwrap();
+    }
+
     /// Opens a page and waits for its error panel.
     async fn open_expecting_error(&self, path: &str) -> String {
         self.client
@@ -1299,17 +1314,7 @@ async fn http_a_company_group_that_does_not_answer_is_named() {
 /// Downloads every entry of the last 15 days (5 API pages of 1,000) and returns the file.
 async fn export_all(b: &Browser) -> Option<PathBuf> {
     b.open("/?days=15").await;
-    b.button("Actions").await.click().await.unwrap();
-    b.wait_xpath("//button[@role='menuitem' and normalize-space()='Download as CSV']")
-        .await
-        .click()
-        .await
-        .unwrap();
-    b.wait_xpath("//dialog[@open]//button[starts-with(normalize-space(),'Download ')]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.download_via_menu().await;
     // Either a file or a notice that there is none.
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
@@ -1860,17 +1865,7 @@ async fn http_hostile_data_is_shown_as_text_and_exported_safely() {
     assert!(dialog.contains("on and on.") && dialog.len() > 10_000);
     b.button("Close").await.click().await.unwrap();
     // The CSV opens safely: formulas neutralised, markup kept as text.
-    b.button("Actions").await.click().await.unwrap();
-    b.wait_xpath("//button[@role='menuitem' and normalize-space()='Download as CSV']")
-        .await
-        .click()
-        .await
-        .unwrap();
-    b.wait_xpath("//dialog[@open]//button[starts-with(normalize-space(),'Download ')]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.download_via_menu().await;
     let file = wait_for_download(&b).await;
     let bytes = std::fs::read(&file).unwrap();
     let mut rd = csv::Reader::from_reader(&bytes[3..]);
@@ -1968,17 +1963,7 @@ async fn http_a_client_clock_far_from_the_servers_changes_nothing() {
     b.open("/?status=Failed").await;
     let n = number(&b.count_text().await);
     assert!(n > 0);
-    b.button("Actions").await.click().await.unwrap();
-    b.wait_xpath("//button[@role='menuitem' and normalize-space()='Download as CSV']")
-        .await
-        .click()
-        .await
-        .unwrap();
-    b.wait_xpath("//dialog[@open]//button[starts-with(normalize-space(),'Download ')]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.download_via_menu().await;
     let file = wait_for_download(&b).await;
     let bytes = std::fs::read(&file).unwrap();
     let rows = csv::Reader::from_reader(&bytes[3..]).records().count();

@@ -269,6 +269,15 @@ impl Server {
         lock(&self.seen).clone()
     }
 
+    /// The server's clock and the data, with the resync changes due by then applied: what
+    /// every handler answers from.
+    fn data(&self) -> (DateTime<Utc>, MutexGuard<'_, DemoBackend>) {
+        let now = self.now();
+        let mut be = lock(&self.backend);
+        be.advance(now);
+        (now, be)
+    }
+
     /// Runs `f` on the data (tests change entries to set up a case).
     pub fn with_backend<R>(&self, f: impl FnOnce(&mut DemoBackend) -> R) -> R {
         f(&mut lock(&self.backend))
@@ -476,18 +485,10 @@ fn param_errors(ignored: Vec<Ignored>) -> Vec<ParamError> {
 }
 
 /// Reads the query parameters; any that cannot be used as given is a 400 naming it.
-fn read_query(
-    raw: &Option<String>,
-    id: &RequestId,
-    allowed_extra: &[&str],
-) -> Result<(Query, PageRequest), Box<Response>> {
+fn read_query(raw: &Option<String>, id: &RequestId) -> Result<(Query, PageRequest), Box<Response>> {
     let pairs = pairs(raw);
-    let (q, page, ignored) = Query::from_api_params(
-        pairs
-            .iter()
-            .filter(|(k, _)| !allowed_extra.contains(&k.as_str()))
-            .map(|(k, v)| (k.as_str(), v.as_str())),
-    );
+    let (q, page, ignored) =
+        Query::from_api_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     if ignored.is_empty() {
         Ok((q, page))
     } else {
@@ -517,13 +518,11 @@ async fn list(
     Extension(BodyFaults(faults)): Extension<BodyFaults>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let (q, page) = match read_query(&raw, &id, &[]) {
+    let (q, page) = match read_query(&raw, &id) {
         Ok(x) => x,
         Err(r) => return *r,
     };
-    let now = server.now();
-    let mut be = lock(&server.backend);
-    be.advance(now);
+    let (now, be) = server.data();
     let store = &be.store;
     let rs = store.run(&q, now);
     let mut down = Vec::new();
@@ -641,9 +640,7 @@ async fn list(
 }
 
 async fn facets(State(server): State<Arc<Server>>) -> Response {
-    let now = server.now();
-    let mut be = lock(&server.backend);
-    be.advance(now);
+    let (_, be) = server.data();
     let mut map = serde_json::Map::new();
     for f in FilterField::ALL {
         map.insert(f.api_key().to_string(), json!(be.store.values(f)));
@@ -656,13 +653,11 @@ async fn summary(
     Extension(id): Extension<RequestId>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let (q, _) = match read_query(&raw, &id, &[]) {
+    let (q, _) = match read_query(&raw, &id) {
         Ok(x) => x,
         Err(r) => return *r,
     };
-    let now = server.now();
-    let mut be = lock(&server.backend);
-    be.advance(now);
+    let (now, be) = server.data();
     Json(be.store.summary(&q, now)).into_response()
 }
 
@@ -671,13 +666,11 @@ async fn ids(
     Extension(id): Extension<RequestId>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let (q, _) = match read_query(&raw, &id, &[]) {
+    let (q, _) = match read_query(&raw, &id) {
         Ok(x) => x,
         Err(r) => return *r,
     };
-    let now = server.now();
-    let mut be = lock(&server.backend);
-    be.advance(now);
+    let (now, be) = server.data();
     let rs = be.store.run(&q, now);
     if rs.len() > MAX_IDS_LISTED {
         return error(
@@ -741,9 +734,7 @@ async fn lookup(
         Ok(i) => i,
         Err(r) => return *r,
     };
-    let now = server.now();
-    let mut be = lock(&server.backend);
-    be.advance(now);
+    let (_, be) = server.data();
     let data: Vec<_> = ids
         .iter()
         .filter_map(|&i| be.store.get(i).cloned())
@@ -761,9 +752,7 @@ async fn resync(
         Ok(i) => i,
         Err(r) => return *r,
     };
-    let now = server.now();
-    let mut be = lock(&server.backend);
-    be.advance(now);
+    let (now, mut be) = server.data();
     let fail_some = faults.contains(&Fault::ResyncFail);
     let mut out: Vec<ResyncOutcome> = Vec::with_capacity(ids.len());
     let mut accepted_seen = 0usize;
