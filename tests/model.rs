@@ -841,3 +841,44 @@ fn many_resyncs_settle_ok_or_failed() {
     let ratio = ok as f64 / failed.len() as f64;
     assert!((0.6..0.9).contains(&ratio), "{ratio}");
 }
+
+// ---- virtual scrolling -----------------------------------------------------------------------------
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// At any size (past the browsers' element-height cap too) and any scroll position, the
+    /// drawn rows cover the viewport, the spacers and rows add up to the scroll body, and
+    /// revealing a row brings it into view.
+    #[test]
+    fn the_virtual_window_covers_the_viewport(
+        total in 0usize..3_000_000,
+        row_px in 20.0f64..80.0,
+        viewport_px in 0.0f64..2000.0,
+        at in 0.0f64..1.0,
+        target in 0.0f64..1.0,
+        overscan in 0usize..10,
+    ) {
+        use sync_report::model::viewport::{Layout, MAX_SCROLL_PX};
+        let l = Layout { total, row_px, viewport_px };
+        prop_assert!(l.body_px() <= MAX_SCROLL_PX);
+        let scroll = at * l.max_scroll();
+        let span = l.span(scroll, overscan);
+        prop_assert!(span.end() <= total);
+        let sum = span.before_px + span.len as f64 * row_px + span.after_px;
+        if total > 0 {
+            prop_assert!((sum - l.body_px()).abs() < 1e-3 * l.body_px().max(1.0), "{sum} vs {}", l.body_px());
+            // The drawn rows reach from the viewport's top edge to its bottom edge.
+            prop_assert!(span.before_px <= scroll + 1e-6);
+            let bottom = (scroll + viewport_px).min(l.body_px());
+            prop_assert!(span.before_px + span.len as f64 * row_px + 1e-6 >= bottom,
+                "{span:?} ends before {bottom}");
+            let i = ((target * total as f64) as usize).min(total - 1);
+            let s = l.reveal(i, scroll);
+            let shown = l.span(s, 0);
+            prop_assert!(shown.range().contains(&i) || viewport_px < row_px, "{i} not in {shown:?}");
+        } else {
+            prop_assert_eq!(span.len, 0);
+        }
+    }
+}

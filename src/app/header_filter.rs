@@ -70,6 +70,37 @@ pub fn HeaderFilter(column: Column) -> impl IntoView {
         });
     };
     let button = NodeRef::<leptos::html::Button>::new();
+    // The menu is fixed to the window at its button: the table scrolls in its own box, which
+    // would otherwise clip a menu taller than the rows shown.
+    let place = RwSignal::new(Place::default());
+    let position = move || {
+        if let Some(b) = button.get_untracked() {
+            let r = b.get_bounding_client_rect();
+            let size = |v: Result<wasm_bindgen::JsValue, _>, d| {
+                v.ok().and_then(|w| w.as_f64()).unwrap_or(d)
+            };
+            let (width, height) = (
+                size(window().inner_width(), 1024.0),
+                size(window().inner_height(), 768.0),
+            );
+            place.set(Place::below_or_above(
+                r.top(),
+                r.bottom(),
+                r.left(),
+                width,
+                height,
+            ));
+        }
+    };
+    // Follows the button while open (the page can move under it as results arrive).
+    fn follow(open: RwSignal<bool>, position: impl Fn() + Copy + 'static) {
+        request_animation_frame(move || {
+            if open.try_get_untracked() == Some(true) {
+                position();
+                follow(open, position);
+            }
+        });
+    }
     view! {
         <div class="sr-popover-anchor" node_ref=root
             on:keydown=move |ev| if ev.key() == "Escape" && open.get_untracked() { super::close_popover(open, button) }>
@@ -78,14 +109,22 @@ pub fn HeaderFilter(column: Column) -> impl IntoView {
                 aria-expanded=move || open.get().to_string()
                 on:click=move |_| {
                     if !open.get_untracked() {
+                        position();
                         load_values();
                     }
                     open.update(|o| *o = !*o);
+                    if open.get_untracked() {
+                        follow(open, position);
+                    }
                 }>
                 <FilterIcon/>
             </button>
             <Show when=move || open.get()>
-                <div class="sr-popover sr-popover--filter" role="group" aria-label=label.clone()>
+                <div class="sr-popover sr-popover--filter" role="group" aria-label=label.clone()
+                    style:top=move || place.get().top.map(|v| format!("{v}px")).unwrap_or_else(|| "auto".into())
+                    style:bottom=move || place.get().bottom.map(|v| format!("{v}px")).unwrap_or_else(|| "auto".into())
+                    style:left=move || format!("{}px", place.get().left)
+                    style:max-height=move || format!("{}px", place.get().max_height)>
                     {move || values.get().into_iter().map(|(f, vals)| view! {
                         <fieldset class="sr-filter-group">
                             <legend>{f.label()}</legend>
@@ -113,6 +152,42 @@ pub fn HeaderFilter(column: Column) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// Where a menu fixed to the window goes: under its button, or above it when the window has
+/// more room there; always inside the window.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Place {
+    top: Option<f64>,
+    bottom: Option<f64>,
+    left: f64,
+    max_height: f64,
+}
+
+impl Place {
+    const WIDTH: f64 = 260.0;
+    const TALLEST: f64 = 360.0;
+
+    fn below_or_above(top: f64, bottom: f64, left: f64, width: f64, height: f64) -> Place {
+        let left = left.min(width - Self::WIDTH).max(4.0);
+        let below = height - bottom - 8.0;
+        let above = top - 8.0;
+        if below >= Self::TALLEST.min(200.0) || below >= above {
+            Place {
+                top: Some(bottom + 4.0),
+                bottom: None,
+                left,
+                max_height: below.clamp(80.0, Self::TALLEST),
+            }
+        } else {
+            Place {
+                top: None,
+                bottom: Some(height - top + 4.0),
+                left,
+                max_height: above.clamp(80.0, Self::TALLEST),
+            }
+        }
+    }
 }
 
 #[component]

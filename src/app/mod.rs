@@ -15,7 +15,6 @@ pub mod dialogs;
 pub mod failure_groups;
 pub mod header_filter;
 pub mod notices;
-pub mod pager;
 pub mod range_control;
 pub mod report_table;
 pub mod saved_views;
@@ -133,12 +132,19 @@ pub fn App(
         report.notify(format!("Ignored part of the link: {i}"));
     }
 
-    // Load whenever the query, the page or the data changes.
+    // Load whenever the query or the data changes.
     Effect::new(move |_| {
         report.view.with(|v| v.query.clone());
-        report.page.track();
         report.data_version.track();
         report.reload();
+    });
+    // Fetch the blocks the drawn rows need as the user scrolls. A remote source waits for the
+    // scrolling to pause; the demo answers at once.
+    let fill_delay = if is_demo { 0 } else { 60 };
+    Effect::new(move |_| {
+        report.drawn.track();
+        report.cache.track();
+        report.schedule_fill(fill_delay);
     });
     // The summary strip: whenever the query or the data changes (not the page).
     Effect::new(move |_| {
@@ -228,7 +234,6 @@ pub fn App(
             <report_table::Summary/>
             <selection_bar::SelectionBar/>
             <report_table::ReportTable/>
-            <pager::Pager/>
             <status_badge::Legend/>
             <dialogs::ErrorDetails/>
             <triage::Shortcuts/>

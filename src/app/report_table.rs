@@ -11,6 +11,7 @@ use crate::format::{entries as n_entries, thousands};
 use crate::model::column::Column;
 use crate::model::entry::Entry;
 use crate::model::query::View;
+use crate::model::row_cache::Slot;
 use crate::model::selection::Tristate;
 
 /// The browser's IANA time zone ("Europe/London"), for the local time header.
@@ -75,6 +76,9 @@ pub fn Summary() -> impl IntoView {
     }
 }
 
+/// The table: a scroll container holding only the rows in view (and a few either side)
+/// between two spacers, whatever the result's size. Rows not fetched yet are placeholders of the
+/// same height; `aria-rowcount` and `aria-rowindex` give the true size and positions.
 #[component]
 pub fn ReportTable() -> impl IntoView {
     let report = expect_context::<Report>();
@@ -90,12 +94,73 @@ pub fn ReportTable() -> impl IntoView {
             Load::Ready(_) => "ready",
         })
     };
+    let slots = Memo::new(move |_| {
+        let range = report.drawn.get();
+        report.cache.with(|c| c.slots(range))
+    });
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    let thead = NodeRef::<leptos::html::Thead>::new();
+    // The body's visible height: the container less the sticky header.
+    let measure = move || {
+        if let (Some(el), Some(head)) = (scroller.get_untracked(), thead.get_untracked()) {
+            // Until rows are drawn the box holds only the header: keep the guess.
+            let Ok(Some(row)) = el.query_selector("tbody tr.sr-row") else {
+                return;
+            };
+            // Never more than the window: without our stylesheet (blocked by a host, say) the
+            // box would grow to the whole body and every row would be drawn.
+            let window_px = window()
+                .inner_height()
+                .ok()
+                .and_then(|h| h.as_f64())
+                .unwrap_or(1000.0);
+            let h = f64::from(el.client_height()).min(window_px)
+                - head.get_bounding_client_rect().height();
+            if (h - report.viewport_px.get_untracked()).abs() >= 1.0 {
+                report.viewport_px.set(h.max(0.0));
+            }
+            // Every row has the same height; take it from a drawn one (density, zoom, fonts).
+            let px = row.get_bounding_client_rect().height();
+            if px >= 1.0 && (px - report.row_px.get_untracked()).abs() >= 0.5 {
+                report.row_px.set(px);
+            }
+        }
+    };
+    Effect::new(move |_| {
+        if let Some(el) = scroller.get() {
+            let el: web_sys::HtmlElement = el.into();
+            report.set_scroller(Some(el));
+            measure();
+        }
+    });
+    // Re-measure when rows first appear or the columns change (row height can follow them).
+    Effect::new(move |_| {
+        slots.with(|s| s.is_empty());
+        columns.track();
+        request_animation_frame(measure);
+    });
+    let _ =
+        leptos_use_event_listener::use_event_listener(window(), leptos::ev::resize, move |_| {
+            measure()
+        });
+    on_cleanup(move || report.set_scroller(None));
+    let rowcount = move || (report.total() + 1).to_string();
+    // Spacer rows need a cell: a row without one has no height.
+    let colspan = move || (columns.with(Vec::len) + 1).to_string();
+    // Set through the CSSOM (`style:`), which a strict CSP allows, unlike style attributes.
+    let before = move || format!("{}px", report.span.get().before_px);
+    let after = move || format!("{}px", report.span.get().after_px);
     view! {
-        <div class="sr-table-wrap">
+        <div class="sr-table-wrap" node_ref=scroller
+            on:scroll=move |_| {
+                if let Some(el) = scroller.get_untracked() {
+                    report.scroll_top.set(f64::from(el.scroll_top()));
+                }
+            }>
             <table class="sr-table" aria-label="Sync report" aria-busy=move || report.busy.get().to_string()
-                data-state=state>
-                <thead>
-                    <tr>
+                aria-rowcount=rowcount data-state=state>
+                <thead node_ref=thead>
+                    <tr aria-rowindex="1">
                         <th scope="col" class="sr-col-check"><SelectAll rows=rows/></th>
                         <For each=move || columns.get() key=|c| *c let:c>
                             <HeaderCell column=c/>
@@ -103,15 +168,26 @@ pub fn ReportTable() -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
+                    <tr class="sr-spacer" aria-hidden="true"><td colspan=colspan style:height=before></td></tr>
                     <For
-                        each=move || rows.get()
-                        key=|e| (e.id, e.status.clone(), e.attempts, e.updated_at)
-                        let:e
+                        each=move || slots.get()
+                        key=|(i, slot)| match slot {
+                            Slot::Loaded(e) => (*i, Some((e.id, e.status.clone(), e.attempts, e.updated_at))),
+                            Slot::Loading => (*i, None),
+                            Slot::Unreadable => (*i, Some((crate::model::EntryId(u64::MAX), crate::model::Status::Unknown("".into()), 0, None))),
+                        }
+                        let:((index, slot))
                     >
-                        <Row entry=e columns=columns/>
+                        {match slot {
+                            Slot::Loaded(e) => view! { <Row entry=*e index=index columns=columns/> }.into_any(),
+                            Slot::Loading => view! { <Placeholder index=index columns=columns unreadable=false/> }.into_any(),
+                            Slot::Unreadable => view! { <Placeholder index=index columns=columns unreadable=true/> }.into_any(),
+                        }}
                     </For>
+                    <tr class="sr-spacer" aria-hidden="true"><td colspan=colspan style:height=after></td></tr>
                 </tbody>
             </table>
+        </div>
             {move || match state() {
                 "loading" => view! { <p class="sr-state">"Loading sync report…"</p> }.into_any(),
                 "empty" => view! {
@@ -134,7 +210,27 @@ pub fn ReportTable() -> impl IntoView {
                 }
                 _ => ().into_any(),
             }}
-        </div>
+    }
+}
+
+/// A row not fetched yet (announced as loading), or one the source could not read: the same
+/// height as a row.
+#[component]
+fn Placeholder(index: usize, columns: Memo<Vec<Column>>, unreadable: bool) -> impl IntoView {
+    let span = move || (columns.with(Vec::len) + 1).to_string();
+    let text = if unreadable {
+        format!(
+            "Entry {} could not be read (listed above the table)",
+            thousands(index + 1)
+        )
+    } else {
+        format!("Loading row {}…", thousands(index + 1))
+    };
+    view! {
+        <tr class="sr-row sr-row--placeholder" class:sr-row--unreadable=unreadable
+            aria-rowindex=(index + 2).to_string() aria-busy=(!unreadable).then_some("true")>
+            <td colspan=span><span class="sr-skeleton">{text}</span></td>
+        </tr>
     }
 }
 
@@ -215,17 +311,18 @@ fn HeaderCell(column: Column) -> impl IntoView {
 }
 
 #[component]
-fn Row(entry: Entry, columns: Memo<Vec<Column>>) -> impl IntoView {
+fn Row(entry: Entry, index: usize, columns: Memo<Vec<Column>>) -> impl IntoView {
     let report = expect_context::<Report>();
     let id = entry.id;
     let failed = entry.status == crate::model::Status::Failed;
-    let stuck = entry.is_stuck(report.load.with_untracked(|l| {
+    let now = report.load.with_untracked(|l| {
         if let Load::Ready(w) = l {
             w.at
         } else {
             chrono::Utc::now()
         }
-    }));
+    });
+    let stuck = entry.is_stuck(now);
     let select_label = entry.select_label();
     let e = entry.clone();
     let cells = move || {
@@ -233,38 +330,28 @@ fn Row(entry: Entry, columns: Memo<Vec<Column>>) -> impl IntoView {
             .get()
             .into_iter()
             .map(|c| match c {
-                Column::Status => {
-                    let now = report.load.with_untracked(|l| if let Load::Ready(w) = l { w.at } else { chrono::Utc::now() });
-                    let retry = e.retry_state(now).map(|r| (r.describe(now), r.stuck));
-                    view! {
-                        <td>
-                            <StatusBadge status=e.status.clone()/>
-                            {retry.map(|(text, stuck)| view! {
-                                <span class="sr-retry" class:sr-retry--stuck=stuck>
-                                    {stuck.then(|| view! { <span class="sr-stuck-tag">"Stuck"</span>" " })}
-                                    {text}
-                                </span>
-                            })}
-                        </td>
-                    }.into_any()
-                }
+                Column::Status => view! {
+                    <td class="sr-col-status"><StatusBadge status=e.status.clone()/><RowLine entry=e.clone() now=now/></td>
+                }.into_any(),
                 Column::SyncId | Column::Reference | Column::SourceId | Column::SourceParentId | Column::EndpointId | Column::EndpointParentId => {
-                    view! { <td class="sr-mono">{c.cell_text(&e, &chrono::Utc).into_owned()}</td> }.into_any()
+                    let text = c.cell_text(&e, &chrono::Utc).into_owned();
+                    let title = text.clone();
+                    view! { <td class="sr-mono" title=title>{text}</td> }.into_any()
                 }
-                Column::LatestSync => view! { <td class="sr-latest">{c.cell_text(&e, &chrono::Utc).into_owned()}</td> }.into_any(),
-                Column::Systems => view! { <td class="sr-nowrap">{c.cell_text(&e, &chrono::Utc).into_owned()}</td> }.into_any(),
-                Column::CreatedLocal => view! { <td class="sr-nowrap">{c.cell_text(&e, &chrono::Local).into_owned()}</td> }.into_any(),
-                Column::CreatedUtc => view! { <td class="sr-nowrap">{c.cell_text(&e, &chrono::Utc).into_owned()}</td> }.into_any(),
-                c => view! { <td>{c.cell_text(&e, &chrono::Utc).into_owned()}</td> }.into_any(),
+                Column::CreatedLocal => view! { <td>{c.cell_text(&e, &chrono::Local).into_owned()}</td> }.into_any(),
+                c => {
+                    let text = c.cell_text(&e, &chrono::Utc).into_owned();
+                    let title = text.clone();
+                    view! { <td title=title>{text}</td> }.into_any()
+                }
             })
             .collect_view()
     };
     let selected = move || report.is_selected(id);
-    let message = entry.message.clone().filter(|_| failed);
-    let span = move || (columns.with(Vec::len)).to_string();
     view! {
         <tr class="sr-row" class:sr-row--failed=failed class:sr-row--stuck=stuck class:sr-row--selected=selected
             class:sr-row--active=move || report.active.get() == Some(id) tabindex="-1"
+            aria-rowindex=(index + 2).to_string()
             data-id=id.to_string() on:focusin=move |_| report.active.set(Some(id))>
             <td class="sr-col-check">
                 <input type="checkbox" aria-label=select_label
@@ -273,22 +360,39 @@ fn Row(entry: Entry, columns: Memo<Vec<Column>>) -> impl IntoView {
             </td>
             {cells}
         </tr>
-        {message.map(|m| {
-            let entry = entry.clone();
-            view! {
-                <tr class="sr-msgrow">
-                    <td></td>
-                    <td colspan=span>
-                        <div class="sr-msgline">
-                            <span class="sr-msg">{m}</span>
-                            <button class="sr-link" type="button"
-                                on:click=move |_| report.details.set(Some(entry.clone()))>
-                                "Error details"
-                            </button>
-                        </div>
-                    </td>
-                </tr>
-            }
-        })}
     }
+}
+
+/// The line under a row's cells: retry state, and a failure's reason with its "Error details"
+/// link. Inside the status cell (screen readers read it with the status), drawn across the row.
+#[component]
+fn RowLine(entry: Entry, now: chrono::DateTime<chrono::Utc>) -> impl IntoView {
+    let report = expect_context::<Report>();
+    let retry = entry.retry_state(now).map(|r| (r.describe(now), r.stuck));
+    let failed = entry.status == crate::model::Status::Failed;
+    let message = entry.message.clone().filter(|_| failed);
+    if retry.is_none() && message.is_none() {
+        return None;
+    }
+    Some(view! {
+        <div class="sr-rowline">
+            {retry.map(|(text, stuck)| view! {
+                <span class="sr-retry" class:sr-retry--stuck=stuck>
+                    {stuck.then(|| view! { <span class="sr-stuck-tag">"Stuck"</span>" " })}
+                    {text}
+                </span>
+            })}
+            {message.map(|m| {
+                let entry = entry.clone();
+                let title = m.clone();
+                view! {
+                    <span class="sr-msg" title=title>{m}</span>
+                    <button class="sr-link" type="button"
+                        on:click=move |_| report.details.set(Some(entry.clone()))>
+                        "Error details"
+                    </button>
+                }
+            })}
+        </div>
+    })
 }

@@ -1,4 +1,4 @@
-//! Says what is selected, and offers the other choice: this page, or everything matching.
+//! Says what is selected, and offers the other choice: the rows in view, or everything matching.
 
 use leptos::prelude::*;
 
@@ -25,7 +25,7 @@ pub fn SelectionBar() -> impl IntoView {
             .rows
             .with(|rows| !rows.is_empty() && rows.iter().all(|e| report.is_selected(e.id)))
     };
-    // Offer "all matching" once the whole page is picked and there is more than the page.
+    // Offer "all matching" once every row in view is picked and there are more than those.
     let offer_all = move || !all_matching() && page_all() && total() > report.rows.with(Vec::len);
     view! {
         <Show when=move || { count.get() > 0 }>
@@ -54,7 +54,7 @@ pub fn SelectionBar() -> impl IntoView {
                             report.selection.update(|s| s.clear());
                             report.set_selected(&ids, true);
                         }>
-                        "Select only this page"
+                        "Select only the rows in view"
                     </button>
                 </Show>
                 <button class="sr-btn sr-btn--quiet" type="button" on:click=move |_| report.selection.update(|s| s.clear())>

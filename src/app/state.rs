@@ -1,5 +1,6 @@
-//! The page's reactive state: the view (mirrored in the URL), the loaded window, the selection.
-//! Components read it from context; the model does the work.
+//! The page's reactive state: the view (mirrored in the URL), the rows held for the viewport
+//! (fetched by block as the user scrolls), the selection. Components read it from context; the
+//! model does the work.
 
 use std::rc::Rc;
 
@@ -8,17 +9,21 @@ use leptos::prelude::*;
 
 use crate::model::entry::{Entry, EntryId};
 use crate::model::query::{DateRange, RangeNotice, View};
+use crate::model::row_cache::{RowCache, BLOCK, MAX_BLOCKS};
 use crate::model::selection::Selection;
+use crate::model::viewport::{Layout, Span, OVERSCAN};
 use crate::source::{DataSource, SourceError, Window};
 
-/// Rows per page of the table.
-pub const PAGE_SIZE: usize = 100;
+/// A row's height until the table has measured one (the default density's).
+pub const DEFAULT_ROW_PX: f64 = 54.0;
 
 /// What the table is showing.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Load {
     /// Nothing loaded yet.
     Loading,
+    /// The newest answer's counts and clock. Its entries are moved into [`Report::cache`], so
+    /// `entries` here is empty.
     Ready(Window),
     Failed(SourceError),
 }
@@ -34,9 +39,20 @@ pub struct Notice {
 #[derive(Clone, Copy)]
 pub struct Report {
     pub view: RwSignal<View>,
-    pub page: RwSignal<usize>,
     pub load: RwSignal<Load>,
-    /// The entries on screen (from `load`).
+    /// The blocks of the result held for the viewport.
+    pub cache: RwSignal<RowCache>,
+    /// The table body's scroll position, its visible height and one row's height (px).
+    pub scroll_top: RwSignal<f64>,
+    pub viewport_px: RwSignal<f64>,
+    pub row_px: RwSignal<f64>,
+    /// The rows drawn (the viewport and the overscan) and the spacers around them.
+    pub span: Memo<Span>,
+    /// Indexes of the rows drawn.
+    pub drawn: Memo<std::ops::Range<usize>>,
+    /// Indexes of the rows in the viewport (without the overscan).
+    pub visible: Memo<std::ops::Range<usize>>,
+    /// The loaded entries in the viewport ("the rows in view" of "Select all").
     pub rows: Memo<Vec<Entry>>,
     /// True while a newer request than the shown data is under way.
     pub busy: RwSignal<bool>,
@@ -73,8 +89,14 @@ pub struct Report {
     pub storage_suffix: StoredValue<String>,
     /// Where events for the host page are dispatched (the mount element).
     host: StoredValue<Option<web_sys::EventTarget>, LocalStorage>,
+    /// The table's scroll container, to move it (back to the top, to the keyboard cursor).
+    scroller: StoredValue<Option<web_sys::HtmlElement>, LocalStorage>,
     source: StoredValue<Rc<dyn DataSource>, LocalStorage>,
     generation: StoredValue<u64>,
+    /// The generation `cache` belongs to: blocks are only added to the newest answer.
+    cache_generation: StoredValue<u64>,
+    /// Bumped per scheduled fill, so only the last one of a fast scroll runs (HTTP).
+    fill_ticket: StoredValue<u64>,
     next_notice: StoredValue<u64>,
 }
 
@@ -83,15 +105,31 @@ impl Report {
         static NEXT_UID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
         let uid = NEXT_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let load = RwSignal::new(Load::Loading);
+        let cache = RwSignal::new(RowCache::default());
+        let scroll_top = RwSignal::new(0.0);
+        let viewport_px = RwSignal::new(600.0);
+        let row_px = RwSignal::new(DEFAULT_ROW_PX);
+        let layout = move || Layout {
+            total: cache.with(RowCache::total),
+            row_px: row_px.get(),
+            viewport_px: viewport_px.get(),
+        };
+        let span = Memo::new(move |_| layout().span(scroll_top.get(), OVERSCAN));
+        let drawn = Memo::new(move |_| span.get().range());
+        let visible = Memo::new(move |_| layout().span(scroll_top.get(), 0).range());
         Report {
             view: RwSignal::new(view),
-            page: RwSignal::new(0),
             load,
+            cache,
+            scroll_top,
+            viewport_px,
+            row_px,
+            span,
+            drawn,
+            visible,
             rows: Memo::new(move |_| {
-                load.with(|l| match l {
-                    Load::Ready(w) => w.entries.clone(),
-                    _ => Vec::new(),
-                })
+                let range = visible.get();
+                cache.with(|c| c.loaded(range))
             }),
             busy: RwSignal::new(true),
             selection: RwSignal::new(Selection::default()),
@@ -111,8 +149,11 @@ impl Report {
             announcement: RwSignal::new(String::new()),
             storage_suffix: StoredValue::new(String::new()),
             host: StoredValue::new_local(None),
+            scroller: StoredValue::new_local(None),
             source: StoredValue::new_local(source),
             generation: StoredValue::new(0),
+            cache_generation: StoredValue::new(0),
+            fill_ticket: StoredValue::new(0),
             next_notice: StoredValue::new(0),
         }
     }
@@ -164,10 +205,49 @@ impl Report {
         self.notices.update(|n| n.retain(|x| x.id != id));
     }
 
-    /// Changes the view; paging restarts at the first page.
+    /// Changes the view; a new query's result is shown from its first row.
     pub fn update_view(&self, f: impl FnOnce(&mut View)) {
+        let before = self.view.with_untracked(|v| v.query.clone());
         self.view.update(f);
-        self.page.set(0);
+        if self.view.with_untracked(|v| v.query != before) {
+            self.scroll_to(0.0);
+        }
+    }
+
+    /// Rows in the result (0 until loaded).
+    pub fn total(&self) -> usize {
+        self.cache.with(RowCache::total)
+    }
+
+    /// Sets where the table scrolls (the table calls it once mounted).
+    pub fn set_scroller(&self, el: Option<web_sys::HtmlElement>) {
+        self.scroller.set_value(el);
+    }
+
+    /// Moves the table body to `top` px.
+    pub fn scroll_to(&self, top: f64) {
+        if let Some(el) = self.scroller.try_get_value().flatten() {
+            el.set_scroll_top(top.round() as i32);
+        }
+        self.scroll_top.set(top);
+    }
+
+    fn layout_untracked(&self) -> Layout {
+        Layout {
+            total: self.cache.with_untracked(RowCache::total),
+            row_px: self.row_px.get_untracked(),
+            viewport_px: self.viewport_px.get_untracked(),
+        }
+    }
+
+    /// Scrolls as little as needed to show row `index` whole.
+    pub fn reveal(&self, index: usize) {
+        let top = self
+            .layout_untracked()
+            .reveal(index, self.scroll_top.get_untracked());
+        if top != self.scroll_top.get_untracked() {
+            self.scroll_to(top);
+        }
     }
 
     /// Sets the range from "previous days", telling the user when it was capped.
@@ -189,18 +269,20 @@ impl Report {
         self.update_view(|v| v.query.range = range);
     }
 
-    /// Loads the current page of the current view. Only the newest request may write its
-    /// answer: a slow older one that lands later is dropped.
+    /// Loads the current view afresh: the block at the top of the viewport, with the counts.
+    /// The rows shown stay until the answer lands (no flash of placeholders on a refresh), and
+    /// only the newest request may write its answer: a slow older one that lands later is
+    /// dropped. The other blocks in view follow through [`Report::fill`].
     pub fn reload(&self) {
         let generation = self.generation.get_value() + 1;
         self.generation.set_value(generation);
         let query = self.view.get_untracked().query;
-        let offset = self.page.get_untracked() * PAGE_SIZE;
+        let block = self.span.get_untracked().first / BLOCK;
         let source = self.source();
         let this = *self;
         self.busy.set(true);
         leptos::task::spawn_local(async move {
-            let result = source.fetch(query, offset, PAGE_SIZE).await;
+            let result = source.fetch(query, block * BLOCK, BLOCK).await;
             if this.generation.try_get_value() != Some(generation)
                 || result == Err(SourceError::Superseded)
             {
@@ -208,16 +290,99 @@ impl Report {
             }
             this.busy.set(false);
             match result {
-                Ok(w) => this.load.set(Load::Ready(w)),
-                Err(e) => {
-                    this.emit(
-                        "error",
-                        serde_json::json!({ "during": "load", "message": e.to_string() }),
-                    );
-                    this.load.set(Load::Failed(e));
+                Ok(mut w) => {
+                    let mut cache = RowCache::new(w.total);
+                    cache.insert(block, std::mem::take(&mut w.entries));
+                    this.cache_generation.set_value(generation);
+                    this.cache.set(cache);
+                    this.load.set(Load::Ready(w));
                 }
+                Err(e) => this.fail(e),
             }
         });
+    }
+
+    fn fail(&self, e: SourceError) {
+        self.emit(
+            "error",
+            serde_json::json!({ "during": "load", "message": e.to_string() }),
+        );
+        self.cache.set(RowCache::default());
+        self.load.set(Load::Failed(e));
+    }
+
+    /// Fetches the blocks in view that are neither held nor asked for. With a remote source
+    /// it waits until scrolling pauses (`delay_ms`), so a fling does not ask for every block
+    /// it passes.
+    pub fn schedule_fill(&self, delay_ms: u32) {
+        let ticket = self.fill_ticket.get_value() + 1;
+        self.fill_ticket.set_value(ticket);
+        if delay_ms == 0 {
+            self.fill();
+            return;
+        }
+        let this = *self;
+        set_timeout(
+            move || {
+                if this.fill_ticket.try_get_value() == Some(ticket) {
+                    this.fill();
+                }
+            },
+            std::time::Duration::from_millis(delay_ms.into()),
+        );
+    }
+
+    /// Fetches the blocks the drawn rows need; each lands in the cache if the view has not
+    /// changed meanwhile. Far blocks are dropped so memory stays flat.
+    pub fn fill(&self) {
+        let generation = self.generation.get_value();
+        if self.cache_generation.get_value() != generation {
+            return; // a reload is under way; it fills in when it lands
+        }
+        let drawn = self.drawn.get_untracked();
+        let missing = self.cache.with_untracked(|c| c.missing(drawn.clone()));
+        if missing.is_empty() {
+            return;
+        }
+        let query = self.view.get_untracked().query;
+        let source = self.source();
+        for block in missing {
+            self.cache.update(|c| c.mark_pending(block));
+            let this = *self;
+            let source = source.clone();
+            let query = query.clone();
+            leptos::task::spawn_local(async move {
+                let result = source.fetch(query, block * BLOCK, BLOCK).await;
+                if this.generation.try_get_value() != Some(generation) {
+                    return;
+                }
+                match result {
+                    Ok(w) if w.total != this.cache.with_untracked(RowCache::total) => {
+                        // The data changed between blocks: start again from a fresh count.
+                        this.data_version.update(|v| *v += 1);
+                    }
+                    Ok(w) => {
+                        let keep = this.drawn.get_untracked();
+                        this.cache.update(|c| {
+                            c.insert(block, w.entries);
+                            c.evict(keep, MAX_BLOCKS);
+                        });
+                    }
+                    Err(SourceError::Superseded) => {
+                        this.cache.update(|c| c.forget_pending(block));
+                    }
+                    // The rows already shown stay; Retry reloads from where the user is.
+                    Err(e) => {
+                        this.cache.update(|c| c.forget_pending(block));
+                        this.emit(
+                            "error",
+                            serde_json::json!({ "during": "load", "message": e.to_string() }),
+                        );
+                        this.load.set(Load::Failed(e));
+                    }
+                }
+            });
+        }
     }
 
     /// Follows resynced entries until they settle (Pending or Sent → OK or Failed), for at

@@ -33,16 +33,17 @@ fn in_text_field_or_overlay(target: &web_sys::Element) -> bool {
         .is_some()
 }
 
-/// Moves the cursor to `id` and focuses its row.
-fn focus_row(report: Report, root: NodeRef<leptos::html::Div>, id: EntryId) {
-    report.active.set(Some(id));
-    if let Some(root) = root.get_untracked() {
-        if let Ok(Some(row)) = root.query_selector(&format!("tr.sr-row[data-id='{id}']")) {
-            if let Ok(row) = row.dyn_into::<web_sys::HtmlElement>() {
-                let _ = row.focus();
-            }
-        }
-    }
+/// Focuses the row of `id`; false when it is not drawn.
+fn focus_row(root: NodeRef<leptos::html::Div>, id: EntryId) -> bool {
+    let row = root
+        .get_untracked()
+        .and_then(|root| {
+            root.query_selector(&format!("tr.sr-row[data-id='{id}']"))
+                .ok()
+                .flatten()
+        })
+        .and_then(|row| row.dyn_into::<web_sys::HtmlElement>().ok());
+    row.is_some_and(|row| row.focus().is_ok())
 }
 
 pub fn on_key(report: Report, ev: leptos::ev::KeyboardEvent, root: NodeRef<leptos::html::Div>) {
@@ -58,28 +59,47 @@ pub fn on_key(report: Report, ev: leptos::ev::KeyboardEvent, root: NodeRef<lepto
     if in_text_field_or_overlay(&target) {
         return;
     }
-    let rows = report.rows.get_untracked();
+    let total = report.total();
     let active = report.active.get_untracked();
-    let pos = active.and_then(|a| rows.iter().position(|e| e.id == a));
-    let current = pos.map(|i| rows[i].clone());
+    let drawn = report.drawn.get_untracked();
+    let pos = active.and_then(|a| {
+        report
+            .cache
+            .with_untracked(|c| c.index_of(a, drawn.clone()))
+    });
+    let current = pos.and_then(|i| report.cache.with_untracked(|c| c.get(i).cloned()));
     match ev.key().as_str() {
         "j" | "k" => {
-            if rows.is_empty() {
+            if total == 0 {
                 return;
             }
             let next = match (pos, ev.key().as_str()) {
-                (None, _) => 0,
-                (Some(i), "j") => (i + 1).min(rows.len() - 1),
+                (None, _) => report.visible.get_untracked().start.min(total - 1),
+                (Some(i), "j") => (i + 1).min(total - 1),
                 (Some(i), _) => i.saturating_sub(1),
             };
             if Some(next) == pos {
                 report.announcement.set(if next == 0 {
-                    "First row of this page".into()
+                    "First row".into()
                 } else {
-                    "Last row of this page".into()
+                    "Last row".into()
                 });
             }
-            focus_row(report, root, rows[next].id);
+            report.reveal(next);
+            match report.cache.with_untracked(|c| c.get(next).map(|e| e.id)) {
+                Some(id) => {
+                    report.active.set(Some(id));
+                    // A row beyond the drawn ones is drawn once the scroll has been applied.
+                    if !focus_row(root, id) {
+                        request_animation_frame(move || {
+                            focus_row(root, id);
+                        });
+                    }
+                }
+                None => report
+                    .announcement
+                    .set(format!("Row {} is still loading", thousands(next + 1))),
+            }
         }
         "x" => {
             let Some(e) = current else { return };

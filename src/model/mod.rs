@@ -9,9 +9,11 @@ pub mod entry;
 pub mod page;
 pub mod query;
 pub mod resync;
+pub mod row_cache;
 pub mod selection;
 pub mod store;
 pub mod summary;
+pub mod viewport;
 pub mod views;
 
 pub use column::{Column, Toggles};

@@ -32,8 +32,11 @@ const KNOWN_LIMIT: usize = 5_000;
 
 pub struct HttpSource {
     config: Config,
-    /// The page request in flight; a newer one aborts it.
+    /// The latest page request for another query than the one before; a request for a newer
+    /// query aborts it. Blocks of the same query (the table scrolling) do not abort each other.
     list_abort: RefCell<Option<web_sys::AbortController>>,
+    /// The query of the latest page request.
+    list_query: RefCell<Option<Query>>,
     /// The summary request in flight; a newer one aborts it.
     summary_abort: RefCell<Option<web_sys::AbortController>>,
     facets: RefCell<Option<BTreeMap<FilterField, Vec<String>>>>,
@@ -61,6 +64,7 @@ impl HttpSource {
         HttpSource {
             config,
             list_abort: RefCell::new(None),
+            list_query: RefCell::new(None),
             summary_abort: RefCell::new(None),
             facets: RefCell::new(None),
             known: RefCell::new(HashMap::new()),
@@ -287,15 +291,16 @@ impl DataSource for HttpSource {
         len: usize,
     ) -> LocalBoxFuture<'_, Result<Window, SourceError>> {
         Box::pin(async move {
+            let new_query = self.list_query.borrow().as_ref() != Some(&query);
+            if new_query {
+                *self.list_query.borrow_mut() = Some(query.clone());
+            }
+            let slot = new_query.then_some(&self.list_abort);
             let (first, second) = api::pages_for(offset, len);
-            let mut page = self
-                .page(&query, first, Some(&self.list_abort), None)
-                .await?;
+            let mut page = self.page(&query, first, slot, None).await?;
             let start = offset - (first.page as usize - 1) * first.per_page as usize;
             if let Some(second) = second {
-                let more = self
-                    .page(&query, second, Some(&self.list_abort), None)
-                    .await?;
+                let more = self.page(&query, second, None, None).await?;
                 page.entries.extend(more.entries);
                 page.rejected.extend(more.rejected);
             }
