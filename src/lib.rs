@@ -8,6 +8,7 @@ pub mod config;
 pub mod embed;
 pub mod format;
 pub mod model;
+pub mod perf;
 pub mod source;
 
 use std::rc::Rc;

@@ -281,6 +281,7 @@ impl Report {
         let source = self.source();
         let this = *self;
         self.busy.set(true);
+        crate::perf::mark("load-start");
         leptos::task::spawn_local(async move {
             let result = source.fetch(query, block * BLOCK, BLOCK).await;
             if this.generation.try_get_value() != Some(generation)
@@ -296,6 +297,8 @@ impl Report {
                     this.cache_generation.set_value(generation);
                     this.cache.set(cache);
                     this.load.set(Load::Ready(w));
+                    crate::perf::mark("loaded");
+                    crate::perf::mark_after_paint("painted");
                 }
                 Err(e) => this.fail(e),
             }
@@ -436,6 +439,12 @@ impl Report {
         let source = self.source();
         let this = *self;
         leptos::task::spawn_local(async move {
+            // After the table: the rows paint first, the strip and groups a moment later.
+            #[cfg(target_arch = "wasm32")]
+            gloo_timers::future::TimeoutFuture::new(0).await;
+            if this.summary_generation.try_get_value() != Some(generation) {
+                return;
+            }
             let result = source.summary(query).await;
             if this.summary_generation.try_get_value() != Some(generation) {
                 return;

@@ -11,7 +11,7 @@
 //! The result is a vector of row positions (`u32`), never a copy of entries. Row positions are
 //! stable for the life of the store: updates happen in place and rows are never removed.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, OnceLock};
 
@@ -32,7 +32,7 @@ impl<T> Default for Interner<T> {
     fn default() -> Self {
         Interner {
             values: Vec::new(),
-            ids: HashMap::new(),
+            ids: HashMap::default(),
         }
     }
 }
@@ -210,49 +210,84 @@ impl Clone for Store {
 
 impl Store {
     /// Builds the store. A later entry with an id already seen replaces the earlier one.
+    ///
+    /// The entries stay in the vector they came in (no second copy of a million entries while
+    /// building: a wasm heap never shrinks, so a transient copy would cost for good).
     pub fn from_entries(entries: Vec<Entry>) -> Store {
+        let n = entries.len();
         let mut s = Store::default();
-        s.entries.reserve(entries.len());
-        for e in entries {
-            s.upsert(e);
+        s.by_id.reserve(n);
+        for col in [
+            &mut s.sig,
+            &mut s.status,
+            &mut s.group,
+            &mut s.entity,
+            &mut s.source,
+            &mut s.dest,
+        ] {
+            col.reserve_exact(n);
         }
+        s.created.reserve_exact(n);
+        let mut duplicates = false;
+        for (r, e) in entries.iter().enumerate() {
+            if s.by_id.insert(e.id, r as u32).is_some() {
+                duplicates = true;
+                break;
+            }
+            s.push_columns(e);
+        }
+        if duplicates {
+            // Rare (a backend repeating an entry): the slow path, later ones win.
+            let mut s = Store::default();
+            for e in entries {
+                s.upsert(e);
+            }
+            s.rebuild_text();
+            return s;
+        }
+        s.entries = entries;
         s.rebuild_text();
         s
     }
 
-    /// Adds an entry, or replaces the one with its id. Text indexes are not updated: callers
-    /// rebuild them once after a batch.
-    fn upsert(&mut self, e: Entry) {
+    fn push_columns(&mut self, e: &Entry) {
         let st = self.statuses.intern(&e.status);
         let g = self.names.intern(&e.integration.name);
         let en = self.names.intern(&e.entity);
         let so = self.names.intern(&e.system_chain.source);
         let de = self.names.intern(&e.system_chain.destination);
-        let created = e.created_at.timestamp();
-        let sig = super::entry::failure_signature(&e).map_or(NO_SIGNATURE, |s| {
+        let sig = super::entry::failure_signature(e).map_or(NO_SIGNATURE, |s| {
             self.signatures.intern(&Arc::from(s.as_str()))
         });
+        self.sig.push(sig);
+        self.status.push(st);
+        self.group.push(g);
+        self.entity.push(en);
+        self.source.push(so);
+        self.dest.push(de);
+        self.created.push(e.created_at.timestamp());
+    }
+
+    /// Adds an entry, or replaces the one with its id. Text indexes are not updated: callers
+    /// rebuild them once after a batch.
+    fn upsert(&mut self, e: Entry) {
         match self.by_id.get(&e.id) {
             Some(&r) => {
                 let r = r as usize;
-                self.sig[r] = sig;
-                self.status[r] = st;
-                self.group[r] = g;
-                self.entity[r] = en;
-                self.source[r] = so;
-                self.dest[r] = de;
-                self.created[r] = created;
+                self.sig[r] = super::entry::failure_signature(&e).map_or(NO_SIGNATURE, |s| {
+                    self.signatures.intern(&Arc::from(s.as_str()))
+                });
+                self.status[r] = self.statuses.intern(&e.status);
+                self.group[r] = self.names.intern(&e.integration.name);
+                self.entity[r] = self.names.intern(&e.entity);
+                self.source[r] = self.names.intern(&e.system_chain.source);
+                self.dest[r] = self.names.intern(&e.system_chain.destination);
+                self.created[r] = e.created_at.timestamp();
                 self.entries[r] = e;
             }
             None => {
                 self.by_id.insert(e.id, self.entries.len() as u32);
-                self.sig.push(sig);
-                self.status.push(st);
-                self.group.push(g);
-                self.entity.push(en);
-                self.source.push(so);
-                self.dest.push(de);
-                self.created.push(created);
+                self.push_columns(&e);
                 self.entries.push(e);
             }
         }

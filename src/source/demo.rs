@@ -34,7 +34,9 @@ impl DemoSource {
     /// A demo whose "now" comes from `clock` (tests pin it).
     pub fn with_clock(seed: u64, size: usize, clock: Box<dyn Fn() -> DateTime<Utc>>) -> Self {
         let now = clock();
+        crate::perf::mark("demo-start");
         let backend = DemoBackend::new(DemoConfig { seed, size, now });
+        crate::perf::mark("demo-ready");
         let size = backend.store.len();
         DemoSource {
             backend: RefCell::new(backend),
