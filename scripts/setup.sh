@@ -59,7 +59,8 @@ fi
 # OpenAPI validator for the API contract check.
 if [ ! -x node_modules/.bin/wasm-opt ] || ! node_modules/.bin/wasm-opt --version | grep -q "version 132" \
    || [ ! -f node_modules/@apidevtools/swagger-parser/package.json ] \
-   || [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -x node_modules/.bin/lighthouse ]; then
-  say "installing npm packages (binaryen, swagger-parser, axe-core, lighthouse)"
+   || [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -x node_modules/.bin/lighthouse ] \
+   || [ ! -f node_modules/ag-grid-community/dist/ag-grid-community.min.js ]; then
+  say "installing npm packages (binaryen, swagger-parser, axe-core, lighthouse, ag-grid-community)"
   npm ci --no-audit --no-fund --loglevel=error
 fi

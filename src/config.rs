@@ -136,6 +136,10 @@ pub struct Config {
     pub mode: Mode,
     pub demo_size: usize,
     pub demo_seed: u64,
+    /// Pins the demo's clock at start-up (the data is generated relative to it; time then runs
+    /// on from there): the same seed, size and clock give the same entries, for reproducible
+    /// screenshots and the benchmark harness.
+    pub demo_now: Option<chrono::DateTime<chrono::Utc>>,
     /// Where the API lives, e.g. `/api` or `https://reports.example.com/v1`.
     pub api_base: String,
     /// Sent as `Authorization: Bearer …`; never put in a URL, a CSV or a log.
@@ -151,6 +155,7 @@ impl Default for Config {
             mode: Mode::Demo,
             demo_size: DEFAULT_SIZE,
             demo_seed: DEFAULT_SEED,
+            demo_now: None,
             api_base: "/api".into(),
             token: None,
             credentials: Credentials::SameOrigin,
@@ -166,6 +171,7 @@ impl fmt::Debug for Config {
             .field("mode", &self.mode)
             .field("demo_size", &self.demo_size)
             .field("demo_seed", &self.demo_seed)
+            .field("demo_now", &self.demo_now)
             .field("api_base", &self.api_base)
             .field("token", &self.token.as_ref().map(|_| "(set, hidden)"))
             .field("credentials", &self.credentials)
@@ -182,6 +188,8 @@ pub struct ConfigFile {
     pub mode: Option<Mode>,
     pub demo_size: Option<usize>,
     pub demo_seed: Option<u64>,
+    /// RFC 3339, e.g. `"2026-11-27T12:00:00Z"`.
+    pub demo_now: Option<chrono::DateTime<chrono::Utc>>,
     pub api_base: Option<String>,
     pub token: Option<String>,
     pub credentials: Option<Credentials>,
@@ -244,6 +252,9 @@ impl Config {
         }
         if let Some(s) = f.demo_seed {
             self.demo_seed = s;
+        }
+        if let Some(t) = f.demo_now {
+            self.demo_now = Some(t);
         }
         if let Some(b) = f.api_base {
             self.api_base = b;
@@ -321,6 +332,7 @@ impl Config {
             mode: o.mode,
             demo_size: o.demo_size,
             demo_seed: o.demo_seed,
+            demo_now: None,
             api_base: o.api_base.clone(),
             token: o.token.clone(),
             credentials: o.credentials,
@@ -444,6 +456,19 @@ mod tests {
         let e = ConfigFile::parse(r#"{"timeout_seconds":"ten"}"#).unwrap_err();
         assert!(e.to_string().contains("timeout_seconds"), "{e}");
         assert!(ConfigFile::parse("<!doctype html>").is_err());
+        let e = ConfigFile::parse(r#"{"demo_now":"yesterday"}"#).unwrap_err();
+        assert!(e.to_string().contains("demo_now"), "{e}");
+    }
+
+    #[test]
+    fn the_demo_clock_can_be_pinned() {
+        let mut c = Config::default();
+        c.apply_file(ConfigFile::parse(r#"{"demo_now":"2026-11-27T12:00:00Z"}"#).unwrap())
+            .unwrap();
+        assert_eq!(
+            c.demo_now.map(|t| t.to_rfc3339()).as_deref(),
+            Some("2026-11-27T12:00:00+00:00")
+        );
     }
 
     #[test]

@@ -20,10 +20,21 @@ pub use embed::{mount, start, ReportHandle};
 /// The data source a configuration asks for.
 pub fn source_for(config: &Config) -> Rc<dyn source::DataSource> {
     match config.mode {
-        Mode::Demo => Rc::new(source::demo::DemoSource::new(
-            config.demo_seed,
-            config.demo_size,
-        )),
+        Mode::Demo => match config.demo_now {
+            None => Rc::new(source::demo::DemoSource::new(
+                config.demo_seed,
+                config.demo_size,
+            )),
+            Some(pinned) => {
+                // Time runs on from the pinned instant.
+                let started = chrono::Utc::now();
+                Rc::new(source::demo::DemoSource::with_clock(
+                    config.demo_seed,
+                    config.demo_size,
+                    Box::new(move || pinned + (chrono::Utc::now() - started)),
+                ))
+            }
+        },
         Mode::Http => Rc::new(source::http::HttpSource::new(config.clone())),
     }
 }

@@ -383,6 +383,37 @@ fn duplicate_ids_keep_the_later_entry() {
 }
 
 #[test]
+fn upserting_a_batch_replaces_known_ids_and_appends_new_ones_once() {
+    let all = demo::generate(DemoConfig {
+        seed: 2,
+        size: 30,
+        now: now(),
+    });
+    let mut store = Store::from_entries(all[..20].to_vec());
+    let mut changed = all[5].clone();
+    changed.common_ref = Some("CHANGED".into());
+    let mut twice = all[25].clone();
+    twice.common_ref = Some("SECOND".into());
+    store.upsert_many([changed, all[25].clone(), all[26].clone(), twice]);
+    assert_eq!(store.len(), 22);
+    let r = |id: EntryId| store.get(id).unwrap().common_ref.clone();
+    assert_eq!(r(all[5].id).as_deref(), Some("CHANGED"));
+    assert_eq!(r(all[25].id).as_deref(), Some("SECOND"));
+    assert_eq!(r(all[26].id), all[26].common_ref);
+    assert!(store.get(all[27].id).is_none());
+    // The new entries are found by the pipeline too (indexes rebuilt).
+    let q = Query {
+        search: Search {
+            term: "second".into(),
+            scope: SearchScope::Reference,
+        },
+        range: DateRange::LastDays(MAX_DAYS),
+        ..Query::default()
+    };
+    assert_eq!(store.run(&q, now()).len(), 1);
+}
+
+#[test]
 fn search_scopes_on_demo_data() {
     let store = Store::from_entries(demo::generate(DemoConfig {
         seed: 3,

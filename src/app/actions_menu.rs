@@ -45,16 +45,59 @@ enum ResyncStep {
     },
 }
 
-/// Saves `chunks` as a file through a Blob and a temporary link.
-fn save_file(chunks: Vec<Vec<u8>>, filename: &str) -> Result<(), String> {
-    let parts = js_sys::Array::new();
-    for c in &chunks {
-        parts.push(&js_sys::Uint8Array::from(c.as_slice()));
+/// The file being written, handed to the browser as it grows: each chunk is copied out of
+/// wasm memory when written (inside the export's time-budgeted steps) and every few MB the
+/// copies become a Blob, so finishing a million-row file is one cheap Blob of Blobs, not one
+/// long task copying everything at the end.
+struct FileParts {
+    blobs: js_sys::Array,
+    pending: js_sys::Array,
+    pending_bytes: usize,
+}
+
+impl FileParts {
+    const BLOB_BYTES: usize = 8 << 20;
+
+    fn new() -> Self {
+        FileParts {
+            blobs: js_sys::Array::new(),
+            pending: js_sys::Array::new(),
+            pending_bytes: 0,
+        }
     }
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type("text/csv;charset=utf-8");
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts)
-        .map_err(|e| format!("{e:?}"))?;
+
+    fn push(&mut self, chunk: &[u8]) {
+        self.pending.push(&js_sys::Uint8Array::from(chunk));
+        self.pending_bytes += chunk.len();
+        if self.pending_bytes >= Self::BLOB_BYTES {
+            self.seal();
+        }
+    }
+
+    fn seal(&mut self) {
+        if self.pending.length() == 0 {
+            return;
+        }
+        if let Ok(b) = web_sys::Blob::new_with_u8_array_sequence(&self.pending) {
+            self.blobs.push(&b);
+        }
+        self.pending = js_sys::Array::new();
+        self.pending_bytes = 0;
+    }
+
+    fn finish(mut self) -> Result<web_sys::Blob, String> {
+        self.seal();
+        let opts = web_sys::BlobPropertyBag::new();
+        opts.set_type("text/csv;charset=utf-8");
+        web_sys::Blob::new_with_blob_sequence_and_options(&self.blobs, &opts)
+            .map_err(|e| format!("{e:?}"))
+    }
+}
+
+/// Saves a finished file through a Blob and a temporary link.
+fn save_file(parts: FileParts, filename: &str) -> Result<(), String> {
+    let blob = parts.finish()?;
+    crate::perf::mark("csv-ready");
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
     let a: web_sys::HtmlAnchorElement = document()
         .create_element("a")
@@ -184,14 +227,15 @@ pub fn ActionsMenu() -> impl IntoView {
         });
         cancel.set(false);
         let src = report.source();
+        crate::perf::mark("csv-start");
         leptos::task::spawn_local(async move {
-            let chunks = Rc::new(RefCell::new(Vec::new()));
+            let chunks = Rc::new(RefCell::new(FileParts::new()));
             let sink = chunks.clone();
             let result = src
                 .export_csv(
                     query,
                     ids,
-                    Box::new(move |c| sink.borrow_mut().push(c)),
+                    Box::new(move |c: Vec<u8>| sink.borrow_mut().push(&c)),
                     Box::new(move |p: Progress| {
                         export.set(ExportStep::Running {
                             done: p.done,
@@ -218,8 +262,8 @@ pub fn ActionsMenu() -> impl IntoView {
             }
             match result {
                 Ok(ExportOutcome::Complete { rows, skipped }) => {
-                    let chunks = std::mem::take(&mut *chunks.borrow_mut());
-                    match save_file(chunks, &filename) {
+                    let parts = std::mem::replace(&mut *chunks.borrow_mut(), FileParts::new());
+                    match save_file(parts, &filename) {
                         Ok(()) if skipped > 0 => report.notify(format!(
                             "Downloaded {} as {filename}. {} could not be read from the server and {} not in the file.",
                             n_entries(rows),

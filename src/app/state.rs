@@ -439,9 +439,10 @@ impl Report {
         let source = self.source();
         let this = *self;
         leptos::task::spawn_local(async move {
-            // After the table: the rows paint first, the strip and groups a moment later.
-            #[cfg(target_arch = "wasm32")]
-            gloo_timers::future::TimeoutFuture::new(0).await;
+            // After the table: its rows paint first (the next frame, which also marks
+            // `painted`), the strip and the failure groups a frame later.
+            crate::perf::after_paint().await;
+            crate::perf::after_paint().await;
             if this.summary_generation.try_get_value() != Some(generation) {
                 return;
             }

@@ -177,7 +177,6 @@ const NO_SIGNATURE: u32 = u32::MAX;
 #[derive(Debug, Default)]
 pub struct Store {
     entries: Vec<Entry>,
-    by_id: HashMap<EntryId, u32>,
     status: Vec<u32>,
     statuses: Interner<Status>,
     group: Vec<u32>,
@@ -216,7 +215,6 @@ impl Store {
     pub fn from_entries(entries: Vec<Entry>) -> Store {
         let n = entries.len();
         let mut s = Store::default();
-        s.by_id.reserve(n);
         for col in [
             &mut s.sig,
             &mut s.status,
@@ -228,24 +226,30 @@ impl Store {
             col.reserve_exact(n);
         }
         s.created.reserve_exact(n);
-        let mut duplicates = false;
-        for (r, e) in entries.iter().enumerate() {
-            if s.by_id.insert(e.id, r as u32).is_some() {
-                duplicates = true;
-                break;
-            }
+        for e in &entries {
             s.push_columns(e);
         }
-        if duplicates {
-            // Rare (a backend repeating an entry): the slow path, later ones win.
-            let mut s = Store::default();
-            for e in entries {
-                s.upsert(e);
-            }
-            s.rebuild_text();
-            return s;
-        }
         s.entries = entries;
+        // Ids are looked up through the id order (binary search): 4 bytes an entry, where a
+        // hash map took over 30 at a million.
+        let ids = s.by_id_order();
+        let repeated = ids
+            .windows(2)
+            .any(|w| s.entries[w[0] as usize].id == s.entries[w[1] as usize].id);
+        if repeated {
+            // Rare (a backend repeating an entry): keep the last of each id.
+            let mut last: HashMap<EntryId, usize> = HashMap::default();
+            for (i, e) in s.entries.iter().enumerate() {
+                last.insert(e.id, i);
+            }
+            let kept: Vec<Entry> = std::mem::take(&mut s.entries)
+                .into_iter()
+                .enumerate()
+                .filter(|(i, e)| last.get(&e.id) == Some(i))
+                .map(|(_, e)| e)
+                .collect();
+            return Store::from_entries(kept);
+        }
         s.rebuild_text();
         s
     }
@@ -271,8 +275,8 @@ impl Store {
     /// Adds an entry, or replaces the one with its id. Text indexes are not updated: callers
     /// rebuild them once after a batch.
     fn upsert(&mut self, e: Entry) {
-        match self.by_id.get(&e.id) {
-            Some(&r) => {
+        match self.row_of(e.id) {
+            Some(r) => {
                 let r = r as usize;
                 self.sig[r] = super::entry::failure_signature(&e).map_or(NO_SIGNATURE, |s| {
                     self.signatures.intern(&Arc::from(s.as_str()))
@@ -286,9 +290,9 @@ impl Store {
                 self.entries[r] = e;
             }
             None => {
-                self.by_id.insert(e.id, self.entries.len() as u32);
                 self.push_columns(&e);
                 self.entries.push(e);
+                self.id_order.take();
             }
         }
     }
@@ -321,9 +325,24 @@ impl Store {
 
     /// Adds or replaces a batch of entries (a newer page, a refreshed entry).
     pub fn upsert_many(&mut self, entries: impl IntoIterator<Item = Entry>) {
+        // Known ids are replaced in place; new ones are appended together, so the id order is
+        // recomputed once, not once per entry.
+        let mut fresh: Vec<Entry> = Vec::new();
+        let mut fresh_at: HashMap<EntryId, usize> = HashMap::default();
         for e in entries {
-            self.upsert(e);
+            if self.row_of(e.id).is_some() {
+                self.upsert(e);
+            } else if let Some(&i) = fresh_at.get(&e.id) {
+                fresh[i] = e;
+            } else {
+                fresh_at.insert(e.id, fresh.len());
+                fresh.push(e);
+            }
         }
+        for e in &fresh {
+            self.push_columns(e);
+        }
+        self.entries.extend(fresh);
         self.rebuild_text();
         self.invalidate_orders();
         self.id_order.take();
@@ -331,7 +350,7 @@ impl Store {
 
     /// Changes one entry in place, keeping the indexes right. Returns false if the id is unknown.
     pub fn update(&mut self, id: EntryId, f: impl FnOnce(&mut Entry)) -> bool {
-        let Some(&r) = self.by_id.get(&id) else {
+        let Some(r) = self.row_of(id) else {
             return false;
         };
         let mut e = self.entries[r as usize].clone();
@@ -378,7 +397,10 @@ impl Store {
         self.row_of(id).map(|r| self.entry(r))
     }
     pub fn row_of(&self, id: EntryId) -> Option<u32> {
-        self.by_id.get(&id).copied()
+        let ids = self.by_id_order();
+        ids.binary_search_by_key(&id, |&r| self.entries[r as usize].id)
+            .ok()
+            .map(|i| ids[i])
     }
 
     /// Distinct values of a filter field, sorted, for the header filter menus.
@@ -636,16 +658,15 @@ impl Store {
             .clone()
     }
 
-    fn by_id_order(&self) -> Arc<[u32]> {
-        self.id_order
-            .get_or_init(|| {
-                let mut rows: Vec<u32> = (0..self.entries.len() as u32).collect();
-                if !self.entries.windows(2).all(|w| w[0].id < w[1].id) {
-                    rows.sort_unstable_by_key(|&r| self.entries[r as usize].id);
-                }
-                rows.into()
-            })
-            .clone()
+    /// Rows sorted by id (cached): the id index and the tie-break of every sort.
+    fn by_id_order(&self) -> &Arc<[u32]> {
+        self.id_order.get_or_init(|| {
+            let mut rows: Vec<u32> = (0..self.entries.len() as u32).collect();
+            if !self.entries.windows(2).all(|w| w[0].id < w[1].id) {
+                rows.sort_unstable_by_key(|&r| self.entries[r as usize].id);
+            }
+            rows.into()
+        })
     }
 
     /// Stable counting sort of the id order by a small rank: O(n) for interned columns.

@@ -1,0 +1,277 @@
+// The browser benchmark: our release build and AG Grid Community, on the same generated
+// entries, in one headless Chromium session over WebDriver. Prints every figure, ours and AG
+// Grid's, the ratio, and the slowest step of each of ours (from our User Timing marks).
+//   node scripts/bench/run.mjs <dist> <data dir> <sizes, e.g. 100000,1000000> [repeats]
+// scripts/bench.sh builds everything and calls this; see BENCHMARKS.md for what each figure is.
+import { createServer } from "node:http";
+import { readFile, writeFile } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { extname, join, normalize } from "node:path";
+import { execFileSync } from "node:child_process";
+
+const [dist = "dist", dataDir = "target/bench", sizesArg = "100000,1000000", repeatsArg = "5"] =
+  process.argv.slice(2);
+const sizes = sizesArg.split(",").map(Number);
+const REPEATS = Number(repeatsArg);
+const SEED = 7;
+const NOW = "2026-11-27T12:00:00Z";
+const SEARCH = "shopify";
+const MIN_SIZE = 10;
+
+// ---- a static server: the app under /app/<size>/ with its config, AG Grid, the data --------
+const types = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript",
+  ".css": "text/css", ".json": "application/json", ".wasm": "application/wasm" };
+const server = createServer(async (req, res) => {
+  const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+  let file;
+  const app = path.match(/^\/app\/(\d+)\/(.*)$/);
+  if (app && app[2] === "config.json") {
+    const body = JSON.stringify({ mode: "demo", demo_size: Number(app[1]), demo_seed: SEED, demo_now: NOW });
+    res.writeHead(200, { "content-type": "application/json" }).end(body);
+    return;
+  } else if (app) file = join(dist, app[2] || "index.html");
+  else if (path === "/ag-grid.html") file = "scripts/bench/ag-grid.html";
+  else if (path === "/ag-grid-community.min.js") file = "node_modules/ag-grid-community/dist/ag-grid-community.min.js";
+  else if (path.startsWith("/data/")) file = join(dataDir, path.slice(6));
+  else file = join(dist, path);
+  file = normalize(file);
+  try {
+    const body = await readFile(file);
+    res.writeHead(200, { "content-type": types[extname(file)] || "application/octet-stream", "cache-control": "no-cache" });
+    res.end(body);
+  } catch {
+    res.writeHead(404).end("not found");
+  }
+});
+await new Promise(r => server.listen(0, "127.0.0.1", r));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+// ---- WebDriver over fetch, against a chromedriver of our own --------------------------------
+const driverPort = 9600 + Math.floor(Math.random() * 300);
+const driver = spawn(process.env.CHROMEDRIVER || "chromedriver", [`--port=${driverPort}`], { stdio: "ignore" });
+const wd = `http://127.0.0.1:${driverPort}`;
+for (let i = 0; i < 50; i++) {
+  try { if ((await fetch(`${wd}/status`)).ok) break; } catch {}
+  await new Promise(r => setTimeout(r, 100));
+}
+const chromium = process.env.CHROMIUM || "/usr/bin/chromium";
+const browserVersion = execFileSync(chromium, ["--version"]).toString().trim().replace(/\s+built on.*/, "");
+const created = await (await fetch(`${wd}/session`, { method: "POST", body: JSON.stringify({ capabilities: { alwaysMatch: {
+  browserName: "chrome", "goog:chromeOptions": { binary: chromium, args: ["--headless=new", "--no-sandbox",
+    "--disable-dev-shm-usage", "--window-size=1280,900", "--enable-precise-memory-info", "--js-flags=--expose-gc"] },
+} } }) })).json();
+const sid = created.value.sessionId;
+if (!sid) throw new Error(`no WebDriver session: ${JSON.stringify(created)}`);
+async function cmd(method, path, body) {
+  const r = await fetch(`${wd}/session/${sid}${path}`, { method, body: body ? JSON.stringify(body) : undefined });
+  const v = (await r.json()).value;
+  if (v && v.error) throw new Error(`${path}: ${v.error}: ${v.message}`);
+  return v;
+}
+const go = url => cmd("POST", "/url", { url });
+const js = (script, args = []) => cmd("POST", "/execute/sync", { script, args });
+const jsAsync = (script, args = []) => cmd("POST", "/execute/async", { script, args });
+const cdp = (c, params = {}) => cmd("POST", "/goog/cdp/execute", { cmd: c, params });
+await cmd("POST", "/timeouts", { script: 600_000, pageLoad: 300_000 });
+await cdp("Browser.setDownloadBehavior", { behavior: "deny" });
+// Before any page script: keep the wasm instance (its memory), and a heartbeat that measures
+// the longest stretch the main thread was busy (a message task between any two others).
+await cdp("Page.addScriptToEvaluateOnNewDocument", { source: `
+  addEventListener("TrunkApplicationStarted", e => { window.__wasm = e.detail.wasm; });
+  window.__beat = { on: false, max: 0 };
+  window.__startBeat = () => {
+    const b = window.__beat, ch = new MessageChannel();
+    b.on = true; b.max = 0; let last = performance.now();
+    ch.port1.onmessage = () => { const t = performance.now(); b.max = Math.max(b.max, t - last); last = t; if (b.on) ch.port2.postMessage(0); };
+    ch.port2.postMessage(0);
+  };
+  window.__stopBeat = () => { window.__beat.on = false; return window.__beat.max; };
+` });
+const heapUsed = async () => {
+  await cdp("HeapProfiler.collectGarbage");
+  return (await cdp("Runtime.getHeapUsage")).usedSize;
+};
+
+const median = xs => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+
+// Waits for mark `name` newer than `after` (ms on the page's clock) and returns its time.
+const waitMark = (name, after) => jsAsync(`
+  const [name, after, done] = arguments;
+  const t0 = performance.now();
+  (function poll() {
+    const m = performance.getEntriesByName(name, "mark").filter(m => m.startTime > after);
+    if (m.length) return done(m[m.length - 1].startTime);
+    if (performance.now() - t0 > 120000) return done(null);
+    setTimeout(poll, 5);
+  })();`, [`sync-report:${name}`, after]);
+
+// Slowest step between consecutive marks in [from, to].
+const slowest = (from, to) => js(`
+  const [from, to] = arguments;
+  const ms = performance.getEntriesByType("mark").filter(m => m.startTime >= from - 0.01 && m.startTime <= to + 0.01)
+    .sort((a, b) => a.startTime - b.startTime);
+  if (from === 0) ms.unshift({ name: "navigation", startTime: 0 });
+  let best = ["", 0];
+  for (let i = 1; i < ms.length; i++) {
+    const d = ms[i].startTime - ms[i - 1].startTime;
+    if (d > best[1]) best = [ms[i - 1].name.replace("sync-report:", "") + " → " + ms[i].name.replace("sync-report:", ""), d];
+  }
+  return best;`, [from, to]);
+
+// A fast fling through the whole table, a new position every frame: frame durations.
+const FLING = `
+  const [sel, frames, done] = arguments;
+  // The first of the selectors present (AG Grid's scroller has had several names).
+  const el = sel.split("|").map(s => document.querySelector(s)).find(Boolean);
+  const times = [];
+  let i = 0, last = performance.now();
+  const span = el.scrollHeight - el.clientHeight;
+  function step(t) {
+    times.push(t - last); last = t;
+    if (i++ >= frames) return done(times.slice(2));
+    el.scrollTop = (i / frames) * span * 0.98 + (i % 2) * 137;
+    requestAnimationFrame(step);
+  }
+  requestAnimationFrame(t => { last = t; requestAnimationFrame(step); });`;
+
+const results = [];
+const record = (size, op, ours, theirs, step = "", unit = "ms") => results.push({ size, op, ours, theirs, step, unit });
+
+async function ourPage(size) {
+  await go(`${base}/app/${size}/?days=15`);
+  const painted = await waitMark("painted", 0);
+  if (painted == null) throw new Error(`our app did not paint at ${size}`);
+  return painted;
+}
+
+async function benchOurs(size) {
+  const first = [], mount = [], firstSteps = [];
+  let wasm = 0;
+  for (let r = 0; r < Math.min(REPEATS, 3); r++) {
+    const painted = await ourPage(size);
+    const ready = await js(`return performance.getEntriesByName("sync-report:demo-ready")[0].startTime`);
+    first.push(painted);
+    mount.push(painted - ready);
+    firstSteps.unshift(await slowest(0, painted));
+    wasm = await js("return window.__wasm ? window.__wasm.memory.buffer.byteLength : 0");
+  }
+  const jsHeap = await heapUsed();
+  // Operations on the loaded page, each timed from its start to the painted result.
+  const search = [], searchSteps = [], filter = [], sort = [], csv = [], csvLong = [];
+  for (let r = 0; r < REPEATS; r++) {
+    const t0 = await js(`const i = document.querySelector("input[type=search]"); i.value = arguments[0];
+      i.dispatchEvent(new Event("input", { bubbles: true })); return performance.now();`, [SEARCH]);
+    const start = await waitMark("load-start", t0);
+    const done = await waitMark("painted", start);
+    search.push(done - start);
+    searchSteps.unshift(await slowest(start, done));
+    const t1 = await js(`const i = document.querySelector("input[type=search]"); i.value = "";
+      i.dispatchEvent(new Event("input", { bubbles: true })); return performance.now();`);
+    await waitMark("painted", await waitMark("load-start", t1));
+
+    const f0 = await js(`const b = [...document.querySelectorAll(".sr-strip-counts button")].find(b => b.textContent.startsWith("Failed"));
+      const t = performance.now(); b.click(); return t;`);
+    filter.push((await waitMark("painted", f0)) - f0);
+    const f1 = await js(`const b = [...document.querySelectorAll(".sr-strip-counts button")].find(b => b.textContent.startsWith("Failed"));
+      const t = performance.now(); b.click(); return t;`);
+    await waitMark("painted", f1);
+
+    const s0 = await js(`const t = performance.now(); document.querySelector("th.sr-col-syncid .sr-sort-btn").click(); return t;`);
+    sort.push((await waitMark("painted", s0)) - s0);
+  }
+  const frames = [];
+  for (let r = 0; r < 2; r++) frames.push(...await jsAsync(FLING, [".sr-table-wrap", 120]));
+  for (let r = 0; r < Math.min(REPEATS, 3); r++) {
+    await js(`document.querySelector("button[aria-label=Actions]").click()`);
+    await js(`[...document.querySelectorAll("[role=menuitem]")].find(b => b.textContent.trim() === "Download as CSV").click()`);
+    await js("window.__startBeat()");
+    await new Promise(r => setTimeout(r, 50));
+    const c0 = await js(`const b = [...document.querySelectorAll("dialog[open] button")].find(b => b.textContent.startsWith("Download "));
+      const t = performance.now(); b.click(); return t;`);
+    const start = await waitMark("csv-start", c0 - 1);
+    const ready = await waitMark("csv-ready", start);
+    csv.push(ready - start);
+    csvLong.push(await js("return window.__stopBeat()"));
+    await new Promise(r => setTimeout(r, 300));
+  }
+  return { first: median(first), firstStep: firstSteps[0], mount: median(mount), search: median(search), searchStep: searchSteps[0],
+    filter: median(filter), sort: median(sort), csv: median(csv), csvLong: Math.max(...csvLong), frames, wasm, jsHeap };
+}
+
+async function benchAgGrid(size) {
+  const mount = [];
+  let heap = 0, heapBefore = 0;
+  for (let r = 0; r < Math.min(REPEATS, 3); r++) {
+    await go(`${base}/ag-grid.html`);
+    heapBefore = await heapUsed();
+    await jsAsync("const [n, done] = arguments; bench.load(n).then(done)", [size]);
+    mount.push(await jsAsync("const done = arguments[0]; bench.mount().then(done)"));
+    heap = await heapUsed();
+  }
+  const search = [], filter = [], sort = [], csv = [], csvLong = [];
+  for (let r = 0; r < REPEATS; r++) {
+    search.push((await jsAsync("const [t, done] = arguments; bench.quickFilter(t).then(done)", [SEARCH]))[0]);
+    filter.push((await jsAsync("const done = arguments[0]; bench.filterStatus('Failed').then(done)"))[0]);
+    sort.push(await jsAsync("const [d, done] = arguments; bench.sort('sync_id', d).then(done)", [r % 2 ? "asc" : "desc"]));
+  }
+  const frames = [];
+  for (let r = 0; r < 2; r++) frames.push(...await jsAsync(FLING, [".ag-body-viewport|.ag-body-vertical-scroll-viewport", 120]));
+  for (let r = 0; r < Math.min(REPEATS, 3); r++) {
+    await js("window.__startBeat()");
+    await new Promise(r => setTimeout(r, 50));
+    const [t] = await jsAsync("const done = arguments[0]; bench.csv().then(done)");
+    csv.push(t);
+    csvLong.push(await js("return window.__stopBeat()"));
+  }
+  return { mount: median(mount), search: median(search), filter: median(filter), sort: median(sort),
+    csv: median(csv), csvLong: Math.max(...csvLong), frames, heap, heapBefore };
+}
+
+// The wasm memory of an almost empty demo: what the app needs before any entry.
+await ourPage(MIN_SIZE);
+const baseWasm = await js("return window.__wasm ? window.__wasm.memory.buffer.byteLength : 0");
+const baseHeap = await heapUsed();
+
+const meta = {};
+for (const size of sizes) {
+  meta[size] = JSON.parse(await readFile(join(dataDir, `data-${size}.meta.json`), "utf8"));
+  process.stderr.write(`benchmarking ${size.toLocaleString("en")} entries: ours…`);
+  const o = await benchOurs(size);
+  process.stderr.write(" AG Grid…");
+  const a = await benchAgGrid(size);
+  process.stderr.write(" done\n");
+  const p = (xs, q) => { const s = [...xs].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };
+  record(size, "first table paint after navigation", o.first, null, o.firstStep[0] + ` (${o.firstStep[1].toFixed(0)} ms)`);
+  record(size, "mount: data in memory → first rows painted", o.mount, a.mount, "");
+  record(size, `search "${SEARCH}" → painted`, o.search, a.search, o.searchStep[0] + ` (${o.searchStep[1].toFixed(0)} ms)`);
+  record(size, "filter status = Failed → painted", o.filter, a.filter, "");
+  record(size, "sort by Sync ID → painted", o.sort, a.sort, "");
+  record(size, `CSV of every entry → Blob (ours ${meta[size].csv_columns} columns, AG Grid 8)`, o.csv, a.csv, "");
+  record(size, "longest main-thread task during the CSV", o.csvLong, a.csvLong, "");
+  record(size, "fling scroll: slowest frame", Math.max(...o.frames), Math.max(...a.frames), "");
+  record(size, "fling scroll: 95th percentile frame", p(o.frames, 0.95), p(a.frames, 0.95), "");
+  const perEntry = (o.wasm - baseWasm + Math.max(0, o.jsHeap - baseHeap)) / size;
+  record(size, "memory per entry (ours: wasm + JS heap; AG Grid: JS heap)", perEntry, (a.heap - a.heapBefore) / size, "", "B");
+  record(size, "  of which beyond the raw data (ours)", perEntry - meta[size].raw_bytes_per_entry, null, "", "B");
+}
+
+const fmt = (v, unit) => v == null ? "—" : unit === "B" ? `${v.toFixed(0)} B` : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`;
+const lines = [];
+lines.push(`Browser benchmark, ${new Date().toISOString().slice(0, 10)}, ${browserVersion} headless, ` +
+  `${(await import("node:os")).cpus().length} CPUs (${(await import("node:os")).cpus()[0].model.trim()}); ` +
+  `medians of ${REPEATS} (page loads and CSV: ${Math.min(REPEATS, 3)}). AG Grid Community ` +
+  JSON.parse(await readFile("node_modules/ag-grid-community/package.json", "utf8")).version + ".");
+lines.push("");
+lines.push("| entries | operation | ours | AG Grid | AG Grid ÷ ours | our slowest step |");
+lines.push("|---:|---|---:|---:|---:|---|");
+for (const r of results) {
+  const ratio = r.ours != null && r.theirs != null && r.ours > 0 ? `${(r.theirs / r.ours).toFixed(1)}×` : "—";
+  lines.push(`| ${r.size.toLocaleString("en")} | ${r.op} | ${fmt(r.ours, r.unit)} | ${fmt(r.theirs, r.unit)} | ${ratio} | ${r.step} |`);
+}
+console.log(lines.join("\n"));
+await writeFile(join(dataDir, "results.md"), lines.join("\n") + "\n");
+await writeFile(join(dataDir, "results.json"), JSON.stringify({ browser: browserVersion, results, meta }, null, 2));
+
+await fetch(`${wd}/session/${sid}`, { method: "DELETE" });
+driver.kill();
+server.close();
