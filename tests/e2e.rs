@@ -1183,6 +1183,73 @@ async fn http_timeout_is_said_in_seconds() {
 }
 
 #[tokio::test]
+async fn http_rows_are_fetched_by_window_with_placeholders_meanwhile() {
+    let (b, server) = http_browser(Options::default()).await;
+    b.open("/?days=15").await;
+    let total = number(&b.count_text().await);
+    assert!(total > 2000, "{total}");
+    let before = server.seen().len();
+    // The next windows answer slowly: scrolling far shows placeholders with their places.
+    server.add_rule(Rule::always(
+        "/sync-reports",
+        Fault::Delay(Duration::from_millis(1500)),
+    ));
+    b.js("const w = document.querySelector('.sr-table-wrap'); w.scrollTop = w.scrollHeight * 0.6")
+        .await;
+    let placeholder = b
+        .wait_css("tbody tr.sr-row--placeholder[aria-busy='true']")
+        .await;
+    let text = placeholder.text().await.unwrap();
+    assert!(text.starts_with("Loading row "), "{text}");
+    let place: usize = placeholder
+        .attr("aria-rowindex")
+        .await
+        .unwrap()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(place > total / 2, "placeholder at {place} of {total}");
+    // Then the rows arrive in place of the placeholders.
+    server.clear_rules();
+    b.until("the window's rows arrive", || async {
+        b.texts("tbody tr.sr-row--placeholder").await.is_empty()
+            && !b.texts("tbody tr.sr-row .sr-badge").await.is_empty()
+    })
+    .await;
+    // (Once answered, the server has logged them.) Only the windows in view were asked for: pages near 60% of the result, 100 a page.
+    let far_pages: Vec<usize> = server.seen()[before..]
+        .iter()
+        .filter(|r| {
+            r.target
+                .split('?')
+                .next()
+                .unwrap()
+                .ends_with("/sync-reports")
+        })
+        .filter_map(|r| {
+            r.target
+                .split_once('?')?
+                .1
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("page="))
+                .and_then(|v| v.parse().ok())
+        })
+        .collect();
+    assert!(
+        !far_pages.is_empty() && far_pages.len() <= 3,
+        "pages asked after the scroll: {far_pages:?}"
+    );
+    for p in &far_pages {
+        // Page p holds rows (p - 1) * 100 + 1 ..= p * 100 (aria-rowindex is the row plus one).
+        let first_row = (*p - 1) * 100 + 2;
+        assert!(
+            first_row <= place + 100 && first_row + 100 > place.saturating_sub(100),
+            "page {p} for row {place}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn http_malformed_json_is_named() {
     let (b, server) = http_browser(Options::default()).await;
     server.add_rule(Rule::always("/sync-reports", Fault::Malformed));

@@ -94,10 +94,7 @@ pub fn ReportTable() -> impl IntoView {
             Load::Ready(_) => "ready",
         })
     };
-    let slots = Memo::new(move |_| {
-        let range = report.drawn.get();
-        report.cache.with(|c| c.slots(range))
-    });
+    let slots = Memo::new(move |_| report.slots(report.drawn.get()));
     let scroller = NodeRef::<leptos::html::Div>::new();
     let thead = NodeRef::<leptos::html::Thead>::new();
     // The body's visible height: the container less the sticky header.

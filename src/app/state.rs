@@ -95,6 +95,8 @@ pub struct Report {
     generation: StoredValue<u64>,
     /// The generation `cache` belongs to: blocks are only added to the newest answer.
     cache_generation: StoredValue<u64>,
+    /// The query `cache` holds the result of.
+    cache_query: StoredValue<Option<crate::model::Query>>,
     /// Bumped per scheduled fill, so only the last one of a fast scroll runs (HTTP).
     fill_ticket: StoredValue<u64>,
     next_notice: StoredValue<u64>,
@@ -153,6 +155,7 @@ impl Report {
             source: StoredValue::new_local(source),
             generation: StoredValue::new(0),
             cache_generation: StoredValue::new(0),
+            cache_query: StoredValue::new(None),
             fill_ticket: StoredValue::new(0),
             next_notice: StoredValue::new(0),
         }
@@ -283,7 +286,7 @@ impl Report {
         self.busy.set(true);
         crate::perf::mark("load-start");
         leptos::task::spawn_local(async move {
-            let result = source.fetch(query, block * BLOCK, BLOCK).await;
+            let result = source.fetch(query.clone(), block * BLOCK, BLOCK).await;
             if this.generation.try_get_value() != Some(generation)
                 || result == Err(SourceError::Superseded)
             {
@@ -295,6 +298,7 @@ impl Report {
                     let mut cache = RowCache::new(w.total);
                     cache.insert(block, std::mem::take(&mut w.entries));
                     this.cache_generation.set_value(generation);
+                    this.cache_query.set_value(Some(query));
                     this.cache.set(cache);
                     this.load.set(Load::Ready(w));
                     crate::perf::mark("loaded");
@@ -303,6 +307,28 @@ impl Report {
                 Err(e) => this.fail(e),
             }
         });
+    }
+
+    /// What to draw at each index of `range`: the cache's rows, and where it has none yet,
+    /// those the source has at hand (the demo's), so scrolling draws real rows at once.
+    pub fn slots(
+        &self,
+        range: std::ops::Range<usize>,
+    ) -> Vec<(usize, crate::model::row_cache::Slot)> {
+        use crate::model::row_cache::Slot;
+        let mut slots = self.cache.with(|c| c.slots(range.clone()));
+        if slots.iter().any(|(_, s)| *s == Slot::Loading) {
+            let query = self.cache_query.get_value();
+            if let Some(rows) = query.and_then(|q| self.source().peek(&q, range.clone())) {
+                for ((i, slot), e) in slots.iter_mut().zip(rows) {
+                    debug_assert!(*i >= range.start);
+                    if *slot == Slot::Loading {
+                        *slot = Slot::Loaded(Box::new(e));
+                    }
+                }
+            }
+        }
+        slots
     }
 
     fn fail(&self, e: SourceError) {

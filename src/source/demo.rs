@@ -100,6 +100,21 @@ impl DataSource for DemoSource {
         })
     }
 
+    fn peek(&self, query: &Query, range: std::ops::Range<usize>) -> Option<Vec<Entry>> {
+        let cache = self.cache.borrow();
+        let (cached, rs) = cache.as_ref()?;
+        if cached != query {
+            return None;
+        }
+        let be = self.backend.borrow();
+        Some(
+            rs.window(range.start, range.len())
+                .iter()
+                .map(|&r| be.store.entry(r).clone())
+                .collect(),
+        )
+    }
+
     fn summary(&self, query: Query) -> LocalBoxFuture<'_, Result<Summary, SourceError>> {
         Box::pin(async move {
             let now = (self.clock)();

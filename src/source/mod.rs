@@ -105,6 +105,13 @@ pub trait DataSource {
         len: usize,
     ) -> LocalBoxFuture<'_, Result<Window, SourceError>>;
 
+    /// The entries at `range` of `query`'s result if the source has them at hand (an
+    /// in-memory source whose result for that query is ready), so the table draws scrolled-to
+    /// rows in the same frame instead of placeholders first. None means "ask with `fetch`".
+    fn peek(&self, _query: &Query, _range: std::ops::Range<usize>) -> Option<Vec<Entry>> {
+        None
+    }
+
     /// Counts by status and syncs per hour for the summary strip.
     fn summary(&self, query: Query) -> LocalBoxFuture<'_, Result<Summary, SourceError>>;
 
