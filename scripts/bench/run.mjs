@@ -250,12 +250,16 @@ for (const size of sizes) {
   record(size, "longest main-thread task during the CSV", o.csvLong, a.csvLong, "");
   record(size, "fling scroll: slowest frame", Math.max(...o.frames), Math.max(...a.frames), "");
   record(size, "fling scroll: 95th percentile frame", p(o.frames, 0.95), p(a.frames, 0.95), "");
+  const over = f => f.filter(t => t > 34).length;
+  record(size, `fling scroll: frames over two refreshes, > 34 ms (of ${o.frames.length})`, over(o.frames), over(a.frames), "", "");
   const perEntry = (o.wasm - baseWasm + Math.max(0, o.jsHeap - baseHeap)) / size;
-  record(size, "memory per entry (ours: wasm + JS heap; AG Grid: JS heap)", perEntry, (a.heap - a.heapBefore) / size, "", "B");
-  record(size, "  of which beyond the raw data (ours)", perEntry - meta[size].raw_bytes_per_entry, null, "", "B");
+  record(size, "memory per entry (ours: wasm + JS heap; AG Grid: JS heap)", perEntry, (a.heap - a.heapBefore) / size,
+    `wasm ${((o.wasm - baseWasm) / size).toFixed(0)} B, JS ${(Math.max(0, o.jsHeap - baseHeap) / size).toFixed(0)} B`, "B");
+  record(size, `wasm memory per entry beyond the raw data (raw ${meta[size].raw_bytes_per_entry.toFixed(0)} B)`,
+    (o.wasm - baseWasm) / size - meta[size].raw_bytes_per_entry, null, "", "B");
 }
 
-const fmt = (v, unit) => v == null ? "—" : unit === "B" ? `${v.toFixed(0)} B` : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`;
+const fmt = (v, unit) => v == null ? "—" : unit === "" ? String(v) : unit === "B" ? `${v.toFixed(0)} B` : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`;
 const lines = [];
 lines.push(`Browser benchmark, ${new Date().toISOString().slice(0, 10)}, ${browserVersion} headless, ` +
   `${(await import("node:os")).cpus().length} CPUs (${(await import("node:os")).cpus()[0].model.trim()}); ` +
