@@ -2435,6 +2435,42 @@ impl Browser {
 }
 
 #[tokio::test]
+async fn the_keyboard_stays_in_the_report_when_the_focused_row_scrolls_away() {
+    let b = browser(Target::Demo).await;
+    b.open("/?days=15").await;
+    b.js("document.querySelector('tbody tr.sr-row input[type=checkbox]').focus()")
+        .await;
+    b.press("j").await;
+    let row = b.active().await["id"].as_str().unwrap().to_string();
+    // Scrolled far away, the focused row leaves the page; the table's box takes the focus.
+    b.js("const w = document.querySelector('.sr-table-wrap'); w.scrollTop = w.scrollHeight / 2")
+        .await;
+    b.until("the row is gone and the table has the focus", || async {
+        b.js(&format!(
+            "return !document.querySelector(\"tr[data-id='{row}']\") \
+             && document.activeElement.classList.contains('sr-table-wrap')"
+        ))
+        .await
+        .as_bool()
+        .unwrap_or(false)
+    })
+    .await;
+    // j carries on from that row: the next one is brought back and focused.
+    b.press("j").await;
+    b.until("the next row is focused", || async {
+        let a = b.active().await;
+        a["tag"] == "TR" && a["id"].as_str() != Some(row.as_str())
+    })
+    .await;
+    let index = b
+        .js("return +document.activeElement.getAttribute('aria-rowindex')")
+        .await
+        .as_f64()
+        .unwrap();
+    assert_eq!(index, 4.0, "the third entry (after the header row)");
+}
+
+#[tokio::test]
 async fn keyboard_triage_moves_selects_opens_details_and_resyncs() {
     let b = browser(Target::Demo).await;
     b.open("/?status=Failed&days=15").await;

@@ -148,7 +148,7 @@ pub fn ReportTable() -> impl IntoView {
     let before = move || format!("{}px", report.span.get().before_px);
     let after = move || format!("{}px", report.span.get().after_px);
     view! {
-        <div class="sr-table-wrap" node_ref=scroller
+        <div class="sr-table-wrap" node_ref=scroller tabindex="-1"
             on:scroll=move |_| {
                 if let Some(el) = scroller.get_untracked() {
                     report.scroll_top.set(f64::from(el.scroll_top()));
@@ -345,6 +345,11 @@ fn Row(entry: Entry, index: usize, columns: Memo<Vec<Column>>) -> impl IntoView 
             .collect_view()
     };
     let selected = move || report.is_selected(id);
+    // Removed once scrolled out of view: if it had the focus, keep the keyboard in the report.
+    // After the removal (the browser has let go of the focus by then).
+    on_cleanup(move || {
+        request_animation_frame(move || report.keep_focus_in_table(id));
+    });
     view! {
         <tr class="sr-row" class:sr-row--failed=failed class:sr-row--stuck=stuck class:sr-row--selected=selected
             class:sr-row--active=move || report.active.get() == Some(id) tabindex="-1"

@@ -227,6 +227,25 @@ impl Report {
         self.scroller.set_value(el);
     }
 
+    /// Keeps the keyboard in the report when the focused row scrolls out and is removed (the
+    /// browser then drops the focus to the page's body): the table's scroll box takes it, and
+    /// j and k carry on from the cursor's row.
+    pub fn keep_focus_in_table(&self, id: EntryId) {
+        if self.active.try_get_untracked().flatten() != Some(id) {
+            return;
+        }
+        let document = web_sys::window().and_then(|w| w.document());
+        let lost = document.as_ref().is_some_and(|d| {
+            d.active_element().is_none()
+                || d.active_element().map(|a| a.tag_name()) == Some("BODY".into())
+        });
+        if lost {
+            if let Some(el) = self.scroller.try_get_value().flatten() {
+                let _ = el.focus();
+            }
+        }
+    }
+
     /// Moves the table body to `top` px.
     pub fn scroll_to(&self, top: f64) {
         if let Some(el) = self.scroller.try_get_value().flatten() {
@@ -369,7 +388,15 @@ impl Report {
             return; // a reload is under way; it fills in when it lands
         }
         let drawn = self.drawn.get_untracked();
-        let missing = self.cache.with_untracked(|c| c.missing(drawn.clone()));
+        // The drawn rows first, then half a block either side, so scrolling on at a reading
+        // pace finds its next rows already there.
+        let ahead = drawn.start.saturating_sub(BLOCK / 2)..drawn.end + BLOCK / 2;
+        let mut missing = self.cache.with_untracked(|c| c.missing(drawn.clone()));
+        for b in self.cache.with_untracked(|c| c.missing(ahead)) {
+            if !missing.contains(&b) {
+                missing.push(b);
+            }
+        }
         if missing.is_empty() {
             return;
         }
