@@ -323,7 +323,7 @@ impl Report {
                     crate::perf::mark("loaded");
                     crate::perf::mark_after_paint("painted");
                 }
-                Err(e) => this.fail(e),
+                Err(e) => this.fail(e, false),
             }
         });
     }
@@ -350,12 +350,17 @@ impl Report {
         slots
     }
 
-    fn fail(&self, e: SourceError) {
+    /// A load failed: the error is shown (and told to the host); with `keep_rows` the rows
+    /// already shown stay (a block failed while scrolling: Retry reloads from where the user
+    /// is), else the table empties (the view itself could not be loaded).
+    fn fail(&self, e: SourceError, keep_rows: bool) {
         self.emit(
             "error",
             serde_json::json!({ "during": "load", "message": e.to_string() }),
         );
-        self.cache.set(RowCache::default());
+        if !keep_rows {
+            self.cache.set(RowCache::default());
+        }
         self.load.set(Load::Failed(e));
     }
 
@@ -427,14 +432,9 @@ impl Report {
                     Err(SourceError::Superseded) => {
                         this.cache.update(|c| c.forget_pending(block));
                     }
-                    // The rows already shown stay; Retry reloads from where the user is.
                     Err(e) => {
                         this.cache.update(|c| c.forget_pending(block));
-                        this.emit(
-                            "error",
-                            serde_json::json!({ "during": "load", "message": e.to_string() }),
-                        );
-                        this.load.set(Load::Failed(e));
+                        this.fail(e, true);
                     }
                 }
             });
