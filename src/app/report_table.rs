@@ -387,12 +387,14 @@ fn RowLine(entry: Entry, now: chrono::DateTime<chrono::Utc>) -> impl IntoView {
             {message.map(|m| {
                 let entry = entry.clone();
                 let title = m.clone();
+                // The link first: the reason is clamped at the row's end, which in a narrow
+                // report can be scrolled out of view; the link must stay reachable.
                 view! {
-                    <span class="sr-msg" title=title>{m}</span>
                     <button class="sr-link" type="button"
                         on:click=move |_| report.details.set(Some(entry.clone()))>
                         "Error details"
                     </button>
+                    <span class="sr-msg" title=title>{m}</span>
                 }
             })}
         </div>
