@@ -16,17 +16,10 @@ pub fn mark(name: &str) {
 /// after the next animation frame's callbacks, so a task queued from that frame runs after it.
 pub fn mark_after_paint(name: &'static str) {
     #[cfg(target_arch = "wasm32")]
-    {
-        use wasm_bindgen::prelude::*;
-        let Some(w) = web_sys::window() else { return };
-        let after_frame = Closure::once_into_js(move || {
-            let task = Closure::once_into_js(move || mark(name));
-            if let Some(w) = web_sys::window() {
-                let _ = w.set_timeout_with_callback(task.unchecked_ref());
-            }
-        });
-        let _ = w.request_animation_frame(after_frame.unchecked_ref());
-    }
+    wasm_bindgen_futures::spawn_local(async move {
+        after_paint().await;
+        mark(name);
+    });
     #[cfg(not(target_arch = "wasm32"))]
     let _ = name;
 }

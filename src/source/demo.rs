@@ -61,6 +61,17 @@ impl DemoSource {
     }
 }
 
+impl DemoSource {
+    /// Copies of the entries at `offset..offset + len` of a result.
+    fn entries_at(&self, rs: &ResultSet, offset: usize, len: usize) -> Vec<Entry> {
+        let be = self.backend.borrow();
+        rs.window(offset, len)
+            .iter()
+            .map(|&r| be.store.entry(r).clone())
+            .collect()
+    }
+}
+
 impl DataSource for DemoSource {
     fn describe(&self) -> String {
         format!(
@@ -82,12 +93,7 @@ impl DataSource for DemoSource {
         Box::pin(async move {
             let at = (self.clock)();
             let rs = self.result(&query, at);
-            let be = self.backend.borrow();
-            let entries = rs
-                .window(offset, len)
-                .iter()
-                .map(|&r| be.store.entry(r).clone())
-                .collect();
+            let entries = self.entries_at(&rs, offset, len);
             Ok(Window {
                 entries,
                 offset,
@@ -106,13 +112,7 @@ impl DataSource for DemoSource {
         if cached != query {
             return None;
         }
-        let be = self.backend.borrow();
-        Some(
-            rs.window(range.start, range.len())
-                .iter()
-                .map(|&r| be.store.entry(r).clone())
-                .collect(),
-        )
+        Some(self.entries_at(rs, range.start, range.len()))
     }
 
     fn summary(&self, query: Query) -> LocalBoxFuture<'_, Result<Summary, SourceError>> {
