@@ -7,6 +7,11 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || { echo "setup failed" >&2; exit 1; }
 source scripts/env.sh
+# A full run needs a few GB in target/ and the temp directory; say so before a build fails on it.
+free_kb=$(df -Pk . | awk 'NR==2 {print $4}')
+if [ "${free_kb:-0}" -lt $((6 * 1024 * 1024)) ]; then
+  echo "warning: only $((free_kb / 1024)) MB free here; a cold run needs about 6 GB" >&2
+fi
 
 results=()
 failed=0

@@ -122,6 +122,8 @@ struct Browser {
     client: Client,
     driver: Child,
     downloads: PathBuf,
+    /// Chromium's user data directory (a profile of about 100 MB once used).
+    profile: PathBuf,
     /// The app's base URL.
     base: String,
     /// The reference server behind it, in HTTP mode.
@@ -139,6 +141,8 @@ impl Drop for Browser {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
         let _ = std::fs::remove_dir_all(&self.downloads);
+        // Killed, chromedriver cannot delete the profile: it is ours to remove.
+        let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
 
@@ -169,13 +173,18 @@ async fn browser_at(base: String, server: Option<Arc<Server>>) -> Browser {
     wait_until_ready(&mut driver, port).await;
     let downloads = std::env::temp_dir().join(format!("sr-e2e-dl-{port}"));
     std::fs::create_dir_all(&downloads).unwrap();
+    // Our own profile directory, so Drop can remove it: chromedriver's default one is only
+    // deleted when a session quits cleanly, and thousands of leaked ones filled the disk.
+    let profile = std::env::temp_dir().join(format!("sr-e2e-profile-{port}"));
+    let _ = std::fs::remove_dir_all(&profile);
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
         json!({
             "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                      "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                     "--disable-sync", "--window-size=1280,900"],
+                     "--disable-sync", "--window-size=1280,900",
+                     format!("--user-data-dir={}", profile.display())],
             "prefs": {
                 "download.default_directory": downloads.to_str().unwrap(),
                 "download.prompt_for_download": false
@@ -204,6 +213,7 @@ async fn browser_at(base: String, server: Option<Arc<Server>>) -> Browser {
         client,
         driver,
         downloads,
+        profile,
         base,
         server,
     }
