@@ -195,7 +195,7 @@ async function benchOurs(size) {
     await new Promise(r => setTimeout(r, 300));
   }
   return { first: median(first), firstStep: firstSteps[0], mount: median(mount), search: median(search), searchStep: searchSteps[0],
-    filter: median(filter), sort: median(sort), csv: median(csv), csvLong: Math.max(...csvLong), frames, wasm, jsHeap };
+    filter: median(filter), sort: median(sort), csv: median(csv), csvRuns: csv, csvLong: Math.max(...csvLong), frames, wasm, jsHeap };
 }
 
 async function benchAgGrid(size) {
@@ -237,6 +237,7 @@ for (const size of sizes) {
   meta[size] = JSON.parse(await readFile(join(dataDir, `data-${size}.meta.json`), "utf8"));
   process.stderr.write(`benchmarking ${size.toLocaleString("en")} entries: ours…`);
   const o = await benchOurs(size);
+  process.stderr.write(` (CSV runs: ${o.csvRuns.map(t => t.toFixed(0)).join(", ")} ms)`);
   process.stderr.write(" AG Grid…");
   const a = await benchAgGrid(size);
   process.stderr.write(" done\n");

@@ -240,13 +240,13 @@ impl Column {
         }
     }
 
-    /// Appends the CSV cell: raw values, timestamps ISO-8601 UTC. Not yet neutralised for
-    /// spreadsheets (see `csv_export::neutralize`). Writes into `buf` to spare a million
+    /// Appends the CSV cell (UTF-8): raw values, timestamps ISO-8601 UTC. Not yet neutralised
+    /// for spreadsheets (see `csv_export::neutralize`). Writes into `buf` to spare a million
     /// allocations per export.
-    pub fn csv_cell(self, e: &Entry, buf: &mut String) {
-        fn num<T: itoa::Integer>(buf: &mut String, v: Option<T>) {
+    pub fn csv_cell(self, e: &Entry, buf: &mut Vec<u8>) {
+        fn num<T: itoa::Integer>(buf: &mut Vec<u8>, v: Option<T>) {
             if let Some(v) = v {
-                buf.push_str(itoa::Buffer::new().format(v));
+                buf.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
             }
         }
         match self {
@@ -257,22 +257,24 @@ impl Column {
                 }
             }
             Column::Systems => {
+                use std::io::Write as _;
                 let _ = write!(buf, "{}", e.system_chain);
             }
-            Column::LatestSync => buf.push_str(&latest_sync_text(e)),
+            Column::LatestSync => buf.extend_from_slice(latest_sync_text(e).as_bytes()),
             Column::Id => num(buf, Some(e.id.0)),
             Column::SyncId => num(buf, e.last_run_id),
             Column::FirstRunId => num(buf, e.first_run_id),
             Column::Runtime => {
                 if let Some(v) = e.runtime {
                     // Shortest round-trip form; whole numbers without a trailing ".0".
-                    let s = ryu::Buffer::new().format_finite(v).to_string();
-                    buf.push_str(s.strip_suffix(".0").unwrap_or(&s));
+                    let mut b = ryu::Buffer::new();
+                    let s = b.format_finite(v);
+                    buf.extend_from_slice(s.strip_suffix(".0").unwrap_or(s).as_bytes());
                 }
             }
             Column::Attempts => num(buf, Some(e.attempts)),
             Column::MaxAttempts => num(buf, e.max_attempts),
-            other => buf.push_str(&other.raw_text(e)),
+            other => buf.extend_from_slice(other.raw_text(e).as_bytes()),
         }
     }
 
@@ -367,10 +369,23 @@ pub fn latest_sync_text(e: &Entry) -> String {
 
 /// Appends `2026-11-27T07:24:01Z` with integer arithmetic (Howard Hinnant's days-to-civil):
 /// chrono's formatting machinery would dominate a million-row export.
-pub fn push_iso(buf: &mut String, t: DateTime<Utc>) {
+pub fn push_iso(buf: &mut Vec<u8>, t: DateTime<Utc>) {
     let secs = t.timestamp();
-    let days = secs.div_euclid(86_400);
-    let sod = secs.rem_euclid(86_400) as u32;
+    match iso_date(secs.div_euclid(86_400)) {
+        Some(date) => {
+            buf.extend_from_slice(&date);
+            buf.extend_from_slice(&iso_time(secs));
+        }
+        None => buf.extend_from_slice(
+            t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                .as_bytes(),
+        ),
+    }
+}
+
+/// `2026-11-27T`: the date part of an ISO-8601 timestamp for a day counted from 1970-01-01,
+/// or None outside years 0 to 9999 (written by chrono instead).
+pub fn iso_date(days: i64) -> Option<[u8; 11]> {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
@@ -381,24 +396,30 @@ pub fn push_iso(buf: &mut String, t: DateTime<Utc>) {
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let year = yoe + era * 400 + i64::from(month <= 2);
     if !(0..=9999).contains(&year) {
-        buf.push_str(&t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
-        return;
+        return None;
     }
     let y = year as u32;
-    let mut out = *b"0000-00-00T00:00:00Z";
-    let two = |o: &mut [u8], v: u32| {
-        o[0] = b'0' + (v / 10) as u8;
-        o[1] = b'0' + (v % 10) as u8;
-    };
-    two(&mut out[0..2], y / 100);
-    two(&mut out[2..4], y % 100);
-    two(&mut out[5..7], month);
-    two(&mut out[8..10], day);
-    two(&mut out[11..13], sod / 3600);
-    two(&mut out[14..16], sod / 60 % 60);
-    two(&mut out[17..19], sod % 60);
-    // Every byte above is ASCII.
-    buf.push_str(std::str::from_utf8(&out).unwrap_or_default());
+    let mut out = *b"0000-00-00T";
+    two_digits(&mut out[0..2], y / 100);
+    two_digits(&mut out[2..4], y % 100);
+    two_digits(&mut out[5..7], month);
+    two_digits(&mut out[8..10], day);
+    Some(out)
+}
+
+/// `07:24:01Z`: the time part of an ISO-8601 UTC timestamp, for seconds since the epoch.
+pub fn iso_time(secs: i64) -> [u8; 9] {
+    let sod = secs.rem_euclid(86_400) as u32;
+    let mut out = *b"00:00:00Z";
+    two_digits(&mut out[0..2], sod / 3600);
+    two_digits(&mut out[3..5], sod / 60 % 60);
+    two_digits(&mut out[6..8], sod % 60);
+    out
+}
+
+fn two_digits(o: &mut [u8], v: u32) {
+    o[0] = b'0' + (v / 10) as u8;
+    o[1] = b'0' + (v % 10) as u8;
 }
 
 #[cfg(test)]
@@ -478,9 +499,13 @@ mod tests {
             .timestamp();
         for d in (0..146_097 * 2).step_by(7) {
             let t = DateTime::from_timestamp(start + d * 86_400 + (d * 3_607) % 86_400, 0).unwrap();
-            let mut s = String::new();
+            let mut s = Vec::new();
             push_iso(&mut s, t);
-            assert_eq!(s, t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+            assert_eq!(
+                s,
+                t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                    .as_bytes()
+            );
         }
     }
 

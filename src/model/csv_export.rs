@@ -1,4 +1,4 @@
-//! CSV export: RFC 4180 via the `csv` crate, CRLF line ends, a header row, every column of
+//! CSV export: RFC 4180 (read back with the `csv` crate in the tests), CRLF line ends, a header row, every column of
 //! [`Column::CSV`] in that order, timestamps ISO-8601 UTC, an optional UTF-8 BOM so Excel reads
 //! the text right, and cells neutralised against formula injection.
 //!
@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use super::column::Column;
+use super::column::{iso_date, iso_time, Column};
 use super::entry::Entry;
 use super::store::Store;
 
@@ -72,15 +72,57 @@ pub fn neutralize(cell: &str) -> Cow<'_, str> {
     }
 }
 
+/// Bytes that put a field in quotes (RFC 4180): the comma, the double quote, CR and LF.
+static NEEDS_QUOTES: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b',' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\r' as usize] = true;
+    t[b'\n' as usize] = true;
+    t
+};
+
+/// Appends one field as RFC 4180 wants it (and as the `csv` crate's default `Necessary` quote
+/// style writes it): as it is, or in double quotes with inner quotes doubled when it holds a
+/// comma, a quote or a line break.
+fn push_field(out: &mut Vec<u8>, field: &[u8]) {
+    // memchr scans with SIMD; short fields with a table.
+    let plain = if field.len() < 16 {
+        !field.iter().any(|&b| NEEDS_QUOTES[usize::from(b)])
+    } else {
+        memchr::memchr3(b',', b'"', b'\n', field).is_none()
+            && memchr::memchr(b'\r', field).is_none()
+    };
+    if plain {
+        out.extend_from_slice(field);
+        return;
+    }
+    out.push(b'"');
+    for &b in field {
+        if b == b'"' {
+            out.push(b'"');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
+}
+
 /// Writes entries as CSV, chunk after chunk: the first chunk also carries the BOM (when asked)
 /// and the header row. Used over store rows ([`CsvExport`]) and over pages of entries fetched
 /// from an API.
+///
+/// Fields are written straight into the chunk: in the browser's profile of a 100k-row export the
+/// `csv` crate's buffered writer took a third of the time, and the date part of a timestamp is
+/// formatted once per day instead of once per cell (rows mostly come in time order). The `csv`
+/// crate reads every export back in the tests.
 #[derive(Debug)]
 pub struct CsvWriter {
     opts: CsvOptions,
     header_done: bool,
-    /// Reused for computed cells.
-    cell: String,
+    /// Reused for computed text cells.
+    cell: Vec<u8>,
+    /// The last day written (days since 1970-01-01) and its `YYYY-MM-DDT`.
+    day: Option<(i64, [u8; 11])>,
 }
 
 impl CsvWriter {
@@ -88,7 +130,8 @@ impl CsvWriter {
         CsvWriter {
             opts,
             header_done: false,
-            cell: String::new(),
+            cell: Vec::new(),
+            day: None,
         }
     }
 
@@ -100,33 +143,82 @@ impl CsvWriter {
     /// The CSV bytes of `entries` (after the BOM and header if this is the first chunk).
     pub fn chunk<'e>(&mut self, entries: impl ExactSizeIterator<Item = &'e Entry>) -> Vec<u8> {
         let mut out = Vec::with_capacity(entries.len() * 256 + 512);
-        if !self.header_done && self.opts.bom {
-            out.extend_from_slice(BOM);
-        }
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(out);
-        // Writing into a Vec cannot fail; the csv crate's errors are io errors.
         if !self.header_done {
-            let _ = w.write_record(Column::CSV.iter().map(|c| c.label()));
+            if self.opts.bom {
+                out.extend_from_slice(BOM);
+            }
+            for (i, col) in Column::CSV.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                push_field(&mut out, col.label().as_bytes());
+            }
+            out.extend_from_slice(b"\r\n");
             self.header_done = true;
         }
         for e in entries {
-            for col in Column::CSV {
-                // Text fields are borrowed as they are; only computed cells use the buffer.
-                let cell = match col.csv_text(e) {
-                    Some(text) => text,
-                    None => {
-                        self.cell.clear();
-                        col.csv_cell(e, &mut self.cell);
-                        &self.cell
-                    }
-                };
-                let _ = w.write_field(neutralize(cell).as_bytes());
+            for (i, col) in Column::CSV.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                self.push_cell(&mut out, col, e);
             }
-            let _ = w.write_record(None::<&[u8]>);
+            out.extend_from_slice(b"\r\n");
         }
-        w.into_inner().unwrap_or_default()
+        out
+    }
+
+    fn push_cell(&mut self, out: &mut Vec<u8>, col: Column, e: &Entry) {
+        match col {
+            Column::CreatedUtc | Column::CreatedLocal => self.push_iso(out, e.created_at),
+            Column::UpdatedAt => {
+                if let Some(t) = e.updated_at {
+                    self.push_iso(out, t);
+                }
+            }
+            // Numbers as we format them: never quoted, never a formula.
+            Column::Id
+            | Column::SyncId
+            | Column::FirstRunId
+            | Column::Runtime
+            | Column::Attempts
+            | Column::MaxAttempts => col.csv_cell(e, out),
+            // Text fields are borrowed as they are; only computed ones use the buffer.
+            _ => match col.csv_text(e) {
+                Some(text) => push_field(out, neutralize(text).as_bytes()),
+                None => {
+                    self.cell.clear();
+                    col.csv_cell(e, &mut self.cell);
+                    // csv_cell writes UTF-8 text.
+                    let text = String::from_utf8_lossy(&self.cell);
+                    push_field(out, neutralize(&text).as_bytes());
+                }
+            },
+        }
+    }
+
+    /// `2026-11-27T07:24:01Z`, as [`crate::model::column::push_iso`] writes it.
+    fn push_iso(&mut self, out: &mut Vec<u8>, t: chrono::DateTime<chrono::Utc>) {
+        let secs = t.timestamp();
+        let days = secs.div_euclid(86_400);
+        let date = match self.day {
+            Some((d, date)) if d == days => date,
+            _ => match iso_date(days) {
+                Some(date) => {
+                    self.day = Some((days, date));
+                    date
+                }
+                None => {
+                    out.extend_from_slice(
+                        t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                            .as_bytes(),
+                    );
+                    return;
+                }
+            },
+        };
+        out.extend_from_slice(&date);
+        out.extend_from_slice(&iso_time(secs));
     }
 }
 
