@@ -122,8 +122,8 @@ struct Browser {
     client: Client,
     driver: Child,
     downloads: PathBuf,
-    /// Chromium's user data directory (a profile of about 100 MB once used).
-    profile: PathBuf,
+    /// Holds the downloads, Chromium's profile (about 100 MB once used) and its temp files.
+    scratch: PathBuf,
     /// The app's base URL.
     base: String,
     /// The reference server behind it, in HTTP mode.
@@ -140,9 +140,7 @@ impl Drop for Browser {
             .status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
-        let _ = std::fs::remove_dir_all(&self.downloads);
-        // Killed, chromedriver cannot delete the profile: it is ours to remove.
-        let _ = std::fs::remove_dir_all(&self.profile);
+        let _ = std::fs::remove_dir_all(&self.scratch);
     }
 }
 
@@ -159,10 +157,24 @@ async fn browser(target: Target) -> Browser {
 
 async fn browser_at(base: String, server: Option<Arc<Server>>) -> Browser {
     let port = free_port();
+    // Everything the browser writes lives under one directory that Drop removes: its profile,
+    // its temp files and the downloads. Killed, chromedriver deletes nothing itself, and
+    // thousands of leaked profiles once filled the disk.
+    let scratch = std::env::temp_dir().join(format!("sr-e2e-{port}"));
+    let _ = std::fs::remove_dir_all(&scratch);
+    let (downloads, profile, tmp) = (
+        scratch.join("downloads"),
+        scratch.join("profile"),
+        scratch.join("tmp"),
+    );
+    for dir in [&downloads, &tmp] {
+        std::fs::create_dir_all(dir).unwrap();
+    }
     let driver_bin =
         std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
     let mut driver = Command::new(&driver_bin)
         .arg(format!("--port={port}"))
+        .env("TMPDIR", &tmp)
         .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -171,12 +183,6 @@ async fn browser_at(base: String, server: Option<Arc<Server>>) -> Browser {
             panic!("cannot start {driver_bin}: {e} (scripts/setup.sh installs it)")
         });
     wait_until_ready(&mut driver, port).await;
-    let downloads = std::env::temp_dir().join(format!("sr-e2e-dl-{port}"));
-    std::fs::create_dir_all(&downloads).unwrap();
-    // Our own profile directory, so Drop can remove it: chromedriver's default one is only
-    // deleted when a session quits cleanly, and thousands of leaked ones filled the disk.
-    let profile = std::env::temp_dir().join(format!("sr-e2e-profile-{port}"));
-    let _ = std::fs::remove_dir_all(&profile);
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
@@ -213,7 +219,7 @@ async fn browser_at(base: String, server: Option<Arc<Server>>) -> Browser {
         client,
         driver,
         downloads,
-        profile,
+        scratch,
         base,
         server,
     }
