@@ -278,30 +278,6 @@ impl Column {
         }
     }
 
-    /// The CSV text of a plain text field, borrowed from the entry; None for cells that are
-    /// computed (numbers, timestamps), which [`Column::csv_cell`] writes.
-    pub fn csv_text(self, e: &Entry) -> Option<&str> {
-        fn opt(s: &Option<String>) -> Option<&str> {
-            Some(s.as_deref().unwrap_or(""))
-        }
-        match self {
-            Column::Status => Some(e.status.label()),
-            Column::CompanyGroup => Some(&e.integration.name),
-            Column::ServiceEntity => Some(&e.entity),
-            Column::SourceSystem => Some(&e.system_chain.source),
-            Column::DestinationSystem => Some(&e.system_chain.destination),
-            Column::Reference => opt(&e.common_ref),
-            Column::Message => opt(&e.message),
-            Column::Error => opt(&e.error),
-            Column::SourceId => opt(&e.source_id),
-            Column::SourceParentId => opt(&e.source_parent_id),
-            Column::EndpointId => opt(&e.endpoint_id),
-            Column::EndpointParentId => opt(&e.endpoint_parent_id),
-            Column::Resyncable => Some(if e.resyncable { "yes" } else { "no" }),
-            _ => None,
-        }
-    }
-
     /// Plain field values shared by the table and the CSV.
     fn raw_text(self, e: &Entry) -> Cow<'_, str> {
         fn opt(s: &Option<String>) -> Cow<'_, str> {
