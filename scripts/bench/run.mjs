@@ -58,7 +58,10 @@ const chromium = process.env.CHROMIUM || "/usr/bin/chromium";
 const browserVersion = execFileSync(chromium, ["--version"]).toString().trim().replace(/\s+built on.*/, "");
 const created = await (await fetch(`${wd}/session`, { method: "POST", body: JSON.stringify({ capabilities: { alwaysMatch: {
   browserName: "chrome", "goog:chromeOptions": { binary: chromium, args: ["--headless=new", "--no-sandbox",
-    "--disable-dev-shm-usage", "--window-size=1280,900", "--enable-precise-memory-info", "--js-flags=--expose-gc"] },
+    "--disable-dev-shm-usage", "--window-size=1280,900", "--enable-precise-memory-info", "--js-flags=--expose-gc",
+    // Pages navigated away from must not stay alive in the back-forward cache: their heaps
+    // would count in the next page's memory figure.
+    "--disable-features=BackForwardCache"] },
 } } }) })).json();
 const sid = created.value.sessionId;
 if (!sid) throw new Error(`no WebDriver session: ${JSON.stringify(created)}`);
