@@ -635,6 +635,27 @@ proptest! {
     }
 }
 
+// ---- summary -------------------------------------------------------------------------------------
+
+proptest! {
+    /// The summary puts rows in chart buckets with integer arithmetic on their timestamps: the
+    /// same buckets as chrono's (truncating) `num_seconds`, sub-second times just before the
+    /// chart's start included.
+    #[test]
+    fn chart_buckets_match_chrono(offset in prop_oneof![-100_000i64..1_500_000, -3i64..3],
+                                  nanos in 0u32..1_000_000_000) {
+        use sync_report::model::summary::{Builder, Summary, BUCKET_SECONDS};
+        let q = Query::default();
+        let b = Builder::new(&q, now());
+        let (start, buckets) = Summary::buckets(&q, now());
+        // Half the cases within seconds of the start, where truncation and flooring differ.
+        let at = start + Duration::seconds(offset) + Duration::nanoseconds(i64::from(nanos));
+        let i = (at - start).num_seconds().div_euclid(BUCKET_SECONDS);
+        let expected = (i >= 0 && (i as usize) < buckets).then_some(i as usize);
+        prop_assert_eq!(b.bucket_of(at.timestamp(), || at.timestamp_subsec_nanos()), expected);
+    }
+}
+
 // ---- CSV ----------------------------------------------------------------------------------------
 
 proptest! {

@@ -481,25 +481,83 @@ impl Store {
         let mut for_groups_q = without_status;
         for_groups_q.filters.failure = None;
         let (for_groups, _) = self.filter_mask(&for_groups_q, now);
+        // Counted by interned id in one pass over the columns, then handed to the builder per
+        // status and per failure group: a million rows through the builder one entry at a
+        // time (status comparisons, chrono arithmetic, a string per failure) took longer than
+        // the search that asked for the summary.
+        let statuses = self.statuses.values.len();
+        let buckets = b.buckets();
+        let mut counts = vec![0u64; statuses];
+        let mut chart = vec![0u32; statuses * buckets];
+        let pending = self
+            .statuses
+            .values
+            .iter()
+            .position(|s| *s == Status::Pending);
+        let stuck_before = now - chrono::Duration::hours(super::entry::STUCK_AFTER_HOURS);
+        let stuck_before_secs = stuck_before.timestamp();
+        let mut stuck = 0u64;
+        let mut groups: HashMap<u32, GroupCount> = HashMap::default();
         for r in 0..self.entries.len() {
+            let status = self.status[r] as usize;
             if for_groups.get(r) && self.sig[r] != NO_SIGNATURE {
-                b.add_failure(
-                    &self.signatures.values[self.sig[r] as usize],
-                    &self.entries[r],
-                );
+                let g = groups.entry(self.sig[r]).or_insert_with(|| GroupCount {
+                    count: 0,
+                    newest: r,
+                    systems: HashMap::default(),
+                });
+                g.count += 1;
+                // Newest by (created, id); whole seconds decide without touching the entries
+                // unless they tie.
+                let newer = match self.created[r].cmp(&self.created[g.newest]) {
+                    std::cmp::Ordering::Greater => true,
+                    std::cmp::Ordering::Less => false,
+                    std::cmp::Ordering::Equal => {
+                        let (e, newest) = (&self.entries[r], &self.entries[g.newest]);
+                        (e.created_at, e.id) > (newest.created_at, newest.id)
+                    }
+                };
+                if newer {
+                    g.newest = r;
+                }
+                g.systems
+                    .entry((self.source[r], self.dest[r]))
+                    .or_insert((r, 0))
+                    .1 += 1;
             }
             if all.get(r) {
-                b.count_status(&self.statuses.values[self.status[r] as usize]);
-                if self.entries[r].is_stuck(now) {
-                    b.count_stuck();
+                counts[status] += 1;
+                if Some(status) == pending
+                    && (self.created[r] < stuck_before_secs
+                        || (self.created[r] == stuck_before_secs
+                            && self.entries[r].created_at < stuck_before))
+                {
+                    stuck += 1;
                 }
             }
             if matching.get(r) {
-                b.add_to_chart(
-                    &self.statuses.values[self.status[r] as usize],
-                    self.entries[r].created_at,
-                );
+                let nanos = || self.entries[r].created_at.timestamp_subsec_nanos();
+                if let Some(i) = b.bucket_of(self.created[r], nanos) {
+                    chart[status * buckets + i] += 1;
+                }
             }
+        }
+        for (id, status) in self.statuses.values.iter().enumerate() {
+            if counts[id] > 0 {
+                b.count_statuses(status, counts[id]);
+            }
+            b.add_series(status, &chart[id * buckets..(id + 1) * buckets]);
+        }
+        b.count_stuck_n(stuck);
+        for (sig, g) in groups {
+            b.add_failure_group(
+                &self.signatures.values[sig as usize],
+                g.count,
+                &self.entries[g.newest],
+                g.systems
+                    .into_values()
+                    .map(|(r, n)| (self.entries[r].system_chain.to_string(), n)),
+            );
         }
         b.finish()
     }
@@ -627,23 +685,37 @@ impl Store {
             }
             _ => None,
         };
+        // Everything that does not change from row to row is settled before the loop, which
+        // runs over every row (at opt-level z, per-row matches and closures cost more than the
+        // substring search itself at a million rows).
+        let searching = !matches!(plan.search, SearchPlan::None);
+        let systems: Option<&[bool]> = match &plan.search {
+            SearchPlan::Needle {
+                scope: SearchScope::All | SearchScope::System,
+                systems,
+                ..
+            } => Some(systems),
+            _ => None,
+        };
+        let text = text_hits.as_ref().map(|m| &m.words[..]);
+        let filtered = plan.has_filters();
+        let (created, source, dest) = (&self.created[..n], &self.source[..n], &self.dest[..n]);
         let mut mask = BitSet::new(n);
         let mut in_range = 0usize;
         for r in 0..n {
-            let t = self.created[r];
+            let t = created[r];
             if t < plan.from || t > plan.to {
                 continue;
             }
             in_range += 1;
-            let search_ok = match &plan.search {
-                SearchPlan::None => true,
-                SearchPlan::Needle { scope, systems, .. } => {
-                    let text = text_hits.as_ref().is_some_and(|m| m.get(r));
-                    text || (matches!(scope, SearchScope::All | SearchScope::System)
-                        && (systems[self.source[r] as usize] || systems[self.dest[r] as usize]))
+            if searching {
+                let hit = text.is_some_and(|w| (w[r >> 6] >> (r & 63)) & 1 != 0)
+                    || systems.is_some_and(|s| s[source[r] as usize] || s[dest[r] as usize]);
+                if !hit {
+                    continue;
                 }
-            };
-            if search_ok && plan.passes_filters(self, r) {
+            }
+            if !filtered || plan.passes_filters(self, r) {
                 mask.set(r);
             }
         }
@@ -810,6 +882,15 @@ impl Store {
     }
 }
 
+/// One failure group being counted by [`Store::summary`].
+struct GroupCount {
+    count: u64,
+    /// The newest row (by creation time, then id).
+    newest: usize,
+    /// Per (source, destination): a row showing the pair, and the count.
+    systems: HashMap<(u32, u32), (usize, u64)>,
+}
+
 enum SearchPlan {
     None,
     Needle {
@@ -834,6 +915,17 @@ struct Plan {
 }
 
 impl Plan {
+    /// Whether any filter beyond the range and the search is on.
+    fn has_filters(&self) -> bool {
+        self.failure.is_some()
+            || self.stuck.is_some()
+            || self.status_ok.is_some()
+            || self.group_ok.is_some()
+            || self.entity_ok.is_some()
+            || self.source_ok.is_some()
+            || self.dest_ok.is_some()
+    }
+
     #[inline]
     fn passes_filters(&self, s: &Store, r: usize) -> bool {
         #[inline]

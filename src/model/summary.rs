@@ -213,26 +213,107 @@ impl Builder {
     }
 
     pub fn count_status(&mut self, s: &Status) {
+        self.count_statuses(s, 1);
+    }
+
+    /// Counts `n` entries of status `s`.
+    pub fn count_statuses(&mut self, s: &Status, n: u64) {
         match self.counts.iter_mut().find(|(k, _)| k == s) {
-            Some((_, n)) => *n += 1,
-            None => self.counts.push((s.clone(), 1)),
+            Some((_, c)) => *c += n,
+            None => self.counts.push((s.clone(), n)),
         }
     }
 
+    /// The number of buckets in the chart.
+    pub fn buckets(&self) -> usize {
+        self.buckets
+    }
+
+    /// The chart's bucket of a time given as whole seconds since the epoch (floored, as
+    /// `DateTime::timestamp`) and its nanoseconds: the bucket [`Builder::add_to_chart`] puts it
+    /// in, without chrono's date arithmetic (the summary does this for every matching row).
+    /// `nanos` is only asked for when it can matter (before the chart's start).
+    pub fn bucket_of(&self, secs: i64, nanos: impl FnOnce() -> u32) -> Option<usize> {
+        let ds = secs - self.start.timestamp();
+        let start_nanos = self.start.timestamp_subsec_nanos();
+        let dn = if ds < 0 || start_nanos > 0 {
+            i64::from(nanos()) - i64::from(start_nanos)
+        } else {
+            // Whole seconds are enough: dn >= 0 cannot change a non-negative count.
+            0
+        };
+        // Whole seconds between the two, truncated toward zero as chrono's `num_seconds` does.
+        let whole = if ds > 0 && dn < 0 {
+            ds - 1
+        } else if ds < 0 && dn > 0 {
+            ds + 1
+        } else {
+            ds
+        };
+        let i = whole.div_euclid(BUCKET_SECONDS);
+        (i >= 0 && (i as usize) < self.buckets).then_some(i as usize)
+    }
+
     pub fn add_to_chart(&mut self, s: &Status, at: DateTime<Utc>) {
-        let i = (at - self.start).num_seconds().div_euclid(BUCKET_SECONDS);
-        if i < 0 || i as usize >= self.buckets {
-            return;
+        if let Some(i) = self.bucket_of(at.timestamp(), || at.timestamp_subsec_nanos()) {
+            self.series_of(s)[i] += 1;
         }
+    }
+
+    /// Adds whole series: `counts[i]` entries of status `s` in bucket `i`. A status with no
+    /// entry in the chart gets no series, as with [`Builder::add_to_chart`].
+    pub fn add_series(&mut self, s: &Status, counts: &[u32]) {
+        if counts.iter().any(|&c| c > 0) {
+            for (total, &c) in self.series_of(s).iter_mut().zip(counts) {
+                *total += c;
+            }
+        }
+    }
+
+    fn series_of(&mut self, s: &Status) -> &mut Vec<u32> {
         let buckets = self.buckets;
-        let series = match self.series.iter().position(|(k, _)| k == s) {
+        match self.series.iter().position(|(k, _)| k == s) {
             Some(p) => &mut self.series[p].1,
             None => {
                 self.series.push((s.clone(), vec![0; buckets]));
                 &mut self.series.last_mut().expect("just pushed").1
             }
-        };
-        series[i as usize] += 1;
+        }
+    }
+
+    /// Counts `n` stuck entries.
+    pub fn count_stuck_n(&mut self, n: u64) {
+        self.stuck += n;
+    }
+
+    /// Adds a whole failure group: `count` failures with signature `sig`, the newest of them
+    /// `newest` (by creation time, then id), over these systems (shown as `system_chain`s).
+    pub fn add_failure_group(
+        &mut self,
+        sig: &str,
+        count: u64,
+        newest: &Entry,
+        systems: impl IntoIterator<Item = (String, u64)>,
+    ) {
+        let acc = self
+            .groups
+            .entry(sig.to_string())
+            .or_insert_with(|| GroupAcc {
+                count: 0,
+                newest: newest.created_at,
+                newest_id: newest.id,
+                example: newest.message.clone().unwrap_or_default(),
+                systems: HashMap::new(),
+            });
+        acc.count += count;
+        if (newest.created_at, newest.id) > (acc.newest, acc.newest_id) {
+            acc.newest = newest.created_at;
+            acc.newest_id = newest.id;
+            acc.example = newest.message.clone().unwrap_or_default();
+        }
+        for (chain, n) in systems {
+            *acc.systems.entry(chain).or_default() += n;
+        }
     }
 
     pub fn finish(mut self) -> Summary {

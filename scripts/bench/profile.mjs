@@ -1,0 +1,147 @@
+// Where our app spends its time in the browser: a CPU profile (self time per function, wasm
+// function names included) of the CSV export, a search or a fling scroll, or the JS heap of a
+// fresh page.
+// scripts/bench/profile.sh builds a dist that keeps the names and calls this:
+//   node scripts/bench/profile.mjs <dist> <entries> <csv|search|fling|heap>
+// Environment: REPS (runs, default 5), NOPROF=1 (times only, no profiler).
+import { createServer } from "node:http";
+import { readFile } from "node:fs/promises";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { spawn } from "node:child_process";
+import { extname, join } from "node:path";
+
+const [dist, sizeArg = "100000", mode = "csv"] = process.argv.slice(2);
+const size = Number(sizeArg);
+const reps = Number(process.env.REPS || 5);
+const profiling = !process.env.NOPROF;
+const types = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css",
+  ".json": "application/json", ".wasm": "application/wasm" };
+const server = createServer(async (req, res) => {
+  const path = new URL(req.url, "http://x").pathname;
+  if (path === "/config.json") {
+    const config = { mode: "demo", demo_size: size, demo_seed: 7, demo_now: "2026-11-27T12:00:00Z" };
+    return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(config));
+  }
+  try {
+    const file = join(dist, path === "/" ? "index.html" : path);
+    res.writeHead(200, { "content-type": types[extname(file)] || "application/octet-stream" })
+      .end(await readFile(file));
+  } catch {
+    res.writeHead(404).end();
+  }
+});
+await new Promise(r => server.listen(0, "127.0.0.1", r));
+const base = `http://127.0.0.1:${server.address().port}/`;
+
+// WebDriver over fetch, against a chromedriver of our own; the browser's files in a temp dir.
+const scratch = mkdtempSync(join(tmpdir(), "sr-profile-"));
+const port = 9900 + Math.floor(Math.random() * 90);
+const driver = spawn(process.env.CHROMEDRIVER || "chromedriver", [`--port=${port}`],
+  { stdio: "ignore", env: { ...process.env, TMPDIR: scratch } });
+const wd = `http://127.0.0.1:${port}`;
+for (let i = 0; i < 50; i++) {
+  try { if ((await fetch(`${wd}/status`)).ok) break; } catch {}
+  await new Promise(r => setTimeout(r, 100));
+}
+const created = await (await fetch(`${wd}/session`, { method: "POST", body: JSON.stringify({ capabilities: { alwaysMatch: {
+  browserName: "chrome", "goog:chromeOptions": { binary: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900",
+      `--user-data-dir=${join(scratch, "profile")}`] } } } }) })).json();
+const sid = created.value.sessionId;
+if (!sid) throw new Error(`no WebDriver session: ${JSON.stringify(created)}`);
+const cmd = async (method, path, body) => {
+  const r = await fetch(`${wd}/session/${sid}${path}`, { method, body: body ? JSON.stringify(body) : undefined });
+  const v = (await r.json()).value;
+  if (v && v.error) throw new Error(`${path}: ${v.message}`);
+  return v;
+};
+const js = (script, args = []) => cmd("POST", "/execute/sync", { script, args });
+const jsAsync = (script, args = []) => cmd("POST", "/execute/async", { script, args });
+const cdp = (c, params = {}) => cmd("POST", "/goog/cdp/execute", { cmd: c, params });
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+const marks = name => js(`return performance.getEntriesByName("sync-report:${name}").map(m => m.startTime)`);
+const median = xs => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+// The same fling as the benchmark: every frame at a new place across the whole table.
+const FLING = `
+  const [frames, done] = arguments;
+  const el = document.querySelector(".sr-table-wrap");
+  const times = [];
+  let i = 0, last = performance.now();
+  const span = el.scrollHeight - el.clientHeight;
+  function step(t) {
+    times.push(t - last); last = t;
+    if (i++ >= frames) return done(times.slice(2));
+    el.scrollTop = (i / frames) * span * 0.98 + (i % 2) * 137;
+    requestAnimationFrame(step);
+  }
+  requestAnimationFrame(t => { last = t; requestAnimationFrame(step); });`;
+
+try {
+  await cmd("POST", "/timeouts", { script: 600_000, pageLoad: 300_000 });
+  await cdp("Browser.setDownloadBehavior", { behavior: "deny" });
+  await cmd("POST", "/url", { url: `${base}?days=15` });
+  for (let i = 0; i < 1200 && !(await marks("painted")).length; i++) await sleep(100);
+  await sleep(500);
+  if (mode === "heap") {
+    await cdp("HeapProfiler.collectGarbage");
+    const h = await cdp("Runtime.getHeapUsage");
+    console.log(`${size.toLocaleString("en")} entries: JS heap ${(h.usedSize / 1e6).toFixed(1)} MB after GC`);
+  } else {
+    if (profiling) {
+      await cdp("Profiler.enable");
+      await cdp("Profiler.setSamplingInterval", { interval: 100 });
+      await cdp("Profiler.start");
+    }
+    const times = [];
+    for (let r = 0; r < reps; r++) {
+      if (mode === "fling") {
+        const frames = await jsAsync(FLING, [120]);
+        times.push(Math.max(...frames));
+        continue;
+      }
+      if (mode === "search") {
+        for (const term of ["shopify", ""]) {
+          const n = (await marks("painted")).length;
+          await js(`const i = document.querySelector("input[type=search]"); i.value = arguments[0];
+            i.dispatchEvent(new Event("input", { bubbles: true }));`, [term]);
+          for (let i = 0; i < 1000 && (await marks("painted")).length <= n; i++) await sleep(10);
+          if (term) times.push((await marks("painted")).at(-1) - (await marks("load-start")).at(-1));
+          await sleep(200);
+        }
+        continue;
+      }
+      await js(`document.querySelector("button[aria-label=Actions]").click()`);
+      await js(`[...document.querySelectorAll("[role=menuitem]")].find(b => b.textContent.trim() === "Download as CSV").click()`);
+      await sleep(100);
+      const before = (await marks("csv-ready")).length;
+      await js(`[...document.querySelectorAll("dialog[open] button")].find(b => b.textContent.startsWith("Download ")).click()`);
+      for (let i = 0; i < 3000 && (await marks("csv-ready")).length <= before; i++) await sleep(20);
+      const [start, ready] = [(await marks("csv-start")).at(-1), (await marks("csv-ready")).at(-1)];
+      times.push(ready - start);
+      await sleep(300);
+    }
+    const what = { fling: "slowest frame of each fling", search: "search \"shopify\" to painted" }[mode] || "CSV export";
+    console.log(`${size.toLocaleString("en")} entries, ${what}: ${times.map(t => t.toFixed(1)).join(", ")} ms; median ${median(times).toFixed(1)} ms`);
+    if (profiling) {
+      const { profile } = await cdp("Profiler.stop");
+      const byId = new Map(profile.nodes.map(n => [n.id, n]));
+      const self = new Map();
+      profile.samples.forEach((id, i) => {
+        const f = byId.get(id).callFrame;
+        const key = f.functionName || (f.url ? `(anonymous) ${f.url.split("/").pop()}` : "(anonymous)");
+        self.set(key, (self.get(key) || 0) + (profile.timeDeltas[i] || 0));
+      });
+      console.log(`self time over all ${reps} runs, ms (idle included):`);
+      for (const [k, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
+        console.log(`${(us / 1000).toFixed(1).padStart(9)}  ${k.slice(0, 150)}`);
+      }
+    }
+  }
+} finally {
+  await fetch(`${wd}/session/${sid}`, { method: "DELETE" }).catch(() => {});
+  driver.kill();
+  server.close();
+  rmSync(scratch, { recursive: true, force: true });
+}
