@@ -131,8 +131,11 @@ pub fn ReportTable() -> impl IntoView {
         }
     });
     // Re-measure when rows first appear or the columns change (row height can follow them).
+    // Through a memo, so that scrolling and new results (new slots) do not re-measure: reading
+    // the box's height there forced a layout in every frame of a fling.
+    let has_rows = Memo::new(move |_| !slots.with(Vec::is_empty));
     Effect::new(move |_| {
-        slots.with(|s| s.is_empty());
+        has_rows.track();
         columns.track();
         request_animation_frame(measure);
     });
