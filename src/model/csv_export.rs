@@ -86,7 +86,7 @@ static NEEDS_QUOTES: [bool; 256] = {
 /// style writes it): as it is, or in double quotes with inner quotes doubled when it holds a
 /// comma, a quote or a line break.
 fn push_field(out: &mut Vec<u8>, field: &[u8]) {
-    // memchr scans with SIMD; short fields with a table.
+    // Long fields through memchr's word-at-a-time scan; short ones with a table.
     let plain = if field.len() < 16 {
         !field.iter().any(|&b| NEEDS_QUOTES[usize::from(b)])
     } else {
