@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { spawn } from "node:child_process";
 import { extname, join } from "node:path";
+import { FLING } from "./fling.mjs";
 
 const [dist, sizeArg = "100000", mode = "csv"] = process.argv.slice(2);
 const size = Number(sizeArg);
@@ -63,21 +64,6 @@ const sleep = ms => new Promise(r => setTimeout(r, ms));
 const marks = name => js(`return performance.getEntriesByName("sync-report:${name}").map(m => m.startTime)`);
 const median = xs => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
-// The same fling as the benchmark: every frame at a new place across the whole table.
-const FLING = `
-  const [frames, done] = arguments;
-  const el = document.querySelector(".sr-table-wrap");
-  const times = [];
-  let i = 0, last = performance.now();
-  const span = el.scrollHeight - el.clientHeight;
-  function step(t) {
-    times.push(t - last); last = t;
-    if (i++ >= frames) return done(times.slice(2));
-    el.scrollTop = (i / frames) * span * 0.98 + (i % 2) * 137;
-    requestAnimationFrame(step);
-  }
-  requestAnimationFrame(t => { last = t; requestAnimationFrame(step); });`;
-
 try {
   await cmd("POST", "/timeouts", { script: 600_000, pageLoad: 300_000 });
   await cdp("Browser.setDownloadBehavior", { behavior: "deny" });
@@ -97,7 +83,7 @@ try {
     const times = [];
     for (let r = 0; r < reps; r++) {
       if (mode === "fling") {
-        const frames = await jsAsync(FLING, [120]);
+        const frames = await jsAsync(FLING, [".sr-table-wrap", 120]);
         times.push(Math.max(...frames));
         continue;
       }

@@ -8,6 +8,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { spawn } from "node:child_process";
 import { extname, join, normalize } from "node:path";
 import { execFileSync } from "node:child_process";
+import { FLING } from "./fling.mjs";
 
 const [dist = "dist", dataDir = "target/bench", sizesArg = "100000,1000000", repeatsArg = "5"] =
   process.argv.slice(2);
@@ -122,21 +123,6 @@ const slowest = (from, to) => js(`
   return best;`, [from, to]);
 
 // A fast fling through the whole table, a new position every frame: frame durations.
-const FLING = `
-  const [sel, frames, done] = arguments;
-  // The first of the selectors present (AG Grid's scroller has had several names).
-  const el = sel.split("|").map(s => document.querySelector(s)).find(Boolean);
-  const times = [];
-  let i = 0, last = performance.now();
-  const span = el.scrollHeight - el.clientHeight;
-  function step(t) {
-    times.push(t - last); last = t;
-    if (i++ >= frames) return done(times.slice(2));
-    el.scrollTop = (i / frames) * span * 0.98 + (i % 2) * 137;
-    requestAnimationFrame(step);
-  }
-  requestAnimationFrame(t => { last = t; requestAnimationFrame(step); });`;
-
 const results = [];
 const record = (size, op, ours, theirs, step = "", unit = "ms") => results.push({ size, op, ours, theirs, step, unit });
 

@@ -193,23 +193,7 @@ impl Builder {
 
     /// Counts a failure with signature `sig` into its group.
     pub fn add_failure(&mut self, sig: &str, e: &Entry) {
-        let acc = self
-            .groups
-            .entry(sig.to_string())
-            .or_insert_with(|| GroupAcc {
-                count: 0,
-                newest: e.created_at,
-                newest_id: e.id,
-                example: e.message.clone().unwrap_or_default(),
-                systems: HashMap::new(),
-            });
-        acc.count += 1;
-        if (e.created_at, e.id) > (acc.newest, acc.newest_id) {
-            acc.newest = e.created_at;
-            acc.newest_id = e.id;
-            acc.example = e.message.clone().unwrap_or_default();
-        }
-        *acc.systems.entry(e.system_chain.to_string()).or_default() += 1;
+        self.add_failure_group(sig, 1, e, [(e.system_chain.to_string(), 1)]);
     }
 
     pub fn count_status(&mut self, s: &Status) {
