@@ -39,7 +39,16 @@ step "reference server tests (API over the model, faults)" server_tests
 step "API contract (OpenAPI valid; the server's answers match it)" node scripts/check-api.mjs docs/openapi.yaml target/api-samples
 step "release build (trunk, wasm-opt)" trunk build --release
 step "end-to-end tests (release app in Chromium over WebDriver; demo and HTTP)" env E2E_DIST="$PWD/dist" cargo test --locked --test e2e
-step "component tests (wasm-bindgen-test in headless Chromium)" cargo test --locked --target wasm32-unknown-unknown --test web
+component_tests() {
+  # The runner's Chromium writes a profile into TMPDIR and leaves it: give it one to remove.
+  local scratch rc
+  scratch=$(mktemp -d)
+  TMPDIR="$scratch" cargo test --locked --target wasm32-unknown-unknown --test web
+  rc=$?
+  rm -rf "$scratch"
+  return $rc
+}
+step "component tests (wasm-bindgen-test in headless Chromium)" component_tests
 step "sizes (wasm + js)" bash scripts/size.sh dist
 
 printf '\n\033[1mSummary\033[0m\n'

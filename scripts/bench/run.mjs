@@ -8,6 +8,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import { spawn } from "node:child_process";
 import { extname, join, normalize } from "node:path";
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { FLING } from "./fling.mjs";
 
 const [dist = "dist", dataDir = "target/bench", sizesArg = "100000,1000000", repeatsArg = "5"] =
@@ -49,7 +51,10 @@ const base = `http://127.0.0.1:${server.address().port}`;
 
 // ---- WebDriver over fetch, against a chromedriver of our own --------------------------------
 const driverPort = 9600 + Math.floor(Math.random() * 300);
-const driver = spawn(process.env.CHROMEDRIVER || "chromedriver", [`--port=${driverPort}`], { stdio: "ignore" });
+// The browser's profile and temp files in one directory, removed at the end.
+const scratch = mkdtempSync(join(tmpdir(), "sr-bench-"));
+const driver = spawn(process.env.CHROMEDRIVER || "chromedriver", [`--port=${driverPort}`],
+  { stdio: "ignore", env: { ...process.env, TMPDIR: scratch } });
 const wd = `http://127.0.0.1:${driverPort}`;
 for (let i = 0; i < 50; i++) {
   try { if ((await fetch(`${wd}/status`)).ok) break; } catch {}
@@ -62,7 +67,7 @@ const created = await (await fetch(`${wd}/session`, { method: "POST", body: JSON
     "--disable-dev-shm-usage", "--window-size=1280,900", "--enable-precise-memory-info", "--js-flags=--expose-gc",
     // Pages navigated away from must not stay alive in the back-forward cache: their heaps
     // would count in the next page's memory figure.
-    "--disable-features=BackForwardCache"] },
+    "--disable-features=BackForwardCache", `--user-data-dir=${join(scratch, "profile")}`] },
 } } }) })).json();
 const sid = created.value.sessionId;
 if (!sid) throw new Error(`no WebDriver session: ${JSON.stringify(created)}`);
@@ -269,3 +274,4 @@ await writeFile(join(dataDir, "results.json"), JSON.stringify({ browser: browser
 await fetch(`${wd}/session/${sid}`, { method: "DELETE" });
 driver.kill();
 server.close();
+rmSync(scratch, { recursive: true, force: true });
