@@ -346,22 +346,43 @@ pub fn latest_sync_text(e: &Entry) -> String {
 /// Appends `2026-11-27T07:24:01Z` with integer arithmetic (Howard Hinnant's days-to-civil):
 /// chrono's formatting machinery would dominate a million-row export.
 pub fn push_iso(buf: &mut Vec<u8>, t: DateTime<Utc>) {
-    let secs = t.timestamp();
-    match iso_date(secs.div_euclid(86_400)) {
-        Some(date) => {
-            buf.extend_from_slice(&date);
-            buf.extend_from_slice(&iso_time(secs));
-        }
-        None => buf.extend_from_slice(
-            t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-                .as_bytes(),
-        ),
+    IsoWriter::default().push(buf, t);
+}
+
+/// Writes timestamps as [`push_iso`] does, formatting each day's date part once (rows of an
+/// export mostly come in time order).
+#[derive(Debug, Default)]
+pub struct IsoWriter {
+    /// The last day written (days since 1970-01-01) and its `YYYY-MM-DDT`.
+    day: Option<(i64, [u8; 11])>,
+}
+
+impl IsoWriter {
+    pub fn push(&mut self, buf: &mut Vec<u8>, t: DateTime<Utc>) {
+        let secs = t.timestamp();
+        let days = secs.div_euclid(86_400);
+        let date = match self.day {
+            Some((d, date)) if d == days => date,
+            _ => match iso_date(days) {
+                Some(date) => {
+                    self.day = Some((days, date));
+                    date
+                }
+                None => {
+                    let text = t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                    buf.extend_from_slice(text.as_bytes());
+                    return;
+                }
+            },
+        };
+        buf.extend_from_slice(&date);
+        buf.extend_from_slice(&iso_time(secs));
     }
 }
 
 /// `2026-11-27T`: the date part of an ISO-8601 timestamp for a day counted from 1970-01-01,
 /// or None outside years 0 to 9999 (written by chrono instead).
-pub fn iso_date(days: i64) -> Option<[u8; 11]> {
+fn iso_date(days: i64) -> Option<[u8; 11]> {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
@@ -384,7 +405,7 @@ pub fn iso_date(days: i64) -> Option<[u8; 11]> {
 }
 
 /// `07:24:01Z`: the time part of an ISO-8601 UTC timestamp, for seconds since the epoch.
-pub fn iso_time(secs: i64) -> [u8; 9] {
+fn iso_time(secs: i64) -> [u8; 9] {
     let sod = secs.rem_euclid(86_400) as u32;
     let mut out = *b"00:00:00Z";
     two_digits(&mut out[0..2], sod / 3600);

@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use super::column::{iso_date, iso_time, Column};
+use super::column::{Column, IsoWriter};
 use super::entry::Entry;
 use super::store::Store;
 
@@ -119,8 +119,7 @@ fn push_field(out: &mut Vec<u8>, field: &[u8]) {
 pub struct CsvWriter {
     opts: CsvOptions,
     header_done: bool,
-    /// The last day written (days since 1970-01-01) and its `YYYY-MM-DDT`.
-    day: Option<(i64, [u8; 11])>,
+    iso: IsoWriter,
 }
 
 impl CsvWriter {
@@ -128,7 +127,7 @@ impl CsvWriter {
         CsvWriter {
             opts,
             header_done: false,
-            day: None,
+            iso: IsoWriter::default(),
         }
     }
 
@@ -187,10 +186,10 @@ impl CsvWriter {
         int(out, e.last_run_id);
         int(out, e.first_run_id);
         opt_text(out, &e.common_ref);
-        self.push_iso(out, e.created_at);
+        self.iso.push(out, e.created_at);
         out.push(b',');
         if let Some(t) = e.updated_at {
-            self.push_iso(out, t);
+            self.iso.push(out, t);
         }
         out.push(b',');
         Column::Runtime.csv_cell(e, out);
@@ -207,30 +206,6 @@ impl CsvWriter {
         // The last cell's comma becomes the line end.
         out.pop();
         out.extend_from_slice(b"\r\n");
-    }
-
-    /// `2026-11-27T07:24:01Z`, as [`crate::model::column::push_iso`] writes it.
-    fn push_iso(&mut self, out: &mut Vec<u8>, t: chrono::DateTime<chrono::Utc>) {
-        let secs = t.timestamp();
-        let days = secs.div_euclid(86_400);
-        let date = match self.day {
-            Some((d, date)) if d == days => date,
-            _ => match iso_date(days) {
-                Some(date) => {
-                    self.day = Some((days, date));
-                    date
-                }
-                None => {
-                    out.extend_from_slice(
-                        t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-                            .as_bytes(),
-                    );
-                    return;
-                }
-            },
-        };
-        out.extend_from_slice(&date);
-        out.extend_from_slice(&iso_time(secs));
     }
 }
 

@@ -489,11 +489,7 @@ impl Store {
         let buckets = b.buckets();
         let mut counts = vec![0u64; statuses];
         let mut chart = vec![0u32; statuses * buckets];
-        let pending = self
-            .statuses
-            .values
-            .iter()
-            .position(|s| *s == Status::Pending);
+        let pending = self.statuses.get(&Status::Pending).map(|id| id as usize);
         let stuck_before = now - chrono::Duration::hours(super::entry::STUCK_AFTER_HOURS);
         let stuck_before_secs = stuck_before.timestamp();
         let mut stuck = 0u64;
