@@ -98,7 +98,7 @@ fn main() -> std::io::Result<()> {
     })?;
     out.write_all(b",")?;
     write_json_array(&mut out, "reference", entries.iter(), |o, e| {
-        write!(o, "{}", serde_json::to_string(&e.common_ref)?)
+        write!(o, "{}", serde_json::to_string(&e.common_ref())?)
     })?;
     out.write_all(b",")?;
     write_json_array(&mut out, "created", entries.iter(), |o, e| {
@@ -106,7 +106,7 @@ fn main() -> std::io::Result<()> {
     })?;
     out.write_all(b",")?;
     write_json_array(&mut out, "message", entries.iter(), |o, e| {
-        write!(o, "{}", serde_json::to_string(&e.message)?)
+        write!(o, "{}", serde_json::to_string(&e.message())?)
     })?;
     out.write_all(b"}}")?;
     out.flush()?;

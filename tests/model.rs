@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use proptest::prelude::*;
 use sync_report::model::csv_export::{self, CsvExport, CsvOptions};
 use sync_report::model::demo::{self, DemoBackend, DemoConfig};
-use sync_report::model::entry::Integration;
+use sync_report::model::entry::{EntryText, Integration, TextFields};
 use sync_report::model::query::{PageRequest, MAX_DAYS};
 use sync_report::model::resync::{Refusal, ResyncResult};
 use sync_report::model::*;
@@ -75,20 +75,18 @@ fn entry_at(i: u64) -> impl Strategy<Value = Entry> {
                     system_chain: SystemChain::new(src, dst),
                     first_run_id: None,
                     last_run_id: run,
-                    common_ref: reference,
                     created_at: now() - Duration::seconds(age),
                     updated_at: None,
                     runtime: None,
                     attempts: 1,
                     next_retry_at: None,
                     max_attempts: Some(4),
-                    message,
-                    error: None,
                     resyncable,
-                    source_id: None,
-                    source_parent_id: None,
-                    endpoint_id: None,
-                    endpoint_parent_id: None,
+                    text: EntryText::new(&TextFields {
+                        common_ref: reference.as_deref(),
+                        message: message.as_deref(),
+                        ..TextFields::default()
+                    }),
                 }
             },
         )
@@ -210,8 +208,7 @@ fn naive_matches(e: &Entry, q: &Query) -> bool {
         return true;
     }
     let reference = e
-        .common_ref
-        .as_deref()
+        .common_ref()
         .unwrap_or("")
         .to_lowercase()
         .contains(&needle);
@@ -248,12 +245,8 @@ fn naive_cmp(a: &Entry, b: &Entry, c: Column) -> std::cmp::Ordering {
         Column::Reference => {
             let k = |e: &Entry| {
                 (
-                    e.common_ref
-                        .as_deref()
-                        .unwrap_or("")
-                        .to_lowercase()
-                        .into_bytes(),
-                    e.common_ref.is_some(),
+                    e.common_ref().unwrap_or("").to_lowercase().into_bytes(),
+                    e.common_ref().is_some(),
                 )
             };
             k(a).cmp(&k(b))
@@ -355,8 +348,8 @@ proptest! {
             let i = i % reference.len();
             let id = reference[i].id;
             reference[i].status = st.clone();
-            reference[i].common_ref = r.clone();
-            let updated = store.update(id, |e| { e.status = st; e.common_ref = r; });
+            reference[i].set_common_ref(r.as_deref());
+            let updated = store.update(id, |e| { e.status = st; e.set_common_ref(r.as_deref()); });
             prop_assert!(updated);
         }
         prop_assert_eq!(ids(&store, &store.run(&q, now()).rows), naive_run(&reference, &q));
@@ -372,12 +365,12 @@ fn duplicate_ids_keep_the_later_entry() {
     });
     let mut b = a[3].clone();
     b.status = Status::Failed;
-    b.common_ref = Some("LATER".into());
+    b.set_common_ref(Some("LATER"));
     a.push(b);
     let store = Store::from_entries(a);
     assert_eq!(store.len(), 10);
     assert_eq!(
-        store.get(EntryId(1_000_003)).unwrap().common_ref.as_deref(),
+        store.get(EntryId(1_000_003)).unwrap().common_ref(),
         Some("LATER")
     );
 }
@@ -391,15 +384,15 @@ fn upserting_a_batch_replaces_known_ids_and_appends_new_ones_once() {
     });
     let mut store = Store::from_entries(all[..20].to_vec());
     let mut changed = all[5].clone();
-    changed.common_ref = Some("CHANGED".into());
+    changed.set_common_ref(Some("CHANGED"));
     let mut twice = all[25].clone();
-    twice.common_ref = Some("SECOND".into());
+    twice.set_common_ref(Some("SECOND"));
     store.upsert_many([changed, all[25].clone(), all[26].clone(), twice]);
     assert_eq!(store.len(), 22);
-    let r = |id: EntryId| store.get(id).unwrap().common_ref.clone();
+    let r = |id: EntryId| store.get(id).unwrap().common_ref().map(str::to_owned);
     assert_eq!(r(all[5].id).as_deref(), Some("CHANGED"));
     assert_eq!(r(all[25].id).as_deref(), Some("SECOND"));
-    assert_eq!(r(all[26].id), all[26].common_ref);
+    assert_eq!(r(all[26].id).as_deref(), all[26].common_ref());
     assert!(store.get(all[27].id).is_none());
     // The new entries are found by the pipeline too (indexes rebuilt).
     let q = Query {
@@ -436,10 +429,7 @@ fn search_scopes_on_demo_data() {
         &*c.source == "Peoplevox" || &*c.destination == "Peoplevox"
     }));
     let one = store.entries()[1234].clone();
-    let by_ref = store.run(
-        &q(one.common_ref.as_deref().unwrap(), SearchScope::Reference),
-        now(),
-    );
+    let by_ref = store.run(&q(one.common_ref().unwrap(), SearchScope::Reference), now());
     assert!(by_ref.rows.iter().any(|&r| store.entry(r).id == one.id));
     let run = one.last_run_id.unwrap().to_string();
     let by_run = store.run(&q(&run, SearchScope::SyncId), now());
@@ -754,9 +744,12 @@ fn csv_neutralises_hostile_cells() {
         now: now(),
     })
     .remove(0);
-    e.common_ref = Some("=HYPERLINK(\"http://evil\",\"x\")".into());
-    e.message = Some("-2+3".into());
-    e.source_id = Some("-5".into());
+    e.text = EntryText::new(&TextFields {
+        common_ref: Some("=HYPERLINK(\"http://evil\",\"x\")"),
+        message: Some("-2+3"),
+        source_id: Some("-5"),
+        ..e.text.fields()
+    });
     let store = Store::from_entries(vec![e]);
     let out = csv_export::to_csv(&store, vec![0], CsvOptions { bom: false });
     let mut rd = csv::Reader::from_reader(&out[..]);
@@ -794,7 +787,7 @@ fn demo_is_deterministic_and_believable() {
     let failed: Vec<&Entry> = a.iter().filter(|e| e.status == Status::Failed).collect();
     assert!(failed
         .iter()
-        .all(|e| e.message.is_some() && e.error.is_some()));
+        .all(|e| e.message().is_some() && e.error().is_some()));
     assert!(failed.iter().any(|e| !e.resyncable));
     assert!(a
         .iter()
@@ -954,5 +947,45 @@ proptest! {
         } else {
             prop_assert_eq!(span.len, 0);
         }
+    }
+}
+
+proptest! {
+    /// An entry's packed texts give back exactly what was put in, alone or replaced one at a
+    /// time, and an entry with any texts survives the API's JSON unchanged.
+    #[test]
+    fn entry_texts_round_trip(
+        texts in prop::collection::vec(prop::option::of(prop_oneof![text(), ".{0,80}", "[0-9]{60,70}"]), 7),
+        replacement in prop::option::of(text()),
+    ) {
+        let t = |i: usize| texts[i].as_deref();
+        let fields = TextFields {
+            common_ref: t(0),
+            message: t(1),
+            error: t(2),
+            source_id: t(3),
+            source_parent_id: t(4),
+            endpoint_id: t(5),
+            endpoint_parent_id: t(6),
+        };
+        let mut e = demo::generate(DemoConfig { seed: 3, size: 10, now: now() }).remove(0);
+        e.text = EntryText::new(&fields);
+        prop_assert_eq!(e.text.fields(), fields);
+        prop_assert_eq!(
+            (e.common_ref(), e.message(), e.error(), e.source_id()),
+            (t(0), t(1), t(2), t(3))
+        );
+        prop_assert_eq!(
+            (e.source_parent_id(), e.endpoint_id(), e.endpoint_parent_id()),
+            (t(4), t(5), t(6))
+        );
+        let back: Entry = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+        prop_assert_eq!(&back, &e);
+        e.set_common_ref(replacement.as_deref());
+        e.set_message_and_error(t(6), t(5));
+        prop_assert_eq!(
+            e.text.fields(),
+            TextFields { common_ref: replacement.as_deref(), message: t(6), error: t(5), ..fields }
+        );
     }
 }

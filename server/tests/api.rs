@@ -152,7 +152,12 @@ async fn filters_search_and_sort_run_on_the_server() {
     let refs: Vec<String> = p
         .entries
         .iter()
-        .map(|e| e.common_ref.clone().unwrap_or_default().to_lowercase())
+        .map(|e| {
+            e.common_ref()
+                .map(str::to_owned)
+                .unwrap_or_default()
+                .to_lowercase()
+        })
         .collect();
     assert!(refs.windows(2).all(|w| w[0] <= w[1]), "not sorted");
     // Search by system, and by a system chain.

@@ -107,11 +107,11 @@ pub fn ErrorDetails() -> impl IntoView {
                     <h2 class="sr-dialog-title">"Error details"</h2>
                     <dl class="sr-details">
                         <dt>"System"</dt><dd>{e.system_chain.to_string()}</dd>
-                        <dt>"Reference"</dt><dd class="sr-mono">{e.common_ref.clone().unwrap_or_else(|| "—".into())}</dd>
-                        <dt>"Source Id"</dt><dd class="sr-mono">{e.source_id.clone().unwrap_or_else(|| "—".into())}</dd>
+                        <dt>"Reference"</dt><dd class="sr-mono">{e.common_ref().map(str::to_owned).unwrap_or_else(|| "—".into())}</dd>
+                        <dt>"Source Id"</dt><dd class="sr-mono">{e.source_id().map(str::to_owned).unwrap_or_else(|| "—".into())}</dd>
                         <dt>"Status"</dt><dd><StatusBadge status=e.status.clone()/></dd>
-                        <dt>"Failure reason"</dt><dd>{e.message.clone().unwrap_or_else(|| "—".into())}</dd>
-                        <dt>"Error detail"</dt><dd><pre class="sr-pre">{e.error.clone().unwrap_or_else(|| "—".into())}</pre></dd>
+                        <dt>"Failure reason"</dt><dd>{e.message().map(str::to_owned).unwrap_or_else(|| "—".into())}</dd>
+                        <dt>"Error detail"</dt><dd><pre class="sr-pre">{e.error().map(str::to_owned).unwrap_or_else(|| "—".into())}</pre></dd>
                         <dt>"Attempts"</dt><dd>{match e.max_attempts { Some(m) => format!("{} of {}", e.attempts, m), None => e.attempts.to_string() }}</dd>
                     </dl>
                     {match check {

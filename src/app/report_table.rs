@@ -375,7 +375,7 @@ fn RowLine(entry: Entry, now: chrono::DateTime<chrono::Utc>) -> impl IntoView {
     let report = expect_context::<Report>();
     let retry = entry.retry_state(now).map(|r| (r.describe(now), r.stuck));
     let failed = entry.status == crate::model::Status::Failed;
-    let message = entry.message.clone().filter(|_| failed);
+    let message = entry.message().map(str::to_owned).filter(|_| failed);
     if retry.is_none() && message.is_none() {
         return None;
     }

@@ -126,7 +126,7 @@ pub fn on_key(report: Report, ev: leptos::ev::KeyboardEvent, root: NodeRef<lepto
         }
         "e" => {
             let Some(e) = current else { return };
-            if e.message.is_some() || e.error.is_some() {
+            if e.message().is_some() || e.error().is_some() {
                 report.details.set(Some(e));
             } else {
                 report

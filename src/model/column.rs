@@ -280,8 +280,8 @@ impl Column {
 
     /// Plain field values shared by the table and the CSV.
     fn raw_text(self, e: &Entry) -> Cow<'_, str> {
-        fn opt(s: &Option<String>) -> Cow<'_, str> {
-            Cow::Borrowed(s.as_deref().unwrap_or(""))
+        fn opt(s: Option<&str>) -> Cow<'_, str> {
+            Cow::Borrowed(s.unwrap_or(""))
         }
         fn num<T: ToString>(n: Option<T>) -> Cow<'static, str> {
             n.map(|v| Cow::Owned(v.to_string()))
@@ -292,11 +292,11 @@ impl Column {
             Column::CompanyGroup => Cow::Borrowed(&e.integration.name),
             Column::ServiceEntity => Cow::Borrowed(&e.entity),
             Column::SyncId => num(e.last_run_id),
-            Column::Reference => opt(&e.common_ref),
-            Column::SourceId => opt(&e.source_id),
-            Column::SourceParentId => opt(&e.source_parent_id),
-            Column::EndpointId => opt(&e.endpoint_id),
-            Column::EndpointParentId => opt(&e.endpoint_parent_id),
+            Column::Reference => opt(e.common_ref()),
+            Column::SourceId => opt(e.source_id()),
+            Column::SourceParentId => opt(e.source_parent_id()),
+            Column::EndpointId => opt(e.endpoint_id()),
+            Column::EndpointParentId => opt(e.endpoint_parent_id()),
             Column::Id => Cow::Owned(e.id.0.to_string()),
             Column::SourceSystem => Cow::Borrowed(&e.system_chain.source),
             Column::DestinationSystem => Cow::Borrowed(&e.system_chain.destination),
@@ -304,8 +304,8 @@ impl Column {
             Column::Runtime => num(e.runtime),
             Column::Attempts => Cow::Owned(e.attempts.to_string()),
             Column::MaxAttempts => num(e.max_attempts),
-            Column::Message => opt(&e.message),
-            Column::Error => opt(&e.error),
+            Column::Message => opt(e.message()),
+            Column::Error => opt(e.error()),
             Column::Resyncable => Cow::Borrowed(if e.resyncable { "yes" } else { "no" }),
             Column::Systems
             | Column::CreatedUtc

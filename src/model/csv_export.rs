@@ -174,9 +174,10 @@ impl CsvWriter {
             push_field(out, neutralize(s).as_bytes());
             out.push(b',');
         }
-        fn opt_text(out: &mut Vec<u8>, s: &Option<String>) {
-            text(out, s.as_deref().unwrap_or(""));
+        fn opt_text(out: &mut Vec<u8>, s: Option<&str>) {
+            text(out, s.unwrap_or(""));
         }
+        let t = e.text.fields();
         int(out, Some(e.id.0));
         text(out, e.status.label());
         text(out, &e.integration.name);
@@ -185,7 +186,7 @@ impl CsvWriter {
         text(out, &e.system_chain.destination);
         int(out, e.last_run_id);
         int(out, e.first_run_id);
-        opt_text(out, &e.common_ref);
+        opt_text(out, t.common_ref);
         self.iso.push(out, e.created_at);
         out.push(b',');
         if let Some(t) = e.updated_at {
@@ -196,13 +197,13 @@ impl CsvWriter {
         out.push(b',');
         int(out, Some(e.attempts));
         int(out, e.max_attempts);
-        opt_text(out, &e.message);
-        opt_text(out, &e.error);
+        opt_text(out, t.message);
+        opt_text(out, t.error);
         text(out, if e.resyncable { "yes" } else { "no" });
-        opt_text(out, &e.source_id);
-        opt_text(out, &e.source_parent_id);
-        opt_text(out, &e.endpoint_id);
-        opt_text(out, &e.endpoint_parent_id);
+        opt_text(out, t.source_id);
+        opt_text(out, t.source_parent_id);
+        opt_text(out, t.endpoint_id);
+        opt_text(out, t.endpoint_parent_id);
         // The last cell's comma becomes the line end.
         out.pop();
         out.extend_from_slice(b"\r\n");

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::entry::{Entry, EntryId, Integration, Status, SystemChain};
+use super::entry::{Entry, EntryId, EntryText, Integration, Status, SystemChain, TextFields};
 use super::resync::{self, Refusal, ResyncOutcome, ResyncResult};
 use super::store::Store;
 
@@ -324,6 +324,11 @@ pub fn generate(cfg: DemoConfig) -> Vec<Entry> {
         // Retries every 15 minutes after the latest attempt.
         let next_retry_at =
             (status == Status::Pending).then(|| updated.min(cfg.now) + Duration::minutes(15));
+        // In the order the generator has always drawn them, so a seed keeps its data.
+        let source_parent_id =
+            line_level.then(|| (4_100_000_000_000 + rng.u64(..90_000_000_000)).to_string());
+        let endpoint_id = (7_000_000 + rng.u32(..3_000_000)).to_string();
+        let endpoint_parent_id = line_level.then(|| (6_000_000 + rng.u32(..1_000_000)).to_string());
         out.push(Entry {
             id: EntryId(1_000_000 + i as u64),
             status,
@@ -338,22 +343,22 @@ pub fn generate(cfg: DemoConfig) -> Vec<Entry> {
             },
             first_run_id: Some(first_run_id),
             last_run_id: Some(last_run_id),
-            common_ref: Some(common_ref),
             created_at: created,
             updated_at: Some(updated.min(cfg.now)),
-            // Retries every 15 minutes after the latest attempt.
             next_retry_at,
             runtime: Some(runtime),
             attempts,
             max_attempts: Some(max_attempts),
-            message,
-            error,
             resyncable,
-            source_parent_id: line_level
-                .then(|| (4_100_000_000_000 + rng.u64(..90_000_000_000)).to_string()),
-            source_id: Some(source_id),
-            endpoint_id: Some(format!("{}", 7_000_000 + rng.u32(..3_000_000))),
-            endpoint_parent_id: line_level.then(|| format!("{}", 6_000_000 + rng.u32(..1_000_000))),
+            text: EntryText::new(&TextFields {
+                common_ref: Some(&common_ref),
+                message: message.as_deref(),
+                error: error.as_deref(),
+                source_id: Some(&source_id),
+                source_parent_id: source_parent_id.as_deref(),
+                endpoint_id: Some(&endpoint_id),
+                endpoint_parent_id: endpoint_parent_id.as_deref(),
+            }),
         });
     }
     out
@@ -430,9 +435,10 @@ impl DemoBackend {
                             e.status = Status::Pending;
                             e.attempts = 1;
                             e.next_retry_at = Some(due);
-                            e.message =
-                                Some("Resync requested; waiting for the destination".into());
-                            e.error = None;
+                            e.set_message_and_error(
+                                Some("Resync requested; waiting for the destination"),
+                                None,
+                            );
                             e.updated_at = Some(now);
                         });
                         self.schedule.push(Scheduled { due, id, to_ok });
@@ -459,15 +465,14 @@ impl DemoBackend {
                 e.next_retry_at = None;
                 if s.to_ok {
                     e.status = Status::Ok;
-                    e.message = None;
-                    e.error = None;
+                    e.set_message_and_error(None, None);
                 } else {
                     e.status = Status::Failed;
-                    e.message = Some(format!(
+                    let message = format!(
                         "Connection to {} timed out after 30 seconds",
                         e.system_chain.destination
-                    ));
-                    e.error = Some("ETIMEDOUT during resync".into());
+                    );
+                    e.set_message_and_error(Some(&message), Some("ETIMEDOUT during resync"));
                 }
             });
             if ok {

@@ -6,6 +6,7 @@ pub mod column;
 pub mod csv_export;
 pub mod demo;
 pub mod entry;
+pub mod entry_text;
 pub mod page;
 pub mod query;
 pub mod resync;

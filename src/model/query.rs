@@ -450,7 +450,7 @@ impl Query {
             return true;
         }
         let has = |s: &str| s.to_lowercase().contains(&needle);
-        let reference = || e.common_ref.as_deref().is_some_and(has);
+        let reference = || e.common_ref().is_some_and(has);
         let run = || {
             e.last_run_id
                 .is_some_and(|r| r.to_string().contains(&needle))

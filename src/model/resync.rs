@@ -72,7 +72,7 @@ pub fn check(e: &Entry) -> Result<(), Refusal> {
             status: s.to_string(),
         }),
         Status::Failed | Status::Sent if !e.resyncable => Err(Refusal::NotResyncable {
-            detail: e.message.clone(),
+            detail: e.message().map(str::to_owned),
         }),
         Status::Failed | Status::Sent => Ok(()),
     }

@@ -61,15 +61,16 @@ struct TextIndex {
 }
 
 impl TextIndex {
-    fn build<'a>(texts: impl Iterator<Item = Option<&'a str>>) -> TextIndex {
-        let mut ix = TextIndex {
-            buf: Vec::new(),
-            starts: vec![0],
-        };
-        for t in texts {
-            ix.push(t);
+    /// An empty index with room for `rows` rows of `bytes` bytes in all, so that building it
+    /// never reallocates: a wasm heap keeps its peak for good, and doubling a 10 MB buffer
+    /// would leave 20 MB behind.
+    fn with_capacity(rows: usize, bytes: usize) -> TextIndex {
+        let mut starts = Vec::with_capacity(rows + 1);
+        starts.push(0);
+        TextIndex {
+            buf: Vec::with_capacity(bytes),
+            starts,
         }
-        ix
     }
 
     fn push(&mut self, t: Option<&str>) {
@@ -298,19 +299,28 @@ impl Store {
     }
 
     fn rebuild_text(&mut self) {
-        self.refs = TextIndex::build(self.entries.iter().map(|e| e.common_ref.as_deref()));
-        let mut runs = TextIndex {
-            buf: Vec::new(),
-            starts: vec![0],
-        };
-        let mut tmp = String::new();
+        let n = self.entries.len();
+        // Lower-casing keeps ASCII's length; other text may grow a little past the reserve.
+        let bytes = self
+            .entries
+            .iter()
+            .map(|e| e.common_ref().map_or(0, str::len))
+            .sum();
+        let mut refs = TextIndex::with_capacity(n, bytes);
         for e in &self.entries {
-            tmp.clear();
-            if let Some(r) = e.last_run_id {
-                use std::fmt::Write;
-                let _ = write!(tmp, "{r}");
-            }
-            runs.push(Some(&tmp));
+            refs.push(e.common_ref());
+        }
+        self.refs = refs;
+        let digits = |r: u64| r.checked_ilog10().map_or(1, |d| d as usize + 1);
+        let bytes = self
+            .entries
+            .iter()
+            .map(|e| e.last_run_id.map_or(0, digits))
+            .sum();
+        let mut runs = TextIndex::with_capacity(n, bytes);
+        let mut b = itoa::Buffer::new();
+        for e in &self.entries {
+            runs.push(e.last_run_id.map(|r| b.format(r)));
         }
         self.runs = runs;
     }
@@ -357,7 +367,8 @@ impl Store {
         f(&mut e);
         e.id = id;
         let before = &self.entries[r as usize];
-        let text_changed = before.common_ref != e.common_ref || before.last_run_id != e.last_run_id;
+        let text_changed =
+            before.common_ref() != e.common_ref() || before.last_run_id != e.last_run_id;
         let sort_changed: Vec<Column> = SORTABLE
             .into_iter()
             .filter(|c| match c {
@@ -366,7 +377,7 @@ impl Store {
                 Column::ServiceEntity => before.entity != e.entity,
                 Column::Systems => before.system_chain != e.system_chain,
                 Column::SyncId => before.last_run_id != e.last_run_id,
-                Column::Reference => before.common_ref != e.common_ref,
+                Column::Reference => before.common_ref() != e.common_ref(),
                 _ => before.created_at != e.created_at,
             })
             .collect();
@@ -809,24 +820,11 @@ impl Store {
                     rows
                 }
             }
-            Column::SyncId => {
-                // Compact keys in id order, then a stable radix sort: ties stay in id order, and
-                // the sort never chases pointers into entries.
-                let mut keyed: Vec<(u64, u32)> = self
-                    .by_id_order()
-                    .iter()
-                    .map(|&r| {
-                        (
-                            self.entries[r as usize]
-                                .last_run_id
-                                .map_or(0, |v| v.saturating_add(1)),
-                            r,
-                        )
-                    })
-                    .collect();
-                radsort::sort_by_key(&mut keyed, |k| k.0); // stable: ties stay in id order
-                keyed.into_iter().map(|(_, r)| r).collect()
-            }
+            Column::SyncId => radix_order(self.by_id_order(), |r| {
+                self.entries[r as usize]
+                    .last_run_id
+                    .map_or(0, |v| v.saturating_add(1))
+            }),
             Column::Reference => {
                 // Sort by an 8-byte prefix of the lower-cased text (stable, in id order), then
                 // order each run of equal prefixes by the full text: most rows never compare
@@ -855,7 +853,7 @@ impl Store {
                                 .cmp(self.refs.row_text(b.1 as usize))
                                 .then_with(|| {
                                     let some =
-                                        |r: u32| self.entries[r as usize].common_ref.is_some();
+                                        |r: u32| self.entries[r as usize].common_ref().is_some();
                                     some(a.1).cmp(&some(b.1))
                                 })
                         });
@@ -864,15 +862,10 @@ impl Store {
                 }
                 keyed.into_iter().map(|(_, r)| r).collect()
             }
-            _ => {
-                let mut keyed: Vec<(i64, u32)> = self
-                    .by_id_order()
-                    .iter()
-                    .map(|&r| (self.created[r as usize], r))
-                    .collect();
-                radsort::sort_by_key(&mut keyed, |k| k.0); // stable: ties stay in id order
-                keyed.into_iter().map(|(_, r)| r).collect()
-            }
+            // Signed times as unsigned keys in the same order.
+            _ => radix_order(self.by_id_order(), |r| {
+                self.created[r as usize] as u64 ^ (1 << 63)
+            }),
         };
         out.into()
     }
@@ -944,5 +937,66 @@ impl Plan {
     fn passes(&self, s: &Store, r: usize) -> bool {
         let t = s.created[r];
         t >= self.from && t <= self.to && self.passes_filters(s, r)
+    }
+}
+
+/// `ids` (rows in id order) stably sorted by `key`: rows with equal keys stay in id order.
+///
+/// When the keys span less than 2^32 (a store's Sync IDs, creation times within a century),
+/// each row is sorted as one u64, its key's offset above the row: 8 bytes a row and four radix
+/// passes, where (u64, u32) pairs took 16 bytes (and as much again for the sort's buffer, which
+/// a wasm heap keeps once it has grown for it) and eight passes.
+fn radix_order(ids: &[u32], key: impl Fn(u32) -> u64) -> Vec<u32> {
+    let (lo, hi) = ids.iter().fold((u64::MAX, 0), |(lo, hi), &r| {
+        let k = key(r);
+        (lo.min(k), hi.max(k))
+    });
+    if hi.saturating_sub(lo) <= u64::from(u32::MAX) {
+        let mut packed: Vec<u64> = ids
+            .iter()
+            .map(|&r| ((key(r) - lo) << 32) | u64::from(r))
+            .collect();
+        radsort::sort_by_key(&mut packed, |&p| (p >> 32) as u32);
+        packed.iter().map(|&p| p as u32).collect()
+    } else {
+        let mut keyed: Vec<(u64, u32)> = ids.iter().map(|&r| (key(r), r)).collect();
+        radsort::sort_by_key(&mut keyed, |k| k.0);
+        keyed.into_iter().map(|(_, r)| r).collect()
+    }
+}
+
+// proptest is a native dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::radix_order;
+    use proptest::prelude::*;
+
+    fn keys() -> impl Strategy<Value = Vec<u64>> {
+        prop_oneof![
+            // Few distinct keys near each other (ties), then near the ends of u64 (the wide
+            // fallback), then a span of exactly 2^32 - 1 and 2^32 (either side of the packing).
+            prop::collection::vec(1_000u64..1_010, 0..200),
+            prop::collection::vec(prop_oneof![0u64..3, (u64::MAX - 3)..=u64::MAX], 0..200),
+            prop::collection::vec(
+                prop_oneof![Just(5u64), Just(5 + u64::from(u32::MAX))],
+                0..50
+            ),
+            prop::collection::vec(
+                prop_oneof![Just(5u64), Just(6 + u64::from(u32::MAX))],
+                0..50
+            ),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn radix_order_is_a_stable_sort_by_key(keys in keys(), rot in 0usize..200) {
+            // Rows in a shuffled "id order", so stability is visible.
+            let n = keys.len() as u32;
+            let ids: Vec<u32> = (0..n).map(|i| (i + rot as u32) % n.max(1)).collect();
+            let mut expected = ids.clone();
+            expected.sort_by_key(|&r| keys[r as usize]);
+            prop_assert_eq!(radix_order(&ids, |r| keys[r as usize]), expected);
+        }
     }
 }

@@ -286,14 +286,14 @@ impl Builder {
                 count: 0,
                 newest: newest.created_at,
                 newest_id: newest.id,
-                example: newest.message.clone().unwrap_or_default(),
+                example: newest.message().map(str::to_owned).unwrap_or_default(),
                 systems: HashMap::new(),
             });
         acc.count += count;
         if (newest.created_at, newest.id) > (acc.newest, acc.newest_id) {
             acc.newest = newest.created_at;
             acc.newest_id = newest.id;
-            acc.example = newest.message.clone().unwrap_or_default();
+            acc.example = newest.message().map(str::to_owned).unwrap_or_default();
         }
         for (chain, n) in systems {
             *acc.systems.entry(chain).or_default() += n;
