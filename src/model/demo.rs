@@ -3,6 +3,8 @@
 //! The same seed, size and `now` always give the same entries, so screenshots, tests and
 //! benchmarks agree. Entries spread over the last 15 days; ids and sync ids grow with time.
 
+use std::fmt::Write;
+use std::ops::Range;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -219,6 +221,20 @@ fn fill(template: &str, r: &str, sku: &str, dest: &str, entity: &str, attempt: u
         .replace("{attempt}", &attempt.to_string())
 }
 
+/// Appends `v` after `prefix`; returns where the text is in `buf`.
+fn push_num(buf: &mut String, prefix: &str, v: impl itoa::Integer) -> Range<usize> {
+    let s = buf.len();
+    buf.push_str(prefix);
+    buf.push_str(itoa::Buffer::new().format(v));
+    s..buf.len()
+}
+
+fn push_str(buf: &mut String, t: &str) -> Range<usize> {
+    let s = buf.len();
+    buf.push_str(t);
+    s..buf.len()
+}
+
 /// Generates `cfg.size` entries, oldest first.
 pub fn generate(cfg: DemoConfig) -> Vec<Entry> {
     let n = cfg.size.clamp(MIN_SIZE, MAX_SIZE);
@@ -236,6 +252,7 @@ pub fn generate(cfg: DemoConfig) -> Vec<Entry> {
         .collect();
     let mut out = Vec::with_capacity(n);
     let mut order_no = 100_000u64;
+    let mut buf = String::with_capacity(512);
     for i in 0..n {
         // Evenly spread with jitter: sorted by construction, no sort needed at a million.
         let slot = span as f64 / n as f64;
@@ -249,28 +266,35 @@ pub fn generate(cfg: DemoConfig) -> Vec<Entry> {
         let run_slot = (t / 600) as u64;
         let last_run_id =
             40_000_000 + (run_slot % 1_000_000) * 64 + (g * FLOWS.len() + f) as u64 % 64;
-        let sku = format!(
-            "{}-{}",
-            SKU_WORDS[rng.usize(..SKU_WORDS.len())],
-            SKU_VARIANTS[rng.usize(..SKU_VARIANTS.len())]
-        );
+        // Every text of the entry goes into one scratch buffer and is packed from there: no
+        // allocation per text (a million entries made five million short-lived strings).
+        buf.clear();
+        let sku = {
+            let s = buf.len();
+            buf.push_str(SKU_WORDS[rng.usize(..SKU_WORDS.len())]);
+            buf.push('-');
+            buf.push_str(SKU_VARIANTS[rng.usize(..SKU_VARIANTS.len())]);
+            s..buf.len()
+        };
         order_no += 1 + rng.u64(..3);
         let common_ref = match &*entity {
             "Order" | "Fulfilment" | "Refund" | "Return" | "Sale" | "WholesaleOrder" => {
                 if src.as_ref() == "Magento" {
-                    format!("M{:09}", order_no)
+                    let s = buf.len();
+                    let _ = write!(buf, "M{order_no:09}");
+                    s..buf.len()
                 } else {
-                    order_no.to_string()
+                    push_num(&mut buf, "", order_no)
                 }
             }
             "Product" | "Stocklevels" | "InventoryAdjustment" => sku.clone(),
-            "Customer" => format!("CUS-{}", 40_000 + rng.u32(..60_000)),
-            "CreditMemo" => format!("CM-{}", 10_000 + rng.u32(..90_000)),
+            "Customer" => push_num(&mut buf, "CUS-", 40_000 + rng.u32(..60_000)),
+            "CreditMemo" => push_num(&mut buf, "CM-", 10_000 + rng.u32(..90_000)),
             "PurchaseOrder" | "ItemReceipt" | "GoodsReceipt" => {
-                format!("PO-{}", 20_000 + rng.u32(..80_000))
+                push_num(&mut buf, "PO-", 20_000 + rng.u32(..80_000))
             }
-            "TransferOrder" => format!("TO-{}", 5_000 + rng.u32(..95_000)),
-            _ => format!("REF-{}", rng.u32(..1_000_000)),
+            "TransferOrder" => push_num(&mut buf, "TO-", 5_000 + rng.u32(..95_000)),
+            _ => push_num(&mut buf, "REF-", rng.u32(..1_000_000)),
         };
         let max_attempts = flow.max_attempts;
         let age_h = (cfg.now.timestamp() - t) / 3600;
@@ -292,21 +316,25 @@ pub fn generate(cfg: DemoConfig) -> Vec<Entry> {
                 };
                 let candidates: Vec<&Failure> = FAILURES.iter().filter(fits).collect();
                 let fl = candidates[rng.usize(..candidates.len())];
+                let (r, k) = (&buf[common_ref.clone()], &buf[sku.clone()]);
+                let message = fill(fl.message, r, k, &dst, &entity, attempts);
+                let error = fill(fl.error, r, k, &dst, &entity, attempts);
                 (
-                    Some(fill(fl.message, &common_ref, &sku, &dst, &entity, attempts)),
-                    Some(fill(fl.error, &common_ref, &sku, &dst, &entity, attempts)),
+                    Some(push_str(&mut buf, &message)),
+                    Some(push_str(&mut buf, &error)),
                     fl.resyncable,
                 )
             }
-            Status::Pending => (
-                Some(format!(
+            Status::Pending => {
+                let s = buf.len();
+                let _ = write!(
+                    buf,
                     "{dst} did not respond; retry {attempts} of {max_attempts} is scheduled"
-                )),
-                None,
-                true,
-            ),
+                );
+                (Some(s..buf.len()), None, true)
+            }
             Status::Unknown(_) => (
-                Some("Skipped by a service filter rule".to_string()),
+                Some(push_str(&mut buf, "Skipped by a service filter rule")),
                 None,
                 true,
             ),
@@ -316,7 +344,7 @@ pub fn generate(cfg: DemoConfig) -> Vec<Entry> {
         let updated = created
             + Duration::milliseconds((runtime * 1000.0) as i64 + (attempts as i64 - 1) * 900_000);
         let first_run_id = last_run_id.saturating_sub((attempts as u64 - 1) * 64 * 2);
-        let source_id = (5_600_000_000_000 + rng.u64(..400_000_000_000)).to_string();
+        let source_id = push_num(&mut buf, "", 5_600_000_000_000 + rng.u64(..400_000_000_000));
         let line_level = matches!(
             &*entity,
             "Fulfilment" | "Refund" | "Return" | "Stocklevels" | "ItemReceipt"
@@ -325,10 +353,12 @@ pub fn generate(cfg: DemoConfig) -> Vec<Entry> {
         let next_retry_at =
             (status == Status::Pending).then(|| updated.min(cfg.now) + Duration::minutes(15));
         // In the order the generator has always drawn them, so a seed keeps its data.
-        let source_parent_id =
-            line_level.then(|| (4_100_000_000_000 + rng.u64(..90_000_000_000)).to_string());
-        let endpoint_id = (7_000_000 + rng.u32(..3_000_000)).to_string();
-        let endpoint_parent_id = line_level.then(|| (6_000_000 + rng.u32(..1_000_000)).to_string());
+        let source_parent_id = line_level
+            .then(|| push_num(&mut buf, "", 4_100_000_000_000 + rng.u64(..90_000_000_000)));
+        let endpoint_id = push_num(&mut buf, "", 7_000_000 + rng.u32(..3_000_000));
+        let endpoint_parent_id =
+            line_level.then(|| push_num(&mut buf, "", 6_000_000 + rng.u32(..1_000_000)));
+        let text = |r: Option<Range<usize>>| r.map(|r| &buf[r]);
         out.push(Entry {
             id: EntryId(1_000_000 + i as u64),
             status,
@@ -351,13 +381,13 @@ pub fn generate(cfg: DemoConfig) -> Vec<Entry> {
             max_attempts: Some(max_attempts),
             resyncable,
             text: EntryText::new(&TextFields {
-                common_ref: Some(&common_ref),
-                message: message.as_deref(),
-                error: error.as_deref(),
-                source_id: Some(&source_id),
-                source_parent_id: source_parent_id.as_deref(),
-                endpoint_id: Some(&endpoint_id),
-                endpoint_parent_id: endpoint_parent_id.as_deref(),
+                common_ref: text(Some(common_ref)),
+                message: text(message),
+                error: text(error),
+                source_id: text(Some(source_id)),
+                source_parent_id: text(source_parent_id),
+                endpoint_id: text(Some(endpoint_id)),
+                endpoint_parent_id: text(endpoint_parent_id),
             }),
         });
     }
