@@ -8,7 +8,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import { spawn } from "node:child_process";
 import { extname, join, normalize } from "node:path";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { brotliCompressSync, constants as zlibConstants } from "node:zlib";
 import { tmpdir } from "node:os";
 import { FLING } from "./fling.mjs";
 
@@ -227,6 +228,19 @@ const baseWasm = await js("return window.__wasm ? window.__wasm.memory.buffer.by
 const baseHeap = await heapUsed();
 
 const meta = {};
+// What a first visit downloads, brotli at its highest quality as a server would precompress it:
+// our wasm and JS (as scripts/size.sh counts them), and AG Grid's bundle alone (a grid without
+// an app around it).
+const brotli = file => {
+  const buf = readFileSync(file);
+  return brotliCompressSync(buf, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11,
+    [zlibConstants.BROTLI_PARAM_SIZE_HINT]: buf.length } }).length;
+};
+const ourTransfer = readdirSync(dist).filter(f => /\.(wasm|js)$/.test(f))
+  .reduce((sum, f) => sum + brotli(join(dist, f)), 0);
+record(null, "transfer: wasm + JS, brotli (AG Grid: its bundle alone)", ourTransfer,
+  brotli("node_modules/ag-grid-community/dist/ag-grid-community.min.js"), "", "KiB");
+
 for (const size of sizes) {
   meta[size] = JSON.parse(await readFile(join(dataDir, `data-${size}.meta.json`), "utf8"));
   process.stderr.write(`benchmarking ${size.toLocaleString("en")} entries: ours…`);
@@ -254,7 +268,8 @@ for (const size of sizes) {
     (o.wasm - baseWasm) / size - meta[size].raw_bytes_per_entry, null, "", "B");
 }
 
-const fmt = (v, unit) => v == null ? "—" : unit === "" ? String(v) : unit === "B" ? `${v.toFixed(0)} B` : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`;
+const fmt = (v, unit) => v == null ? "—" : unit === "" ? String(v) : unit === "B" ? `${v.toFixed(0)} B` :
+  unit === "KiB" ? `${(v / 1024).toFixed(1)} KiB` : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`;
 const lines = [];
 lines.push(`Browser benchmark, ${new Date().toISOString().slice(0, 10)}, ${browserVersion} headless, ` +
   `${(await import("node:os")).cpus().length} CPUs (${(await import("node:os")).cpus()[0].model.trim()}); ` +
@@ -265,7 +280,7 @@ lines.push("| entries | operation | ours | AG Grid | AG Grid ÷ ours | our slowe
 lines.push("|---:|---|---:|---:|---:|---|");
 for (const r of results) {
   const ratio = r.ours != null && r.theirs != null && r.ours > 0 ? `${(r.theirs / r.ours).toFixed(1)}×` : "—";
-  lines.push(`| ${r.size.toLocaleString("en")} | ${r.op} | ${fmt(r.ours, r.unit)} | ${fmt(r.theirs, r.unit)} | ${ratio} | ${r.step} |`);
+  lines.push(`| ${r.size == null ? "any" : r.size.toLocaleString("en")} | ${r.op} | ${fmt(r.ours, r.unit)} | ${fmt(r.theirs, r.unit)} | ${ratio} | ${r.step} |`);
 }
 console.log(lines.join("\n"));
 await writeFile(join(dataDir, "results.md"), lines.join("\n") + "\n");

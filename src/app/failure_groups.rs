@@ -44,7 +44,7 @@ pub fn FailureGroups() -> impl IntoView {
                                         <span class="sr-group-count">{thousands(count)}</span>
                                         <span class="sr-group-example">{g.example.clone()}</span>
                                         <span class="sr-group-meta">
-                                            {format!("newest {} UTC · {}", g.newest.format("%Y-%m-%d %H:%M"), g.systems.join(", "))}
+                                            {format!("newest {} UTC · {}", crate::format::stamp(&g.newest, crate::format::Stamp::Minute), g.systems.join(", "))}
                                         </span>
                                     </div>
                                     <div class="sr-group-actions">

@@ -1,16 +1,13 @@
 //! The Date/Time (UTC) filter: previous days (1 to 15) or an explicit UTC range.
 
-use chrono::NaiveDateTime;
 use leptos::prelude::*;
 
 use super::Report;
+use crate::format::{stamp, Stamp};
 use crate::model::query::{DateRange, MAX_DAYS};
 
 fn parse_local_input(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
-        .ok()
-        .map(|t| t.and_utc())
+    crate::format::parse_naive(s).map(|t| t.and_utc())
 }
 
 #[component]
@@ -25,8 +22,8 @@ pub fn RangeControl() -> impl IntoView {
     let to = RwSignal::new(String::new());
     Effect::new(move |_| {
         if let DateRange::Between { from: f, to: t } = range() {
-            from.set(f.format("%Y-%m-%dT%H:%M").to_string());
-            to.set(t.format("%Y-%m-%dT%H:%M").to_string());
+            from.set(stamp(&f, Stamp::InputMinute));
+            to.set(stamp(&t, Stamp::InputMinute));
         }
     });
     let apply_range = move |_| match (

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::Report;
-use crate::format::thousands;
+use crate::format::{one_decimal, thousands};
 use crate::model::summary::Summary;
 use crate::model::Status;
 
@@ -37,13 +37,12 @@ fn paths(s: &Summary) -> Vec<(String, String)> {
             let h = c as f64 / max * H;
             let y = H - base[i] - h;
             base[i] += h;
+            let w = one_decimal((bw - gap).max(0.5));
             d.push_str(&format!(
-                "M{:.1} {:.1}h{:.1}v{:.1}h-{:.1}Z",
-                i as f64 * bw,
-                y,
-                (bw - gap).max(0.5),
-                h,
-                (bw - gap).max(0.5)
+                "M{} {}h{w}v{}h-{w}Z",
+                one_decimal(i as f64 * bw),
+                one_decimal(y),
+                one_decimal(h),
             ));
         }
         out.push((

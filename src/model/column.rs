@@ -1,6 +1,7 @@
 //! The columns of the report: one enum drives header labels, cell text, visibility, the two
 //! "Additional filters" toggles, sortability and the CSV export's headers and order.
 
+use crate::format::{stamp, Stamp};
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
@@ -222,16 +223,13 @@ impl Column {
         Tz::Offset: std::fmt::Display,
     {
         match self {
-            Column::CreatedLocal => Cow::Owned(
-                e.created_at
-                    .with_timezone(tz)
-                    .format("%Y-%m-%d %H:%M:%S")
-                    .to_string(),
-            ),
-            Column::CreatedUtc => Cow::Owned(e.created_at.format("%Y-%m-%d %H:%M:%S").to_string()),
+            Column::CreatedLocal => {
+                Cow::Owned(stamp(&e.created_at.with_timezone(tz), Stamp::Second))
+            }
+            Column::CreatedUtc => Cow::Owned(stamp(&e.created_at, Stamp::Second)),
             Column::UpdatedAt => Cow::Owned(
                 e.updated_at
-                    .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+                    .map(|t| stamp(&t, Stamp::Second))
                     .unwrap_or_default(),
             ),
             Column::Systems => Cow::Owned(e.system_chain.to_string()),
@@ -266,10 +264,7 @@ impl Column {
             Column::FirstRunId => num(buf, e.first_run_id),
             Column::Runtime => {
                 if let Some(v) = e.runtime {
-                    // Shortest round-trip form; whole numbers without a trailing ".0".
-                    let mut b = ryu::Buffer::new();
-                    let s = b.format_finite(v);
-                    buf.extend_from_slice(s.strip_suffix(".0").unwrap_or(s).as_bytes());
+                    crate::format::with_shortest(v, |s| buf.extend_from_slice(s.as_bytes()));
                 }
             }
             Column::Attempts => num(buf, Some(e.attempts)),
@@ -301,7 +296,9 @@ impl Column {
             Column::SourceSystem => Cow::Borrowed(&e.system_chain.source),
             Column::DestinationSystem => Cow::Borrowed(&e.system_chain.destination),
             Column::FirstRunId => num(e.first_run_id),
-            Column::Runtime => num(e.runtime),
+            Column::Runtime => e.runtime.map_or(Cow::Borrowed(""), |v| {
+                Cow::Owned(crate::format::with_shortest(v, str::to_owned))
+            }),
             Column::Attempts => Cow::Owned(e.attempts.to_string()),
             Column::MaxAttempts => num(e.max_attempts),
             Column::Message => opt(e.message()),
@@ -326,9 +323,9 @@ pub fn latest_sync_text(e: &Entry) -> String {
         None => s.push_str("Sync"),
     }
     let started = e.updated_at.unwrap_or(e.created_at);
-    let _ = write!(s, " started at {} UTC", started.format("%H:%M:%S"));
+    let _ = write!(s, " started at {} UTC", stamp(&started, Stamp::TimeSecond));
     if let Some(rt) = e.runtime {
-        let _ = write!(s, " and took {rt:.1}s");
+        let _ = write!(s, " and took {}s", crate::format::one_decimal(rt));
     }
     if e.attempts > 0 {
         match e.max_attempts {

@@ -8,7 +8,9 @@
 use std::fmt;
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
+
+use crate::format::{stamp, Stamp};
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -422,9 +424,9 @@ impl RetryState {
         }];
         if let Some(t) = self.next_retry_at {
             parts.push(if t <= now {
-                format!("retry overdue since {} UTC", t.format("%H:%M"))
+                format!("retry overdue since {} UTC", stamp(&t, Stamp::TimeMinute))
             } else {
-                format!("next retry {} UTC", t.format("%H:%M"))
+                format!("next retry {} UTC", stamp(&t, Stamp::TimeMinute))
             });
         }
         if let Some(d) = self.pending_for {
@@ -537,14 +539,44 @@ fn hash_ref(r: &str) -> String {
 
 // ---- lenient field readers -------------------------------------------------------------------
 
-#[derive(Deserialize)]
-#[serde(untagged)]
+/// A JSON number or string, as loose backends send ids and amounts. Read with a visitor of its
+/// own rather than `#[serde(untagged)]`, which buffers every value before trying each variant.
 enum NumOrStr<'a> {
     U(u64),
     I(i64),
     F(f64),
-    #[serde(borrow)]
     S(std::borrow::Cow<'a, str>),
+}
+
+impl<'de> Deserialize<'de> for NumOrStr<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> de::Visitor<'de> for V {
+            type Value = NumOrStr<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number or a string")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(NumOrStr::U(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(NumOrStr::I(v))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(NumOrStr::F(v))
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(NumOrStr::S(v.into()))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(NumOrStr::S(v.to_owned().into()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(NumOrStr::S(v.into()))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
@@ -600,7 +632,7 @@ fn opt_lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>,
         None => Ok(None),
         Some(NumOrStr::U(u)) => Ok(Some(u.to_string())),
         Some(NumOrStr::I(i)) => Ok(Some(i.to_string())),
-        Some(NumOrStr::F(f)) => Ok(Some(f.to_string())),
+        Some(NumOrStr::F(f)) => Ok(Some(crate::format::with_shortest(f, str::to_owned))),
         Some(NumOrStr::S(s)) => Ok(Some(s.into_owned())),
     }
 }
@@ -611,17 +643,7 @@ pub fn parse_datetime(s: &str) -> Option<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t.with_timezone(&Utc));
     }
-    for fmt in [
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M",
-    ] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
-            return Some(t.and_utc());
-        }
-    }
-    None
+    crate::format::parse_naive(s).map(|t| t.and_utc())
 }
 
 fn lenient_datetime<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {

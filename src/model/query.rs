@@ -4,6 +4,7 @@
 //! backend API's `filter[...]` parameters. Parsing never fails: what cannot be used is dropped
 //! and listed, so the page can say what it ignored instead of silently showing something else.
 
+use crate::format::{stamp, Stamp};
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -61,7 +62,7 @@ impl fmt::Display for RangeNotice {
             RangeNotice::RangeClamped { requested_days, from_used } => write!(
                 f,
                 "Reports cover at most {MAX_DAYS} days; the {requested_days}-day range now starts at {} UTC.",
-                from_used.format("%Y-%m-%d %H:%M")
+                stamp(from_used, Stamp::Minute)
             ),
             RangeNotice::Swapped => f.write_str("The start was after the end, so they were swapped."),
         }
@@ -111,8 +112,8 @@ impl DateRange {
             DateRange::LastDays(n) => format!("Last {n} days"),
             DateRange::Between { from, to } => format!(
                 "{} – {} UTC",
-                from.format("%Y-%m-%d %H:%M"),
-                to.format("%Y-%m-%d %H:%M")
+                stamp(from, Stamp::Minute),
+                stamp(to, Stamp::Minute)
             ),
         }
     }
@@ -120,7 +121,7 @@ impl DateRange {
     /// For export file names: `2026-11-22_2026-11-27`.
     pub fn file_stem(&self, now: DateTime<Utc>) -> String {
         let (from, to) = self.bounds(now);
-        format!("{}_{}", from.format("%Y-%m-%d"), to.format("%Y-%m-%d"))
+        format!("{}_{}", stamp(&from, Stamp::Date), stamp(&to, Stamp::Date))
     }
 }
 

@@ -150,7 +150,7 @@ impl Summary {
             crate::format::thousands(total as usize),
             n,
             parts.join(", "),
-            at.format("%Y-%m-%d %H:00"),
+            crate::format::stamp(&at, crate::format::Stamp::Hour),
             crate::format::thousands(peak.0 as usize)
         )
     }
