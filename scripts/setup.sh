@@ -55,12 +55,13 @@ if ! grep -q "wasm_bindgen = \"$WBG_VERSION\"" Trunk.toml; then
   exit 1
 fi
 
-# npm tools: wasm-opt (binaryen 132; Debian's 108 breaks the module at start-up) and the
-# OpenAPI validator for the API contract check.
+# npm tools: wasm-opt (binaryen 132; Debian's 108 breaks the module at start-up), terser (the
+# release build's JS glue) and the OpenAPI validator for the API contract check.
 if [ ! -x node_modules/.bin/wasm-opt ] || ! node_modules/.bin/wasm-opt --version | grep -q "version 132" \
    || [ ! -f node_modules/@apidevtools/swagger-parser/package.json ] \
    || [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -x node_modules/.bin/lighthouse ] \
-   || [ ! -f node_modules/ag-grid-community/dist/ag-grid-community.min.js ]; then
-  say "installing npm packages (binaryen, swagger-parser, axe-core, lighthouse, ag-grid-community)"
+   || [ ! -f node_modules/ag-grid-community/dist/ag-grid-community.min.js ] \
+   || [ ! -f node_modules/terser/package.json ]; then
+  say "installing npm packages (binaryen, swagger-parser, axe-core, lighthouse, ag-grid-community, terser)"
   npm ci --no-audit --no-fund --loglevel=error
 fi

@@ -3,7 +3,9 @@
 // 1. Moves Trunk's inline start-up <script type="module"> into a file of its own (boot-<hash>.js,
 //    with an integrity hash), so the page runs under a strict Content-Security-Policy with no
 //    inline scripts: script-src 'self' 'wasm-unsafe-eval'.
-// 2. Writes embed.js, a stable name for host pages: `import { mount } from "/embed.js"` loads the
+// 2. Release builds: minifies wasm-bindgen's JS glue with terser (Trunk leaves it as written:
+//    67 KB, 9.3 KB brotli; minified 30 KB, 7.0 KB brotli) and updates its integrity hash.
+// 3. Writes embed.js, a stable name for host pages: `import { mount } from "/embed.js"` loads the
 //    hashed app module, its wasm and its stylesheet once, mounts any [data-sync-report]
 //    elements, and exports mount(element, options).
 import { createHash } from "node:crypto";
@@ -47,6 +49,29 @@ const css = files.find((f) => /^report-[0-9a-f]+\.css$/.test(f));
 if (!js || !wasm || !css) {
   console.error(`trunk-post-build: app module not found in ${dir}: ${files.join(", ")}`);
   process.exit(1);
+}
+
+if (process.env.TRUNK_PROFILE === "release") {
+  const { minify } = await import("terser");
+  const glue = readFileSync(join(dir, js), "utf8");
+  // Exports and property names stay as they are: the wasm module and embed.js use them.
+  const out = await minify(glue, { module: true, ecma: 2020, compress: { passes: 2 }, mangle: true });
+  writeFileSync(join(dir, js), out.code);
+  const sri = "sha384-" + createHash("sha384").update(out.code).digest("base64");
+  let updated = 0;
+  html = html.replace(/<link\b[^>]*>/g, (tag) => {
+    if (!tag.includes(js)) return tag;
+    return tag.replace(/integrity=(["']?)sha384-[A-Za-z0-9+/=]+\1/, () => {
+      updated++;
+      return `integrity="${sri}"`;
+    });
+  });
+  if (updated !== 1) {
+    console.error(`trunk-post-build: expected one integrity hash for ${js} in index.html, found ${updated}`);
+    process.exit(1);
+  }
+  writeFileSync(indexPath, html);
+  console.log(`trunk-post-build: ${js} minified, ${glue.length} -> ${out.code.length} bytes`);
 }
 writeFileSync(
   join(dir, "embed.js"),

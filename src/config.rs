@@ -75,17 +75,13 @@ pub struct MountOptions {
 impl MountOptions {
     /// Parses the options object (as JSON), naming the key that is wrong.
     pub fn parse(json: &str) -> Result<MountOptions, ConfigError> {
-        let de = &mut serde_json::Deserializer::from_str(json);
-        serde_path_to_error::deserialize(de).map_err(|e| {
-            let p = e.path().to_string();
-            ConfigError::Value {
-                key: if p.is_empty() || p == "." {
-                    "(options)".into()
-                } else {
-                    p
-                },
-                reason: e.inner().to_string(),
-            }
+        crate::json_path::from_str(json).map_err(|e| ConfigError::Value {
+            key: if e.path.is_empty() {
+                "(options)".into()
+            } else {
+                e.path
+            },
+            reason: e.error.to_string(),
         })
     }
 
@@ -226,17 +222,13 @@ fn bad(key: &str, reason: impl Into<String>) -> ConfigError {
 impl ConfigFile {
     /// Parses `config.json`, naming the field that is wrong.
     pub fn parse(text: &str) -> Result<ConfigFile, ConfigError> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(de).map_err(|e| {
-            let p = e.path().to_string();
-            ConfigError::File {
-                field: if p.is_empty() || p == "." {
-                    "(root)".into()
-                } else {
-                    p
-                },
-                message: e.inner().to_string(),
-            }
+        crate::json_path::from_str(text).map_err(|e| ConfigError::File {
+            field: if e.path.is_empty() {
+                "(root)".into()
+            } else {
+                e.path
+            },
+            message: e.error.to_string(),
         })
     }
 }

@@ -538,64 +538,92 @@ fn hash_ref(r: &str) -> String {
 }
 
 // ---- lenient field readers -------------------------------------------------------------------
+//
+// Each reader checks its value inside serde_json's own read of it (a visitor): an error then
+// carries the value's position, from which `crate::json_path` names the field at fault.
 
-/// A JSON number or string, as loose backends send ids and amounts. Read with a visitor of its
-/// own rather than `#[serde(untagged)]`, which buffers every value before trying each variant.
-enum NumOrStr<'a> {
+/// One JSON value as loose backends send ids, amounts and times: a number, a string or null.
+enum Loose<'a> {
+    Null,
     U(u64),
     I(i64),
     F(f64),
     S(std::borrow::Cow<'a, str>),
 }
 
-impl<'de> Deserialize<'de> for NumOrStr<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> de::Visitor<'de> for V {
-            type Value = NumOrStr<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a number or a string")
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                Ok(NumOrStr::U(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                Ok(NumOrStr::I(v))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                Ok(NumOrStr::F(v))
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(NumOrStr::S(v.into()))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(NumOrStr::S(v.to_owned().into()))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(NumOrStr::S(v.into()))
-            }
+/// Reads one value and hands it to `check`; other JSON types are "invalid type ... expected
+/// `expecting`".
+fn loose<'de, D, T>(
+    d: D,
+    expecting: &'static str,
+    check: impl FnOnce(Loose<'de>) -> Result<T, String>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    struct V<F> {
+        check: F,
+        expecting: &'static str,
+    }
+    impl<'de, T, F: FnOnce(Loose<'de>) -> Result<T, String>> de::Visitor<'de> for V<F> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.expecting)
         }
-        d.deserialize_any(V)
+        fn visit_unit<E: de::Error>(self) -> Result<T, E> {
+            (self.check)(Loose::Null).map_err(E::custom)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<T, E> {
+            (self.check)(Loose::Null).map_err(E::custom)
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<T, D2::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
+            (self.check)(Loose::U(v)).map_err(E::custom)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
+            (self.check)(Loose::I(v)).map_err(E::custom)
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
+            (self.check)(Loose::F(v)).map_err(E::custom)
+        }
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<T, E> {
+            (self.check)(Loose::S(v.into())).map_err(E::custom)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+            (self.check)(Loose::S(v.to_owned().into())).map_err(E::custom)
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<T, E> {
+            (self.check)(Loose::S(v.into())).map_err(E::custom)
+        }
+    }
+    d.deserialize_any(V { check, expecting })
+}
+
+fn to_u64(v: Loose<'_>) -> Result<u64, String> {
+    match v {
+        Loose::U(u) => Ok(u),
+        Loose::I(_) => Err("negative id".into()),
+        Loose::F(f) if f.fract() == 0.0 && f >= 0.0 && f < u64::MAX as f64 => Ok(f as u64),
+        Loose::F(_) => Err("expected a whole number".into()),
+        Loose::S(s) => s
+            .trim()
+            .parse()
+            .map_err(|_| format!("expected a number, got {s:?}")),
+        Loose::Null => Err("expected a number".into()),
     }
 }
 
 fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
-    match NumOrStr::deserialize(d).map_err(|_| de::Error::custom("expected a number"))? {
-        NumOrStr::U(u) => Ok(u),
-        NumOrStr::I(i) => u64::try_from(i).map_err(|_| de::Error::custom("negative id")),
-        NumOrStr::F(f) if f.fract() == 0.0 && f >= 0.0 && f < u64::MAX as f64 => Ok(f as u64),
-        NumOrStr::F(_) => Err(de::Error::custom("expected a whole number")),
-        NumOrStr::S(s) => s
-            .trim()
-            .parse()
-            .map_err(|_| de::Error::custom(format!("expected a number, got {s:?}"))),
-    }
+    loose(d, "a number", to_u64)
 }
 
 fn opt_lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    #[derive(Deserialize)]
-    struct W(#[serde(deserialize_with = "lenient_u64")] u64);
-    Option::<W>::deserialize(d).map(|o| o.map(|W(v)| v))
+    loose(d, "a number", |v| match v {
+        Loose::Null => Ok(None),
+        v => to_u64(v).map(Some),
+    })
 }
 
 fn lenient_u32<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
@@ -603,38 +631,39 @@ fn lenient_u32<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
 }
 
 fn opt_lenient_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
-    match opt_lenient_u64(d)? {
-        None => Ok(None),
-        Some(v) => u32::try_from(v)
+    loose(d, "a number", |v| match v {
+        Loose::Null => Ok(None),
+        v => u32::try_from(to_u64(v)?)
             .map(Some)
-            .map_err(|_| de::Error::custom("number too large")),
-    }
+            .map_err(|_| "number too large".into()),
+    })
 }
 
 fn opt_lenient_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    match Option::<NumOrStr>::deserialize(d).map_err(|_| de::Error::custom("expected a number"))? {
-        None => Ok(None),
-        Some(NumOrStr::U(u)) => Ok(Some(u as f64)),
-        Some(NumOrStr::I(i)) => Ok(Some(i as f64)),
-        Some(NumOrStr::F(f)) if f.is_finite() => Ok(Some(f)),
-        Some(NumOrStr::F(_)) => Ok(None),
-        Some(NumOrStr::S(s)) if s.trim().is_empty() => Ok(None),
-        Some(NumOrStr::S(s)) => match s.trim().parse::<f64>() {
+    loose(d, "a number", |v| match v {
+        Loose::Null => Ok(None),
+        Loose::U(u) => Ok(Some(u as f64)),
+        Loose::I(i) => Ok(Some(i as f64)),
+        Loose::F(f) => Ok(f.is_finite().then_some(f)),
+        Loose::S(s) if s.trim().is_empty() => Ok(None),
+        Loose::S(s) => match s.trim().parse::<f64>() {
             Ok(f) if f.is_finite() => Ok(Some(f)),
-            _ => Err(de::Error::custom(format!("expected a number, got {s:?}"))),
+            _ => Err(format!("expected a number, got {s:?}")),
         },
-    }
+    })
 }
 
 /// Identifiers and texts: numbers are accepted and written in decimal.
 fn opt_lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    match Option::<NumOrStr>::deserialize(d).map_err(|_| de::Error::custom("expected text"))? {
-        None => Ok(None),
-        Some(NumOrStr::U(u)) => Ok(Some(u.to_string())),
-        Some(NumOrStr::I(i)) => Ok(Some(i.to_string())),
-        Some(NumOrStr::F(f)) => Ok(Some(crate::format::with_shortest(f, str::to_owned))),
-        Some(NumOrStr::S(s)) => Ok(Some(s.into_owned())),
-    }
+    loose(d, "text", |v| {
+        Ok(match v {
+            Loose::Null => None,
+            Loose::U(u) => Some(u.to_string()),
+            Loose::I(i) => Some(i.to_string()),
+            Loose::F(f) => Some(crate::format::with_shortest(f, str::to_owned)),
+            Loose::S(s) => Some(s.into_owned()),
+        })
+    })
 }
 
 /// Parses a timestamp as backends write them: RFC 3339, or a zone-less form taken as UTC.
@@ -647,24 +676,25 @@ pub fn parse_datetime(s: &str) -> Option<DateTime<Utc>> {
 }
 
 fn lenient_datetime<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
-    let raw = <std::borrow::Cow<'de, str>>::deserialize(d)
-        .map_err(|_| de::Error::custom("expected an ISO-8601 timestamp"))?;
-    parse_datetime(&raw)
-        .ok_or_else(|| de::Error::custom(format!("expected an ISO-8601 timestamp, got {raw:?}")))
+    loose(d, "an ISO-8601 timestamp", |v| match v {
+        Loose::S(s) => {
+            parse_datetime(&s).ok_or_else(|| format!("expected an ISO-8601 timestamp, got {s:?}"))
+        }
+        _ => Err("expected an ISO-8601 timestamp".into()),
+    })
 }
 
 fn opt_lenient_datetime<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Option<DateTime<Utc>>, D::Error> {
-    let raw = Option::<std::borrow::Cow<'de, str>>::deserialize(d)
-        .map_err(|_| de::Error::custom("expected an ISO-8601 timestamp"))?;
-    match raw {
-        None => Ok(None),
-        Some(r) if r.trim().is_empty() => Ok(None),
-        Some(r) => parse_datetime(&r)
+    loose(d, "an ISO-8601 timestamp", |v| match v {
+        Loose::Null => Ok(None),
+        Loose::S(s) if s.trim().is_empty() => Ok(None),
+        Loose::S(s) => parse_datetime(&s)
             .map(Some)
-            .ok_or_else(|| de::Error::custom(format!("expected an ISO-8601 timestamp, got {r:?}"))),
-    }
+            .ok_or_else(|| format!("expected an ISO-8601 timestamp, got {s:?}")),
+        _ => Err("expected an ISO-8601 timestamp".into()),
+    })
 }
 
 #[cfg(test)]

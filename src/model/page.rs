@@ -85,10 +85,9 @@ struct IdOnly {
 
 /// Parses a page answer. Fails only when the envelope itself is unusable.
 pub fn parse_page(body: &str) -> Result<ParsedPage, PageError> {
-    let de = &mut serde_json::Deserializer::from_str(body);
-    let raw: RawPage = serde_path_to_error::deserialize(de).map_err(|e| PageError {
-        field: path_or_root(&e.path().to_string()),
-        message: e.inner().to_string(),
+    let raw: RawPage = crate::json_path::from_str(body).map_err(|e| PageError {
+        field: path_or_root(&e.path),
+        message: e.error.to_string(),
     })?;
     let mut page = ParsedPage {
         meta: raw.meta,
@@ -96,8 +95,7 @@ pub fn parse_page(body: &str) -> Result<ParsedPage, PageError> {
     };
     page.entries.reserve(raw.data.len());
     for (index, item) in raw.data.into_iter().enumerate() {
-        let de = &mut serde_json::Deserializer::from_str(item.get());
-        match serde_path_to_error::deserialize::<_, Entry>(de) {
+        match crate::json_path::from_str::<Entry>(item.get()) {
             Ok(e) => page.entries.push(e),
             Err(err) => {
                 let id = serde_json::from_str::<IdOnly>(item.get())
@@ -109,8 +107,8 @@ pub fn parse_page(body: &str) -> Result<ParsedPage, PageError> {
                 page.rejected.push(EntryError {
                     index,
                     id,
-                    field: path_or_root(&err.path().to_string()),
-                    message: err.inner().to_string(),
+                    field: path_or_root(&err.path),
+                    message: err.error.to_string(),
                 });
             }
         }
@@ -119,7 +117,7 @@ pub fn parse_page(body: &str) -> Result<ParsedPage, PageError> {
 }
 
 fn path_or_root(p: &str) -> String {
-    if p.is_empty() || p == "." {
+    if p.is_empty() {
         "(root)".to_string()
     } else {
         p.to_string()

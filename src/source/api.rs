@@ -169,22 +169,16 @@ fn tidy_msg(m: &str) -> String {
     tidy(m).unwrap_or_default()
 }
 
-fn malformed(e: serde_path_to_error::Error<serde_json::Error>) -> SourceError {
-    let path = e.path().to_string();
-    let field = if path.is_empty() || path == "." {
-        "(root)".to_string()
-    } else {
-        path
-    };
+fn malformed(e: crate::json_path::JsonError) -> SourceError {
+    let field = if e.path.is_empty() { "(root)" } else { &e.path };
     SourceError::Malformed(format!(
         "field `{field}`: {}",
-        tidy_msg(&e.inner().to_string())
+        tidy_msg(&e.error.to_string())
     ))
 }
 
 fn parse<'a, T: Deserialize<'a>>(body: &'a str) -> Result<T, SourceError> {
-    let de = &mut serde_json::Deserializer::from_str(body);
-    serde_path_to_error::deserialize(de).map_err(malformed)
+    crate::json_path::from_str(body).map_err(malformed)
 }
 
 /// `GET /sync-reports/facets`: the known values of each filter field.
