@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check: formatting, clippy (native and wasm, warnings denied), the native model
 # tests, the reference server's tests and the API contract check, the release build, the
-# end-to-end tests in Chromium (demo and HTTP mode), and the component tests in headless
-# Chromium. Installs what is missing first. Prints one summary; exits non-zero on any failure.
+# end-to-end tests in Chromium (demo and HTTP mode), the component tests in headless
+# Chromium, and the model's wasm memory per entry against its budget (tests/memory.rs, in Node). Installs what is missing first. Prints one summary; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || { echo "setup failed" >&2; exit 1; }
@@ -43,12 +43,12 @@ component_tests() {
   # The runner's Chromium writes a profile into TMPDIR and leaves it: give it one to remove.
   local scratch rc
   scratch=$(mktemp -d)
-  TMPDIR="$scratch" cargo test --locked --target wasm32-unknown-unknown --test web
+  TMPDIR="$scratch" cargo test --locked --target wasm32-unknown-unknown --test web --test memory
   rc=$?
   rm -rf "$scratch"
   return $rc
 }
-step "component tests (wasm-bindgen-test in headless Chromium)" component_tests
+step "component tests (headless Chromium) and the wasm memory budget (Node)" component_tests
 step "sizes (wasm + js)" bash scripts/size.sh dist
 
 printf '\n\033[1mSummary\033[0m\n'

@@ -254,10 +254,8 @@ impl Column {
                     push_iso(buf, t)
                 }
             }
-            Column::Systems => {
-                use std::io::Write as _;
-                let _ = write!(buf, "{}", e.system_chain);
-            }
+            // Not through io::Write, whose error machinery would join the wasm module.
+            Column::Systems => buf.extend_from_slice(e.system_chain.to_string().as_bytes()),
             Column::LatestSync => buf.extend_from_slice(latest_sync_text(e).as_bytes()),
             Column::Id => num(buf, Some(e.id.0)),
             Column::SyncId => num(buf, e.last_run_id),
