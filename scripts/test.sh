@@ -2,7 +2,8 @@
 # Runs every check: formatting, clippy (native and wasm, warnings denied), the native model
 # tests, the reference server's tests and the API contract check, the release build, the
 # end-to-end tests in Chromium (demo and HTTP mode), the component tests in headless
-# Chromium, and the model's wasm memory per entry against its budget (tests/memory.rs, in Node). Installs what is missing first. Prints one summary; exits non-zero on any failure.
+# Chromium, the model's wasm memory per entry against its budget (tests/memory.rs, in Node),
+# and one small run of the benchmark harness. Installs what is missing first. Prints one summary; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || { echo "setup failed" >&2; exit 1; }
@@ -49,6 +50,27 @@ component_tests() {
   return $rc
 }
 step "component tests (headless Chromium) and the wasm memory budget (Node)" component_tests
+bench_smoke() {
+  # The benchmark harness is a measurement, not a test (scripts/bench.sh), but it must keep
+  # working: one small run of every figure, ours and AG Grid's, on the release build above.
+  # Its numbers mean nothing here; that each figure was measured does.
+  local out=target/bench-smoke
+  rm -rf "$out" && mkdir -p "$out" || return 1
+  cargo run --locked --quiet --example bench_data -- 2000 7 2026-11-27T12:00:00Z "$out/data-2000.json" || return 1
+  if ! node scripts/bench/run.mjs dist "$out" 2000 1 >"$out/log" 2>&1; then
+    cat "$out/log"
+    return 1
+  fi
+  node -e '
+    const { results } = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const missing = results.filter((r) => r.ours == null || !Number.isFinite(r.ours));
+    if (results.length < 13 || missing.length) {
+      console.error("figures not measured:", missing.map((r) => r.op).join("; ") || results.length);
+      process.exit(1);
+    }
+    console.log(`${results.length} figures measured`);' "$out/results.json"
+}
+step "benchmark harness smoke run (2,000 entries, ours and AG Grid)" bench_smoke
 step "sizes (wasm + js)" bash scripts/size.sh dist
 
 printf '\n\033[1mSummary\033[0m\n'

@@ -279,7 +279,8 @@ lines.push("");
 lines.push("| entries | operation | ours | AG Grid | AG Grid ÷ ours | our slowest step |");
 lines.push("|---:|---|---:|---:|---:|---|");
 for (const r of results) {
-  const ratio = r.ours != null && r.theirs != null && r.ours > 0 ? `${(r.theirs / r.ours).toFixed(1)}×` : "—";
+  const q = r.ours != null && r.theirs != null && r.ours > 0 ? r.theirs / r.ours : null;
+  const ratio = q == null ? "—" : `${q.toFixed(q < 2 ? 2 : 1)}×`;
   lines.push(`| ${r.size == null ? "any" : r.size.toLocaleString("en")} | ${r.op} | ${fmt(r.ours, r.unit)} | ${fmt(r.theirs, r.unit)} | ${ratio} | ${r.step} |`);
 }
 console.log(lines.join("\n"));
