@@ -1097,6 +1097,35 @@ async fn download_selected_as_csv_holds_just_the_selection(t: Target) {
 // ---- every page test, on the demo data and over HTTP against the reference server ----------
 
 both!(loads_the_demo_data);
+
+/// Nothing moves while the page loads: the summary strip and the failure groups come with the
+/// table's first rows, not after them (which pushed the rows down: a layout shift of 0.17 on
+/// the demo in Lighthouse, 0.2 in HTTP mode).
+async fn loading_moves_nothing_on_the_page(t: Target) {
+    let b = browser(t).await;
+    b.open("/").await;
+    b.wait_css(".sr-strip .sr-chart").await;
+    b.wait_css(".sr-groups").await;
+    // The sum of the layout shifts not caused by input (Chromium's Layout Instability API,
+    // buffered from the page's start); over 0.01, what moved, for the failure message.
+    let shift = b
+        .js_async(
+            "const done = arguments[0]; let sum = 0; const moved = []; \
+             new PerformanceObserver(list => { \
+               for (const e of list.getEntries()) { \
+                 if (e.hadRecentInput) continue; \
+                 sum += e.value; \
+                 moved.push(e.value.toFixed(3) + ': ' + e.sources.map(s => \
+                   (s.node ? s.node.className || s.node.nodeName : 'a removed node') + \
+                   ' from y ' + Math.round(s.previousRect.y) + ' to ' + Math.round(s.currentRect.y)).join(', ')); \
+               } \
+             }).observe({ type: 'layout-shift', buffered: true }); \
+             setTimeout(() => done(sum > 0.01 ? moved.join('; ') : sum), 300);",
+        )
+        .await;
+    assert!(shift.is_number(), "the page moved while loading: {shift}");
+}
+both!(loading_moves_nothing_on_the_page);
 both!(search_by_system_as_you_type);
 both!(sort_by_clicking_headers);
 both!(header_filter_status_and_error_details);

@@ -204,7 +204,11 @@ pub fn App(
 
     let root = NodeRef::<leptos::html::Div>::new();
     view! {
+        // `data-loading` until the first answer: only the loading message shows below the
+        // toolbar, so the strip, the failure groups and the table then appear in one paint
+        // instead of pushing a table header already drawn down the page (style/report.css).
         <div class="sr-root" data-theme=move || theme.get().key() node_ref=root
+            data-loading=move || report.load.with(|l| matches!(l, state::Load::Loading)).then_some("")
             on:keydown=move |ev| triage::on_key(report, ev, root)>
             <header class="sr-header">
                 <h1 class="sr-title">"Sync report"</h1>

@@ -189,7 +189,7 @@ pub fn ReportTable() -> impl IntoView {
             </table>
         </div>
             {move || match state() {
-                "loading" => view! { <p class="sr-state">"Loading sync report…"</p> }.into_any(),
+                "loading" => view! { <p class="sr-state" role="status">"Loading sync report…"</p> }.into_any(),
                 "empty" => view! {
                     <div class="sr-state sr-state--empty">
                         <p>"No sync records found for the current filters"</p>
