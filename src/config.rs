@@ -76,11 +76,7 @@ impl MountOptions {
     /// Parses the options object (as JSON), naming the key that is wrong.
     pub fn parse(json: &str) -> Result<MountOptions, ConfigError> {
         crate::json_path::from_str(json).map_err(|e| ConfigError::Value {
-            key: if e.path.is_empty() {
-                "(options)".into()
-            } else {
-                e.path
-            },
+            key: e.path_or("(options)"),
             reason: e.error.to_string(),
         })
     }
@@ -223,11 +219,7 @@ impl ConfigFile {
     /// Parses `config.json`, naming the field that is wrong.
     pub fn parse(text: &str) -> Result<ConfigFile, ConfigError> {
         crate::json_path::from_str(text).map_err(|e| ConfigError::File {
-            field: if e.path.is_empty() {
-                "(root)".into()
-            } else {
-                e.path
-            },
+            field: e.path_or("(root)"),
             message: e.error.to_string(),
         })
     }

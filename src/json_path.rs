@@ -17,6 +17,18 @@ pub struct JsonError {
     pub error: serde_json::Error,
 }
 
+impl JsonError {
+    /// The path, or `root` (what the caller calls the document) when the document itself was
+    /// at fault.
+    pub fn path_or(&self, root: &str) -> String {
+        if self.path.is_empty() {
+            root.to_string()
+        } else {
+            self.path.clone()
+        }
+    }
+}
+
 /// Reads a `T` from `text` (trailing text after the value is not looked at).
 pub fn from_str<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, JsonError> {
     let de = &mut serde_json::Deserializer::from_str(text);

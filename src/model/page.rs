@@ -86,7 +86,7 @@ struct IdOnly {
 /// Parses a page answer. Fails only when the envelope itself is unusable.
 pub fn parse_page(body: &str) -> Result<ParsedPage, PageError> {
     let raw: RawPage = crate::json_path::from_str(body).map_err(|e| PageError {
-        field: path_or_root(&e.path),
+        field: e.path_or("(root)"),
         message: e.error.to_string(),
     })?;
     let mut page = ParsedPage {
@@ -107,21 +107,13 @@ pub fn parse_page(body: &str) -> Result<ParsedPage, PageError> {
                 page.rejected.push(EntryError {
                     index,
                     id,
-                    field: path_or_root(&err.path),
+                    field: err.path_or("(root)"),
                     message: err.error.to_string(),
                 });
             }
         }
     }
     Ok(page)
-}
-
-fn path_or_root(p: &str) -> String {
-    if p.is_empty() {
-        "(root)".to_string()
-    } else {
-        p.to_string()
-    }
 }
 
 #[cfg(test)]

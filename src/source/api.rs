@@ -170,9 +170,9 @@ fn tidy_msg(m: &str) -> String {
 }
 
 fn malformed(e: crate::json_path::JsonError) -> SourceError {
-    let field = if e.path.is_empty() { "(root)" } else { &e.path };
     SourceError::Malformed(format!(
-        "field `{field}`: {}",
+        "field `{}`: {}",
+        e.path_or("(root)"),
         tidy_msg(&e.error.to_string())
     ))
 }
