@@ -19,7 +19,10 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 # Lighthouse measures transfer, so serve gzip like a typical web server).
 node scripts/static-server.mjs dist "$port" &
 server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
+# Chromium's profiles and temp files go to a directory of their own, removed at the end.
+scratch=$(mktemp -d)
+export TMPDIR="$scratch"
+trap 'kill $server 2>/dev/null || true; rm -rf "$scratch"' EXIT
 for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$port/" >/dev/null 2>&1 && break; sleep 0.1; done
 for i in $(seq "$RUNS"); do
   node_modules/.bin/lighthouse "http://127.0.0.1:$port/" --quiet --output=json \
