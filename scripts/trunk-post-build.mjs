@@ -40,7 +40,6 @@ if (/<script(?![^>]*\bsrc=)[^>]*>/.test(html)) {
   console.error("trunk-post-build: an inline script is left in index.html");
   process.exit(1);
 }
-writeFileSync(indexPath, html);
 
 const files = readdirSync(dir);
 const js = files.find((f) => /^sync-report-[0-9a-f]+\.js$/.test(f));
@@ -70,9 +69,9 @@ if (process.env.TRUNK_PROFILE === "release") {
     console.error(`trunk-post-build: expected one integrity hash for ${js} in index.html, found ${updated}`);
     process.exit(1);
   }
-  writeFileSync(indexPath, html);
   console.log(`trunk-post-build: ${js} minified, ${glue.length} -> ${out.code.length} bytes`);
 }
+writeFileSync(indexPath, html);
 writeFileSync(
   join(dir, "embed.js"),
   `// The sync report for host pages (README: Embedding). Stable name; the files it loads are

@@ -6,11 +6,9 @@
 // Environment: REPS (runs, default 5), NOPROF=1 (times only, no profiler).
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { spawn } from "node:child_process";
 import { extname, join } from "node:path";
 import { FLING } from "./fling.mjs";
+import { openBrowser } from "./webdriver.mjs";
 
 const [dist, sizeArg = "100000", mode = "csv"] = process.argv.slice(2);
 const size = Number(sizeArg);
@@ -35,31 +33,8 @@ const server = createServer(async (req, res) => {
 await new Promise(r => server.listen(0, "127.0.0.1", r));
 const base = `http://127.0.0.1:${server.address().port}/`;
 
-// WebDriver over fetch, against a chromedriver of our own; the browser's files in a temp dir.
-const scratch = mkdtempSync(join(tmpdir(), "sr-profile-"));
-const port = 9900 + Math.floor(Math.random() * 90);
-const driver = spawn(process.env.CHROMEDRIVER || "chromedriver", [`--port=${port}`],
-  { stdio: "ignore", env: { ...process.env, TMPDIR: scratch } });
-const wd = `http://127.0.0.1:${port}`;
-for (let i = 0; i < 50; i++) {
-  try { if ((await fetch(`${wd}/status`)).ok) break; } catch {}
-  await new Promise(r => setTimeout(r, 100));
-}
-const created = await (await fetch(`${wd}/session`, { method: "POST", body: JSON.stringify({ capabilities: { alwaysMatch: {
-  browserName: "chrome", "goog:chromeOptions": { binary: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900",
-      `--user-data-dir=${join(scratch, "profile")}`] } } } }) })).json();
-const sid = created.value.sessionId;
-if (!sid) throw new Error(`no WebDriver session: ${JSON.stringify(created)}`);
-const cmd = async (method, path, body) => {
-  const r = await fetch(`${wd}/session/${sid}${path}`, { method, body: body ? JSON.stringify(body) : undefined });
-  const v = (await r.json()).value;
-  if (v && v.error) throw new Error(`${path}: ${v.message}`);
-  return v;
-};
-const js = (script, args = []) => cmd("POST", "/execute/sync", { script, args });
-const jsAsync = (script, args = []) => cmd("POST", "/execute/async", { script, args });
-const cdp = (c, params = {}) => cmd("POST", "/goog/cdp/execute", { cmd: c, params });
+const browser = await openBrowser("profile");
+const { cmd, js, jsAsync, cdp } = browser;
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 const marks = name => js(`return performance.getEntriesByName("sync-report:${name}").map(m => m.startTime)`);
 const median = xs => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -126,8 +101,6 @@ try {
     }
   }
 } finally {
-  await fetch(`${wd}/session/${sid}`, { method: "DELETE" }).catch(() => {});
-  driver.kill();
+  await browser.close();
   server.close();
-  rmSync(scratch, { recursive: true, force: true });
 }

@@ -5,13 +5,12 @@
 // scripts/bench.sh builds everything and calls this; see BENCHMARKS.md for what each figure is.
 import { createServer } from "node:http";
 import { readFile, writeFile } from "node:fs/promises";
-import { spawn } from "node:child_process";
 import { extname, join, normalize } from "node:path";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { brotliCompressSync, constants as zlibConstants } from "node:zlib";
-import { tmpdir } from "node:os";
 import { FLING } from "./fling.mjs";
+import { chromium, openBrowser } from "./webdriver.mjs";
 
 const [dist = "dist", dataDir = "target/bench", sizesArg = "100000,1000000", repeatsArg = "5"] =
   process.argv.slice(2);
@@ -50,38 +49,13 @@ const server = createServer(async (req, res) => {
 await new Promise(r => server.listen(0, "127.0.0.1", r));
 const base = `http://127.0.0.1:${server.address().port}`;
 
-// ---- WebDriver over fetch, against a chromedriver of our own --------------------------------
-const driverPort = 9600 + Math.floor(Math.random() * 300);
-// The browser's profile and temp files in one directory, removed at the end.
-const scratch = mkdtempSync(join(tmpdir(), "sr-bench-"));
-const driver = spawn(process.env.CHROMEDRIVER || "chromedriver", [`--port=${driverPort}`],
-  { stdio: "ignore", env: { ...process.env, TMPDIR: scratch } });
-const wd = `http://127.0.0.1:${driverPort}`;
-for (let i = 0; i < 50; i++) {
-  try { if ((await fetch(`${wd}/status`)).ok) break; } catch {}
-  await new Promise(r => setTimeout(r, 100));
-}
-const chromium = process.env.CHROMIUM || "/usr/bin/chromium";
+// ---- the browser --------------------------------------------------------------------------
 const browserVersion = execFileSync(chromium, ["--version"]).toString().trim().replace(/\s+built on.*/, "");
-const created = await (await fetch(`${wd}/session`, { method: "POST", body: JSON.stringify({ capabilities: { alwaysMatch: {
-  browserName: "chrome", "goog:chromeOptions": { binary: chromium, args: ["--headless=new", "--no-sandbox",
-    "--disable-dev-shm-usage", "--window-size=1280,900", "--enable-precise-memory-info", "--js-flags=--expose-gc",
-    // Pages navigated away from must not stay alive in the back-forward cache: their heaps
-    // would count in the next page's memory figure.
-    "--disable-features=BackForwardCache", `--user-data-dir=${join(scratch, "profile")}`] },
-} } }) })).json();
-const sid = created.value.sessionId;
-if (!sid) throw new Error(`no WebDriver session: ${JSON.stringify(created)}`);
-async function cmd(method, path, body) {
-  const r = await fetch(`${wd}/session/${sid}${path}`, { method, body: body ? JSON.stringify(body) : undefined });
-  const v = (await r.json()).value;
-  if (v && v.error) throw new Error(`${path}: ${v.error}: ${v.message}`);
-  return v;
-}
-const go = url => cmd("POST", "/url", { url });
-const js = (script, args = []) => cmd("POST", "/execute/sync", { script, args });
-const jsAsync = (script, args = []) => cmd("POST", "/execute/async", { script, args });
-const cdp = (c, params = {}) => cmd("POST", "/goog/cdp/execute", { cmd: c, params });
+const browser = await openBrowser("bench", ["--enable-precise-memory-info", "--js-flags=--expose-gc",
+  // Pages navigated away from must not stay alive in the back-forward cache: their heaps
+  // would count in the next page's memory figure.
+  "--disable-features=BackForwardCache"]);
+const { cmd, go, js, jsAsync, cdp } = browser;
 await cmd("POST", "/timeouts", { script: 600_000, pageLoad: 300_000 });
 await cdp("Browser.setDownloadBehavior", { behavior: "deny" });
 // Before any page script: keep the wasm instance (its memory), and a heartbeat that measures
@@ -287,7 +261,5 @@ console.log(lines.join("\n"));
 await writeFile(join(dataDir, "results.md"), lines.join("\n") + "\n");
 await writeFile(join(dataDir, "results.json"), JSON.stringify({ browser: browserVersion, results, meta }, null, 2));
 
-await fetch(`${wd}/session/${sid}`, { method: "DELETE" });
-driver.kill();
+await browser.close();
 server.close();
-rmSync(scratch, { recursive: true, force: true });
