@@ -313,6 +313,32 @@ proptest! {
         }
     }
 
+    /// With more system names than a counting sort of every (source, destination) pair allows
+    /// (n² > 4 × entries + 1024), the systems order comes from the radix sort instead.
+    #[test]
+    fn systems_sort_with_many_names_matches_the_naive_reference(
+        all in entries(40),
+        names in prop::collection::vec((0u32..400, 0u32..400), 40),
+        asc in any::<bool>(),
+    ) {
+        let all: Vec<Entry> = all
+            .into_iter()
+            .zip(names)
+            .map(|(mut e, (s, d))| {
+                e.system_chain = SystemChain::new(format!("Sys {s}"), format!("sys {d}"));
+                e
+            })
+            .collect();
+        let store = Store::from_entries(all.clone());
+        let direction = if asc { Direction::Asc } else { Direction::Desc };
+        let q = Query {
+            range: DateRange::LastDays(MAX_DAYS),
+            sort: Sort { column: Column::Systems, direction },
+            ..Query::default()
+        };
+        prop_assert_eq!(ids(&store, &store.run(&q, now()).rows), naive_run(&all, &q));
+    }
+
     #[test]
     fn filtering_and_sorting_commute(all in entries(60), q in query()) {
         let store = Store::from_entries(all);

@@ -477,7 +477,7 @@ impl Report {
         let until = js_sys::Date::now() + 120_000.0;
         self.watching.update(|(w, u)| {
             w.extend(ids);
-            w.sort_unstable();
+            crate::model::sort::sort(w);
             w.dedup();
             *u = until;
         });

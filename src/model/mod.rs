@@ -12,6 +12,7 @@ pub mod query;
 pub mod resync;
 pub mod row_cache;
 pub mod selection;
+pub mod sort;
 pub mod store;
 pub mod summary;
 pub mod viewport;

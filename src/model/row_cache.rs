@@ -137,7 +137,7 @@ impl RowCache {
             }
         };
         let mut by_distance: Vec<usize> = self.blocks.keys().copied().collect();
-        by_distance.sort_by_key(|&b| std::cmp::Reverse(distance(b)));
+        super::sort::sort_by_key(&mut by_distance, |&b| std::cmp::Reverse(distance(b)));
         let excess = self.blocks.len() - max;
         for b in by_distance.into_iter().take(excess) {
             if distance(b) > 0 {

@@ -420,7 +420,7 @@ impl Store {
         let col = match field {
             FilterField::Status => {
                 let mut v: Vec<Status> = self.statuses.values.clone();
-                v.sort();
+                super::sort::sort(&mut v);
                 return v.into_iter().map(|s| s.api_value().to_string()).collect();
             }
             FilterField::CompanyGroup => &self.group,
@@ -438,7 +438,7 @@ impl Store {
             .filter(|&(i, &s)| s && !names.values[i].is_empty())
             .map(|(i, _)| names.values[i].to_string())
             .collect();
-        out.sort_by_key(|s| s.to_lowercase());
+        super::sort::sort_by_cached_key(&mut out, |s| s.to_lowercase());
         out
     }
 
@@ -740,11 +740,12 @@ impl Store {
     /// Rows sorted by id (cached): the id index and the tie-break of every sort.
     fn by_id_order(&self) -> &Arc<[u32]> {
         self.id_order.get_or_init(|| {
-            let mut rows: Vec<u32> = (0..self.entries.len() as u32).collect();
-            if !self.entries.windows(2).all(|w| w[0].id < w[1].id) {
-                rows.sort_unstable_by_key(|&r| self.entries[r as usize].id);
+            let rows: Vec<u32> = (0..self.entries.len() as u32).collect();
+            if self.entries.windows(2).all(|w| w[0].id < w[1].id) {
+                rows.into()
+            } else {
+                radix_order(&rows, |r| self.entries[r as usize].id.0).into()
             }
-            rows.into()
         })
     }
 
@@ -772,7 +773,7 @@ impl Store {
     fn name_ranks(&self) -> Vec<u32> {
         let names = &self.names;
         let mut ids: Vec<u32> = (0..names.values.len() as u32).collect();
-        ids.sort_by_cached_key(|&i| {
+        super::sort::sort_by_cached_key(&mut ids, |&i| {
             (
                 names.values[i as usize].to_lowercase(),
                 names.values[i as usize].clone(),
@@ -786,12 +787,11 @@ impl Store {
     }
 
     fn compute_order(&self, column: Column) -> Arc<[u32]> {
-        let id = |r: u32| self.entries[r as usize].id;
         let out: Vec<u32> = match column {
             Column::Status => {
                 let st = &self.statuses.values;
                 let mut ids: Vec<usize> = (0..st.len()).collect();
-                ids.sort_by(|&a, &b| st[a].cmp(&st[b]));
+                super::sort::sort_by(&mut ids, |&a, &b| st[a].cmp(&st[b]));
                 let mut rank = vec![0u32; st.len()];
                 for (pos, &i) in ids.iter().enumerate() {
                     rank[i] = pos as u32;
@@ -809,15 +809,17 @@ impl Store {
             }
             Column::Systems => {
                 let rank = self.name_ranks();
-                let n = rank.len() as u32;
-                let pair =
-                    |r: usize| rank[self.source[r] as usize] * n + rank[self.dest[r] as usize];
-                if (n as usize).saturating_mul(n as usize) <= 4 * self.entries.len() + 1024 {
-                    self.counting_order(pair, (n * n) as usize)
+                let n = rank.len() as u64;
+                let pair = |r: usize| {
+                    u64::from(rank[self.source[r] as usize]) * n
+                        + u64::from(rank[self.dest[r] as usize])
+                };
+                if n * n <= 4 * self.entries.len() as u64 + 1024 {
+                    // Fits u32: entries are counted in u32.
+                    self.counting_order(|r| pair(r) as u32, (n * n) as usize)
                 } else {
-                    let mut rows: Vec<u32> = (0..self.entries.len() as u32).collect();
-                    rows.sort_unstable_by_key(|&r| (pair(r as usize), id(r)));
-                    rows
+                    // From the id order, stably: ties by id.
+                    radix_order(self.by_id_order(), |r| pair(r as usize))
                 }
             }
             Column::SyncId => radix_order(self.by_id_order(), |r| {
@@ -846,16 +848,19 @@ impl Store {
                         j += 1;
                     }
                     if j - i > 1 {
-                        // None (no reference) sorts before an empty reference.
-                        keyed[i..j].sort_by(|a, b| {
-                            self.refs
-                                .row_text(a.1 as usize)
-                                .cmp(self.refs.row_text(b.1 as usize))
-                                .then_with(|| {
-                                    let some =
-                                        |r: u32| self.entries[r as usize].common_ref().is_some();
-                                    some(a.1).cmp(&some(b.1))
-                                })
+                        super::sort::sort_by(&mut keyed[i..j], |a, b| {
+                            let (ta, tb) = (
+                                self.refs.row_text(a.1 as usize),
+                                self.refs.row_text(b.1 as usize),
+                            );
+                            ta.cmp(tb).then_with(|| {
+                                // Equal texts. If empty, none (no reference) sorts before an
+                                // empty reference.
+                                let some = |r: u32| {
+                                    ta.is_empty() && self.entries[r as usize].common_ref().is_some()
+                                };
+                                some(a.1).cmp(&some(b.1))
+                            })
                         });
                     }
                     i = j;

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use super::entry::{failure_signature, Entry, Status};
 use super::query::Query;
+use super::sort::{self, sort_by};
 
 /// Chart buckets are one hour long.
 pub const BUCKET_SECONDS: i64 = 3600;
@@ -303,16 +304,20 @@ impl Builder {
     pub fn finish(mut self) -> Summary {
         // Known statuses first, in their order; others by count.
         let known = Status::KNOWN.len();
-        self.counts[known..].sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        sort_by(&mut self.counts[known..], |a, b| {
+            b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
+        });
         let order: Vec<Status> = self.counts.iter().map(|(s, _)| s.clone()).collect();
         let rank = |s: &Status| order.iter().position(|o| o == s).unwrap_or(usize::MAX);
-        self.series.sort_by_key(|(s, _)| rank(s));
+        sort::sort_by_key(&mut self.series, |(s, _)| rank(s));
         let mut groups: Vec<FailureGroup> = self
             .groups
             .into_iter()
             .map(|(signature, acc)| {
                 let mut systems: Vec<(String, u64)> = acc.systems.into_iter().collect();
-                systems.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                sort_by(&mut systems, |a, b| {
+                    b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
+                });
                 FailureGroup {
                     signature,
                     count: acc.count,
@@ -322,7 +327,7 @@ impl Builder {
                 }
             })
             .collect();
-        groups.sort_by(|a, b| {
+        sort_by(&mut groups, |a, b| {
             b.count
                 .cmp(&a.count)
                 .then_with(|| b.newest.cmp(&a.newest))

@@ -281,7 +281,7 @@ pub fn in_asked_order(asked: &[EntryId], mut got: Vec<Entry>) -> Vec<Entry> {
     let pos: std::collections::HashMap<EntryId, usize> =
         asked.iter().enumerate().map(|(i, &id)| (id, i)).collect();
     got.retain(|e| pos.contains_key(&e.id));
-    got.sort_by_key(|e| pos[&e.id]);
+    crate::model::sort::sort_by_key(&mut got, |e| pos[&e.id]);
     got.dedup_by_key(|e| e.id);
     got
 }
