@@ -181,6 +181,10 @@ pub struct ConfigFile {
     pub demo_size: Option<usize>,
     pub demo_seed: Option<u64>,
     /// RFC 3339, e.g. `"2026-11-27T12:00:00Z"`.
+    #[serde(
+        default,
+        deserialize_with = "crate::model::entry::opt_lenient_datetime"
+    )]
     pub demo_now: Option<chrono::DateTime<chrono::Utc>>,
     pub api_base: Option<String>,
     pub token: Option<String>,

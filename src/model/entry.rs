@@ -675,7 +675,9 @@ pub fn parse_datetime(s: &str) -> Option<DateTime<Utc>> {
     crate::format::parse_naive(s).map(|t| t.and_utc())
 }
 
-fn lenient_datetime<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+/// A timestamp field read as [`parse_datetime`] reads it (and not with chrono's own
+/// `Deserialize`, whose general format parser would then be in the wasm module too).
+pub(crate) fn lenient_datetime<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
     loose(d, "an ISO-8601 timestamp", |v| match v {
         Loose::S(s) => {
             parse_datetime(&s).ok_or_else(|| format!("expected an ISO-8601 timestamp, got {s:?}"))
@@ -684,7 +686,7 @@ fn lenient_datetime<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D:
     })
 }
 
-fn opt_lenient_datetime<'de, D: Deserializer<'de>>(
+pub(crate) fn opt_lenient_datetime<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Option<DateTime<Utc>>, D::Error> {
     loose(d, "an ISO-8601 timestamp", |v| match v {

@@ -23,7 +23,10 @@ pub struct PageMeta {
     pub in_range: Option<u64>,
     /// The server's clock when it resolved `filter[days]`: the client pins later requests
     /// (export pages, "all matching") to it, whatever its own clock says.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::entry::opt_lenient_datetime"
+    )]
     pub generated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 

@@ -35,6 +35,7 @@ pub struct FailureGroup {
     pub signature: String,
     pub count: u64,
     /// The newest occurrence's `created_at`.
+    #[serde(deserialize_with = "super::entry::lenient_datetime")]
     pub newest: DateTime<Utc>,
     /// The newest occurrence's reason, as written.
     pub example: String,
@@ -50,6 +51,7 @@ pub struct Summary {
     /// Ok, Sent, Pending and Failed always (zero or not), then other statuses by count.
     pub statuses: Vec<StatusCount>,
     /// Start of the first bucket (the range's start, down to the hour).
+    #[serde(deserialize_with = "super::entry::lenient_datetime")]
     pub start: DateTime<Utc>,
     pub bucket_seconds: i64,
     /// One series per status present, in the order of `statuses`.

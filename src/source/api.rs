@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use serde::Deserialize;
 
 use super::SourceError;
@@ -137,8 +137,39 @@ pub fn parse_retry_after(v: &str, now: DateTime<Utc>) -> Option<Duration> {
     if let Ok(s) = v.parse::<u64>() {
         return Some(Duration::from_secs(s));
     }
-    let t = DateTime::parse_from_rfc2822(v).ok()?.with_timezone(&Utc);
+    let t = parse_http_date(v)?;
     Some((t - now).to_std().unwrap_or(Duration::ZERO))
+}
+
+/// An HTTP date as servers send it (RFC 9110's IMF-fixdate): `Sun, 06 Nov 1994 08:49:37 GMT`.
+/// Read here rather than with chrono's RFC 2822 parser, whose general format machinery would
+/// otherwise be in the wasm module for this one header.
+pub fn parse_http_date(v: &str) -> Option<DateTime<Utc>> {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let b = v.as_bytes();
+    if b.len() != 29 || &b[3..5] != b", " || b[7] != b' ' || b[11] != b' ' || b[16] != b' ' {
+        return None;
+    }
+    if b[19] != b':' || b[22] != b':' || &b[25..] != b" GMT" {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let weekday = DAYS.iter().position(|d| d.as_bytes() == &b[..3])?;
+    let month = MONTHS.iter().position(|m| m.as_bytes() == &b[8..11])? as u32 + 1;
+    let date = chrono::NaiveDate::from_ymd_opt(num(12..16)? as i32, month, num(5..7)?)?;
+    // A wrong weekday is a malformed date, as chrono's RFC 2822 reader has it.
+    if date.weekday().num_days_from_monday() as usize != weekday {
+        return None;
+    }
+    let time = chrono::NaiveTime::from_hms_opt(num(17..19)?, num(20..22)?, num(23..25)?)?;
+    Some(date.and_time(time).and_utc())
 }
 
 /// How long to wait before try number `tries + 1`, or None to give up. Exponential backoff from
@@ -442,5 +473,53 @@ mod tests {
         assert_eq!(f[&FilterField::Status], vec!["Failed".to_string()]);
         assert!(f[&FilterField::CompanyGroup].is_empty());
         assert!(read_facets(r#"{"status":"Failed"}"#).is_err());
+    }
+}
+
+// proptest is a native dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod http_date_tests {
+    use super::parse_http_date;
+    use chrono::{DateTime, TimeZone, Utc};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Every IMF-fixdate reads as chrono's RFC 2822 parser reads it, including dates whose
+        /// weekday is wrong (refused by both) and impossible days (the 31st of any month).
+        #[test]
+        fn http_dates_read_as_chrono_reads_them(
+            secs in 0i64..4_102_444_800, // 1970 to 2100
+            weekday_shift in prop_oneof![Just(0u32), 1u32..7],
+            day_31 in any::<bool>(),
+        ) {
+            let t = Utc.timestamp_opt(secs, 0).unwrap();
+            const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+            let wd = DAYS[((chrono::Datelike::weekday(&t).num_days_from_monday() + weekday_shift) % 7) as usize];
+            let mut s = format!("{wd}, {}", t.format("%d %b %Y %H:%M:%S GMT"));
+            if day_31 {
+                s.replace_range(5..7, "31");
+            }
+            let chrono = DateTime::parse_from_rfc2822(&s).ok().map(|t| t.with_timezone(&Utc));
+            prop_assert_eq!(parse_http_date(&s), chrono, "{}", s);
+        }
+    }
+
+    #[test]
+    fn other_forms_are_refused() {
+        for bad in [
+            "",
+            "Fri, 27 Nov 2026 12:00:05 UTC",
+            "Friday, 27-Nov-26 12:00:05 GMT",
+            "Fri Nov 27 12:00:05 2026",
+            "Fri, 27 Nov 2026 24:00:05 GMT",
+            "Fri, 27 Now 2026 12:00:05 GMT",
+            "Fri, 27 Nov 2026 12:00:05 GMT ",
+        ] {
+            assert_eq!(parse_http_date(bad), None, "{bad}");
+        }
+        assert_eq!(
+            parse_http_date("Fri, 27 Nov 2026 12:00:05 GMT"),
+            Some(Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 5).unwrap())
+        );
     }
 }
