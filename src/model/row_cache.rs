@@ -2,7 +2,6 @@
 //! server-side row model), with the ones far from the viewport dropped so memory stays flat
 //! whatever the result's size.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use super::entry::Entry;
@@ -26,9 +25,12 @@ pub enum Slot {
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RowCache {
-    blocks: BTreeMap<usize, Vec<Entry>>,
+    /// Held blocks by block number, in order. At most a few dozen: plain vectors searched
+    /// directly (a `BTreeMap` here compiled a copy of its code for these types, about 10 KB of
+    /// wasm, for no speed a list this short could notice).
+    blocks: Vec<(usize, Vec<Entry>)>,
     /// Asked for, not answered yet.
-    pending: BTreeSet<usize>,
+    pending: Vec<usize>,
     /// Rows in the result (indexes at or past it hold nothing).
     total: usize,
 }
@@ -57,41 +59,55 @@ impl RowCache {
     pub fn missing(&self, range: Range<usize>) -> Vec<usize> {
         let end = range.end.min(self.total);
         blocks_for(range.start.min(end)..end)
-            .filter(|b| !self.blocks.contains_key(b) && !self.pending.contains(b))
+            .filter(|&b| !self.is_loaded(b) && !self.pending.contains(&b))
             .collect()
     }
 
     pub fn mark_pending(&mut self, block: usize) {
-        self.pending.insert(block);
+        if !self.pending.contains(&block) {
+            self.pending.push(block);
+        }
     }
 
     /// Stores an answered block (the entries at `block * BLOCK..`).
     pub fn insert(&mut self, block: usize, entries: Vec<Entry>) {
-        self.pending.remove(&block);
-        self.blocks.insert(block, entries);
+        self.forget_pending(block);
+        match self.position(block) {
+            Ok(i) => self.blocks[i].1 = entries,
+            Err(i) => self.blocks.insert(i, (block, entries)),
+        }
     }
 
     /// Forgets that a block was asked for (its request failed), so it is asked again.
     pub fn forget_pending(&mut self, block: usize) {
-        self.pending.remove(&block);
+        self.pending.retain(|&b| b != block);
     }
 
     pub fn is_loaded(&self, block: usize) -> bool {
-        self.blocks.contains_key(&block)
+        self.position(block).is_ok()
+    }
+
+    /// Where `block` is in `blocks`, or where it would go.
+    fn position(&self, block: usize) -> Result<usize, usize> {
+        self.blocks.binary_search_by_key(&block, |b| b.0)
+    }
+
+    fn block(&self, block: usize) -> Option<&[Entry]> {
+        self.position(block).ok().map(|i| &self.blocks[i].1[..])
     }
 
     pub fn get(&self, index: usize) -> Option<&Entry> {
         if index >= self.total {
             return None;
         }
-        self.blocks.get(&(index / BLOCK))?.get(index % BLOCK)
+        self.block(index / BLOCK)?.get(index % BLOCK)
     }
 
     /// What to draw at each index of `range` (clipped to the result).
     pub fn slots(&self, range: Range<usize>) -> Vec<(usize, Slot)> {
         (range.start..range.end.min(self.total))
             .map(|i| {
-                let slot = match self.blocks.get(&(i / BLOCK)) {
+                let slot = match self.block(i / BLOCK) {
                     None => Slot::Loading,
                     Some(b) => b
                         .get(i % BLOCK)
@@ -136,14 +152,12 @@ impl RowCache {
                 b + 1 - wanted.end
             }
         };
-        let mut by_distance: Vec<usize> = self.blocks.keys().copied().collect();
+        let mut by_distance: Vec<usize> = self.blocks.iter().map(|b| b.0).collect();
         super::sort::sort_by_key(&mut by_distance, |&b| std::cmp::Reverse(distance(b)));
         let excess = self.blocks.len() - max;
-        for b in by_distance.into_iter().take(excess) {
-            if distance(b) > 0 {
-                self.blocks.remove(&b);
-            }
-        }
+        by_distance.truncate(excess);
+        by_distance.retain(|&b| distance(b) > 0);
+        self.blocks.retain(|(b, _)| !by_distance.contains(b));
     }
 
     /// Blocks held.
@@ -220,5 +234,91 @@ mod tests {
         c.evict(1500..1520, 0);
         assert_eq!(c.len(), 1);
         assert!(c.is_loaded(15));
+    }
+}
+
+// proptest is a native dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod model_tests {
+    use super::*;
+    use crate::model::demo::{self, DemoConfig};
+    use proptest::prelude::*;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    #[derive(Clone, Debug)]
+    enum Op {
+        Pending(usize),
+        Insert(usize, usize),
+        Forget(usize),
+        Evict(usize, usize, usize),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (0usize..30).prop_map(Op::Pending),
+            (0usize..30, 0usize..=BLOCK).prop_map(|(b, n)| Op::Insert(b, n)),
+            (0usize..30).prop_map(Op::Forget),
+            (0usize..3000, 0usize..400, 0usize..8).prop_map(|(s, l, m)| Op::Evict(s, l, m)),
+        ]
+    }
+
+    proptest! {
+        /// The cache answers as a plain ordered map of blocks and set of pending ones would,
+        /// whatever the sequence of requests, answers, failures and evictions.
+        #[test]
+        fn behaves_as_an_ordered_map_of_blocks(ops in prop::collection::vec(op(), 0..60)) {
+            let total = 2_950;
+            let all = demo::generate(DemoConfig { seed: 5, size: 3_000, now: chrono::Utc::now() });
+            let mut c = RowCache::new(total);
+            let mut blocks: BTreeMap<usize, Vec<Entry>> = BTreeMap::new();
+            let mut pending: BTreeSet<usize> = BTreeSet::new();
+            for op in ops {
+                match op {
+                    Op::Pending(b) => {
+                        c.mark_pending(b);
+                        pending.insert(b);
+                    }
+                    Op::Insert(b, n) => {
+                        let rows = all[b * BLOCK..b * BLOCK + n].to_vec();
+                        c.insert(b, rows.clone());
+                        pending.remove(&b);
+                        blocks.insert(b, rows);
+                    }
+                    Op::Forget(b) => {
+                        c.forget_pending(b);
+                        pending.remove(&b);
+                    }
+                    Op::Evict(s, l, max) => {
+                        c.evict(s..s + l, max);
+                        if blocks.len() > max {
+                            let wanted = blocks_for(s..s + l);
+                            let far = |b: usize| {
+                                if wanted.contains(&b) { 0 } else if b < wanted.start { wanted.start - b } else { b + 1 - wanted.end }
+                            };
+                            let mut order: Vec<usize> = blocks.keys().copied().collect();
+                            order.sort_by_key(|&b| std::cmp::Reverse(far(b)));
+                            let excess = blocks.len() - max;
+                            for b in order.into_iter().take(excess) {
+                                if far(b) > 0 {
+                                    blocks.remove(&b);
+                                }
+                            }
+                        }
+                    }
+                }
+                prop_assert_eq!(c.len(), blocks.len());
+                let missing: Vec<usize> = blocks_for(0..total)
+                    .filter(|b| !blocks.contains_key(b) && !pending.contains(b))
+                    .collect();
+                prop_assert_eq!(c.missing(0..total + 50), missing);
+                for i in (0..total + 10).step_by(7) {
+                    let want = if i < total { blocks.get(&(i / BLOCK)).and_then(|b| b.get(i % BLOCK)) } else { None };
+                    prop_assert_eq!(c.get(i), want);
+                }
+                let id = all[(c.len() * 131) % total].id;
+                let want = blocks.iter().find_map(|(b, es)| es.iter().position(|e| e.id == id).map(|p| b * BLOCK + p));
+                prop_assert_eq!(c.index_of(id, 0..0), want);
+            }
+        }
     }
 }

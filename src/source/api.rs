@@ -2,7 +2,6 @@
 //! and when to retry. The HTTP source (`http.rs`) does the fetching; everything here is tested
 //! natively.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Datelike, Utc};
@@ -212,13 +211,33 @@ fn parse<'a, T: Deserialize<'a>>(body: &'a str) -> Result<T, SourceError> {
     crate::json_path::from_str(body).map_err(malformed)
 }
 
-/// `GET /sync-reports/facets`: the known values of each filter field.
-pub fn read_facets(body: &str) -> Result<BTreeMap<FilterField, Vec<String>>, SourceError> {
-    let raw: BTreeMap<String, Vec<String>> = parse(body)?;
-    Ok(FilterField::ALL
-        .into_iter()
-        .map(|f| (f, raw.get(f.api_key()).cloned().unwrap_or_default()))
-        .collect())
+/// `GET /sync-reports/facets`: the known values of each filter field (keyed by
+/// [`FilterField::api_key`]; a field left out has none, other keys are ignored).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Facets {
+    status: Vec<String>,
+    integrations: Vec<String>,
+    #[serde(rename = "type")]
+    entity: Vec<String>,
+    source_system: Vec<String>,
+    destination_system: Vec<String>,
+}
+
+impl Facets {
+    pub fn get(&self, field: FilterField) -> &[String] {
+        match field {
+            FilterField::Status => &self.status,
+            FilterField::CompanyGroup => &self.integrations,
+            FilterField::ServiceEntity => &self.entity,
+            FilterField::SourceSystem => &self.source_system,
+            FilterField::DestinationSystem => &self.destination_system,
+        }
+    }
+}
+
+pub fn read_facets(body: &str) -> Result<Facets, SourceError> {
+    parse(body)
 }
 
 /// `GET /sync-reports/summary`.
@@ -264,34 +283,39 @@ struct IdOnly {
 /// success.
 pub fn read_outcomes(body: &str, asked: &[EntryId]) -> Result<Vec<ResyncOutcome>, SourceError> {
     let raw: OutcomesAnswer = parse(body)?;
-    let mut by_id: BTreeMap<EntryId, ResyncOutcome> = BTreeMap::new();
+    let mut got: Vec<ResyncOutcome> = Vec::with_capacity(raw.data.len());
     for (i, item) in raw.data.into_iter().enumerate() {
         match serde_json::from_str::<ResyncOutcome>(item.get()) {
-            Ok(o) => {
-                by_id.insert(o.id, o);
-            }
+            Ok(o) => got.push(o),
             Err(e) => {
                 if let Ok(IdOnly { id }) = serde_json::from_str::<IdOnly>(item.get()) {
-                    by_id.insert(
+                    got.push(ResyncOutcome {
                         id,
-                        ResyncOutcome {
-                            id,
-                            result: ResyncResult::Failed {
-                                message: format!(
-                                    "the server's answer for it could not be read (data[{i}]: {})",
-                                    tidy_msg(&e.to_string())
-                                ),
-                            },
+                        result: ResyncResult::Failed {
+                            message: format!(
+                                "the server's answer for it could not be read (data[{i}]: {})",
+                                tidy_msg(&e.to_string())
+                            ),
                         },
-                    );
+                    });
                 }
             }
         }
     }
+    // By id, in answer order within an id: the last answer for an id is the one that counts,
+    // and it is used once (an id asked twice gets "did not say" the second time).
+    crate::model::sort::sort_by_key(&mut got, |o| o.id);
+    let ids: Vec<EntryId> = got.iter().map(|o| o.id).collect();
+    let mut got: Vec<Option<ResyncOutcome>> = got.into_iter().map(Some).collect();
     Ok(asked
         .iter()
         .map(|&id| {
-            by_id.remove(&id).unwrap_or(ResyncOutcome {
+            let last = ids.partition_point(|&x| x <= id);
+            let found = last
+                .checked_sub(1)
+                .filter(|&i| ids[i] == id)
+                .and_then(|i| got[i].take());
+            found.unwrap_or(ResyncOutcome {
                 id,
                 result: ResyncResult::Failed {
                     message: "the server did not say what happened to it".into(),
@@ -470,8 +494,9 @@ mod tests {
     #[test]
     fn facets_and_lookup_order() {
         let f = read_facets(r#"{"status":["Failed"],"type":["Order"],"extra":["x"]}"#).unwrap();
-        assert_eq!(f[&FilterField::Status], vec!["Failed".to_string()]);
-        assert!(f[&FilterField::CompanyGroup].is_empty());
+        assert_eq!(f.get(FilterField::Status), ["Failed".to_string()]);
+        assert_eq!(f.get(FilterField::ServiceEntity), ["Order".to_string()]);
+        assert!(f.get(FilterField::CompanyGroup).is_empty());
         assert!(read_facets(r#"{"status":"Failed"}"#).is_err());
     }
 }
@@ -502,6 +527,51 @@ mod http_date_tests {
             let chrono = DateTime::parse_from_rfc2822(&s).ok().map(|t| t.with_timezone(&Utc));
             prop_assert_eq!(parse_http_date(&s), chrono, "{}", s);
         }
+    }
+
+    /// Outcomes are matched to the ids asked as a map from id to its last readable answer
+    /// would match them, each answer used once, whatever the order, repeats and unreadable
+    /// answers.
+    #[test]
+    fn outcomes_match_the_ids_asked_as_a_map_would() {
+        use crate::model::entry::EntryId;
+        use crate::model::resync::{ResyncOutcome, ResyncResult};
+        use std::collections::BTreeMap;
+        let shapes = [
+            r#"{"id":ID,"outcome":"accepted","status":"Pending"}"#,
+            r#"{"id":ID,"outcome":"refused","reason":{"code":"already_ok"}}"#,
+            r#"{"id":ID,"outcome":"exploded"}"#,
+            r#"{"id":ID,"outcome":"failed","message":"NTH"}"#,
+        ];
+        proptest!(|(answers in prop::collection::vec((0u64..12, 0usize..4), 0..30),
+                    asked in prop::collection::vec(0u64..14, 0..20))| {
+            let items: Vec<String> = answers
+                .iter()
+                .enumerate()
+                .map(|(n, &(id, s))| shapes[s].replace("ID", &id.to_string()).replace("NTH", &n.to_string()))
+                .collect();
+            let body = format!(r#"{{"data":[{}]}}"#, items.join(","));
+            let asked: Vec<EntryId> = asked.into_iter().map(EntryId).collect();
+            let got = super::read_outcomes(&body, &asked).unwrap();
+            // Each answer read on its own, in answer order: a later one replaces an earlier.
+            let mut map: BTreeMap<EntryId, ResyncOutcome> = BTreeMap::new();
+            for (n, &(id, _)) in answers.iter().enumerate() {
+                let one = format!(r#"{{"data":[{}]}}"#, items[n]);
+                let mut o = super::read_outcomes(&one, &[EntryId(id)]).unwrap().remove(0);
+                if let ResyncResult::Failed { message } = &mut o.result {
+                    *message = message.replace("data[0]", &format!("data[{n}]"));
+                }
+                map.insert(EntryId(id), o);
+            }
+            let expected: Vec<ResyncOutcome> = asked
+                .iter()
+                .map(|id| map.remove(id).unwrap_or(ResyncOutcome {
+                    id: *id,
+                    result: ResyncResult::Failed { message: "the server did not say what happened to it".into() },
+                }))
+                .collect();
+            prop_assert_eq!(got, expected);
+        });
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! - The bearer token goes in the `Authorization` header only: never in a URL, a CSV or a log.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -39,7 +39,7 @@ pub struct HttpSource {
     list_query: RefCell<Option<Query>>,
     /// The summary request in flight; a newer one aborts it.
     summary_abort: RefCell<Option<web_sys::AbortController>>,
-    facets: RefCell<Option<BTreeMap<FilterField, Vec<String>>>>,
+    facets: RefCell<Option<api::Facets>>,
     known: RefCell<HashMap<EntryId, Entry>>,
 }
 
@@ -342,11 +342,11 @@ impl DataSource for HttpSource {
     ) -> LocalBoxFuture<'_, Result<Vec<String>, SourceError>> {
         Box::pin(async move {
             if let Some(f) = &*self.facets.borrow() {
-                return Ok(f.get(&field).cloned().unwrap_or_default());
+                return Ok(f.get(field).to_vec());
             }
             let body = self.get("sync-reports/facets", "", None, None).await?;
             let facets = api::read_facets(&body)?;
-            let out = facets.get(&field).cloned().unwrap_or_default();
+            let out = facets.get(field).to_vec();
             *self.facets.borrow_mut() = Some(facets);
             Ok(out)
         })
