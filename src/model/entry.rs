@@ -646,11 +646,58 @@ fn opt_lenient_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Er
         Loose::I(i) => Ok(Some(i as f64)),
         Loose::F(f) => Ok(f.is_finite().then_some(f)),
         Loose::S(s) if s.trim().is_empty() => Ok(None),
-        Loose::S(s) => match s.trim().parse::<f64>() {
-            Ok(f) if f.is_finite() => Ok(Some(f)),
-            _ => Err(format!("expected a number, got {s:?}")),
-        },
+        Loose::S(s) => decimal(&s)
+            .map(Some)
+            .ok_or_else(|| format!("expected a number, got {s:?}")),
     })
+}
+
+/// A finite number written as text, in the forms `str::parse::<f64>` reads (`"1.5"`, `"+2"`,
+/// `"007"`, `".5"`, `"5."`, `"3E2"`), read by serde_json's number reader once rewritten in
+/// JSON's grammar: `str::parse::<f64>` would add core's own float parser and its 10 KB table
+/// of powers of five to the wasm module for this one field.
+fn decimal(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let (minus, s) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let (mantissa, exponent) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let (int, frac) = match mantissa.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (mantissa, None),
+    };
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    if !digits(int) || !frac.is_none_or(digits) || int.is_empty() && frac.is_none_or(str::is_empty)
+    {
+        return None;
+    }
+    let mut json = String::with_capacity(s.len() + 4);
+    if minus {
+        json.push('-');
+    }
+    let int = int.trim_start_matches('0');
+    json.push_str(if int.is_empty() { "0" } else { int });
+    if let Some(f) = frac.filter(|f| !f.is_empty()) {
+        json.push('.');
+        json.push_str(f);
+    }
+    if let Some(e) = exponent {
+        let e = e.strip_prefix('+').unwrap_or(e);
+        if e.strip_prefix('-').unwrap_or(e).is_empty() || !digits(e.strip_prefix('-').unwrap_or(e))
+        {
+            return None;
+        }
+        json.push('e');
+        json.push_str(e);
+    }
+    serde_json::from_str::<f64>(&json)
+        .ok()
+        .filter(|v| v.is_finite())
 }
 
 /// Identifiers and texts: numbers are accepted and written in decimal.
@@ -921,5 +968,31 @@ mod signature_tests {
         assert_eq!(failure_signature(&failed("   ", "1")), None);
         // Unclosed quotes and odd text never panic.
         assert!(failure_signature(&failed("it's \u{201c}broken", "1")).is_some());
+    }
+}
+
+// proptest is a native dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod decimal_tests {
+    use super::decimal;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Numbers as text read as `str::parse::<f64>` reads them (to the last bit or so:
+        /// serde_json's reader may round the last digit differently), and what it refuses is
+        /// refused.
+        #[test]
+        fn decimals_read_as_std_reads_them(
+            s in r"[ ]?[+-]?(0{0,3}[0-9]{0,12})?(\.[0-9]{0,10})?([eE][+-]?[0-9]{0,3})?[ ]?|[+-.eE0-9a-z ]{0,8}"
+        ) {
+            let std = s.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+            match (decimal(&s), std) {
+                (Some(a), Some(b)) => prop_assert!(
+                    a == b || ((a - b) / b).abs() < 1e-15,
+                    "{:?}: {} vs {}", s, a, b
+                ),
+                (a, b) => prop_assert_eq!(a, b, "{:?}", s),
+            }
+        }
     }
 }
