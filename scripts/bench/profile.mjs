@@ -3,7 +3,9 @@
 // fresh page.
 // scripts/bench/profile.sh builds a dist that keeps the names and calls this:
 //   node scripts/bench/profile.mjs <dist> <entries> <csv|search|fling|heap>
-// Environment: REPS (runs, default 5), NOPROF=1 (times only, no profiler).
+// Environment: REPS (runs, default 5), NOPROF=1 (times only, no profiler), JSFLAGS (V8 flags
+// for Chromium, e.g. "--no-liftoff --no-wasm-lazy-compilation" to compile every wasm function
+// optimised up front: what a first run owes to tiering up shows as the difference).
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join } from "node:path";
@@ -33,7 +35,7 @@ const server = createServer(async (req, res) => {
 await new Promise(r => server.listen(0, "127.0.0.1", r));
 const base = `http://127.0.0.1:${server.address().port}/`;
 
-const browser = await openBrowser("profile");
+const browser = await openBrowser("profile", process.env.JSFLAGS ? [`--js-flags=${process.env.JSFLAGS}`] : []);
 const { cmd, js, jsAsync, cdp } = browser;
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 const marks = name => js(`return performance.getEntriesByName("sync-report:${name}").map(m => m.startTime)`);
