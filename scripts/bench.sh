@@ -15,6 +15,11 @@ mkdir -p target/bench
 echo "==> release build (target/bench/dist)"
 trunk build --release --dist target/bench/dist >target/bench/build.log 2>&1 || { tail -30 target/bench/build.log; exit 1; }
 bash scripts/size.sh target/bench/dist | tail -1
+for f in http demo; do
+  trunk build --release --no-default-features --features "$f" --dist "target/bench/dist-$f" \
+    >"target/bench/build-$f.log" 2>&1 || { tail -30 "target/bench/build-$f.log"; exit 1; }
+  echo "  the $f-only build: $(bash scripts/size.sh "target/bench/dist-$f" | tail -1)"
+done
 echo "==> the same entries for AG Grid (seed 7, clock 2026-11-27T12:00:00Z)"
 cargo build --release --example bench_data --quiet
 for n in ${sizes//,/ }; do

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check: formatting, clippy (native and wasm, warnings denied), the native model
-# tests, the reference server's tests and the API contract check, the release build, the
+# tests (and the one-mode builds: clippy and their configuration tests), the reference server's
+# tests and the API contract check, the release build, the
 # end-to-end tests in Chromium (demo and HTTP mode), the component tests in headless
 # Chromium, the model's wasm memory per entry against its budget (tests/memory.rs, in Node),
 # and one small run of the benchmark harness. Installs what is missing first. Prints one summary; exits non-zero on any failure.
@@ -31,6 +32,17 @@ step() {
 step "cargo fmt --check" cargo fmt --all -- --check
 step "clippy (native: app, reference server, all targets)" cargo clippy --workspace --all-targets --locked -- -D warnings
 step "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --lib --bins --tests --locked -- -D warnings
+one_mode_builds() {
+  # A deployment that uses one data source can build without the other (README: Build
+  # variants): each such build must compile without warnings and refuse the mode it lacks.
+  local f
+  for f in demo http; do
+    cargo clippy --target wasm32-unknown-unknown --lib --bins --locked --no-default-features \
+      --features "$f" -- -D warnings || return 1
+    cargo test --locked --lib --no-default-features --features "$f" config || return 1
+  done
+}
+step "one-mode builds (demo only, HTTP only): clippy and their configuration tests" one_mode_builds
 step "native tests (model, parsers, components rendered to HTML)" cargo test --locked --lib --test model --test parsers --test render
 server_tests() {
   rm -rf target/api-samples # answers saved for the contract check: only this run's

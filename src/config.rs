@@ -9,14 +9,41 @@ use serde::Deserialize;
 use crate::model::demo::{DEFAULT_SEED, DEFAULT_SIZE, MAX_SIZE, MIN_SIZE};
 
 /// Where the entries come from.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// Generated in the browser; nothing leaves the page.
-    #[default]
     Demo,
     /// A backend implementing docs/api.md.
     Http,
+}
+
+impl Default for Mode {
+    /// The demo, unless this build has no demo (`--no-default-features --features http`).
+    fn default() -> Self {
+        if cfg!(feature = "demo") {
+            Mode::Demo
+        } else {
+            Mode::Http
+        }
+    }
+}
+
+impl Mode {
+    /// Whether this build has the mode's data source (the `demo` and `http` features).
+    pub fn built_in(self) -> bool {
+        match self {
+            Mode::Demo => cfg!(feature = "demo"),
+            Mode::Http => cfg!(feature = "http"),
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Mode::Demo => "demo",
+            Mode::Http => "http",
+        }
+    }
 }
 
 /// Whether the browser sends cookies with API requests (the Fetch API's `credentials`).
@@ -330,6 +357,16 @@ impl Config {
 
     /// Checks the values together.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        if !self.mode.built_in() {
+            return Err(bad(
+                "mode",
+                format!(
+                    "this build of the report has no {0} mode (it was built without the `{0}` \
+                     feature); use the full build, or the one for this mode",
+                    self.mode.key()
+                ),
+            ));
+        }
         if !(1..=300).contains(&self.timeout_seconds) {
             return Err(bad(
                 "timeout_seconds",
@@ -446,6 +483,27 @@ mod tests {
         assert!(ConfigFile::parse("<!doctype html>").is_err());
         let e = ConfigFile::parse(r#"{"demo_now":"yesterday"}"#).unwrap_err();
         assert!(e.to_string().contains("demo_now"), "{e}");
+    }
+
+    /// A build with one data source (`--no-default-features --features http` or `demo`)
+    /// refuses the other mode with a message saying why, and starts in the mode it has. The
+    /// test command runs this in all three builds.
+    #[test]
+    fn a_mode_this_build_lacks_is_refused_with_the_reason() {
+        assert!(Config::default().mode.built_in());
+        for mode in [Mode::Demo, Mode::Http] {
+            let json = format!(r#"{{"mode":"{}","api_base":"/api"}}"#, mode.key());
+            let applied = Config::default().apply_file(ConfigFile::parse(&json).unwrap());
+            if mode.built_in() {
+                assert!(applied.is_ok(), "{mode:?}: {applied:?}");
+            } else {
+                let e = applied.unwrap_err().to_string();
+                assert!(
+                    e.contains("mode") && e.contains(&format!("no {} mode", mode.key())),
+                    "{e}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -18,9 +18,11 @@ pub use config::{Config, ConfigError, ConfigFile, Mode, MountOptions, Theme};
 #[cfg(target_arch = "wasm32")]
 pub use embed::{mount, start, ReportHandle};
 
-/// The data source a configuration asks for.
+/// The data source a configuration asks for. The configuration is validated first
+/// ([`Config::validate`] refuses a mode this build does not have).
 pub fn source_for(config: &Config) -> Rc<dyn source::DataSource> {
     match config.mode {
+        #[cfg(feature = "demo")]
         Mode::Demo => match config.demo_now {
             None => Rc::new(source::demo::DemoSource::new(
                 config.demo_seed,
@@ -36,6 +38,12 @@ pub fn source_for(config: &Config) -> Rc<dyn source::DataSource> {
                 ))
             }
         },
+        #[cfg(feature = "http")]
         Mode::Http => Rc::new(source::http::HttpSource::new(config.clone())),
+        #[allow(unreachable_patterns)]
+        mode => panic!(
+            "this build has no {} mode (Config::validate refuses it)",
+            mode.key()
+        ),
     }
 }
