@@ -4,12 +4,14 @@
 # SEO scores and the timings, medians of RUNS runs (default 3); JSON reports in target/lighthouse/.
 #   scripts/lighthouse.sh                 # desktop preset, simulated throttling (Lighthouse's default)
 #   RUNS=5 PRESET=perf scripts/lighthouse.sh   # PRESET=perf: mobile (slow 4G, 4x CPU slowdown)
+#   DIST=target/bench/dist scripts/lighthouse.sh  # another build, as it is (to compare two)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 source scripts/env.sh
 RUNS="${RUNS:-3}"
-trunk build --release >/dev/null
+dist="${DIST:-dist}"
+[ -n "${DIST:-}" ] || trunk build --release >/dev/null
 out=target/lighthouse
 mkdir -p "$out"
 rm -f "$out"/run-*.json
@@ -17,7 +19,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 # A static server for dist/ that sends the strict CSP the README documents, with compression
 # as a real host would (brotli/gzip precompressed on the fly by the test server is not needed:
 # Lighthouse measures transfer, so serve gzip like a typical web server).
-node scripts/static-server.mjs dist "$port" &
+node scripts/static-server.mjs "$dist" "$port" &
 server=$!
 # Chromium's profiles and temp files go to a directory of their own, removed at the end.
 scratch=$(mktemp -d)
