@@ -89,18 +89,19 @@ const waitMark = (name, after) => jsAsync(`
     setTimeout(poll, 5);
   })();`, [`sync-report:${name}`, after]);
 
-// Slowest step between consecutive marks in [from, to].
-const slowest = (from, to) => js(`
-  const [from, to] = arguments;
+// Slowest step between consecutive marks in [from, to]; `start` names the moment `from` when
+// it is not a mark itself (the navigation, a click).
+const slowest = (from, to, start = from === 0 ? "navigation" : "") => js(`
+  const [from, to, start] = arguments;
   const ms = performance.getEntriesByType("mark").filter(m => m.startTime >= from - 0.01 && m.startTime <= to + 0.01)
     .sort((a, b) => a.startTime - b.startTime);
-  if (from === 0) ms.unshift({ name: "navigation", startTime: 0 });
+  if (start) ms.unshift({ name: start, startTime: from });
   let best = ["", 0];
   for (let i = 1; i < ms.length; i++) {
     const d = ms[i].startTime - ms[i - 1].startTime;
     if (d > best[1]) best = [ms[i - 1].name.replace("sync-report:", "") + " → " + ms[i].name.replace("sync-report:", ""), d];
   }
-  return best;`, [from, to]);
+  return best;`, [from, to, start]);
 
 // A fast fling through the whole table, a new position every frame: frame durations.
 const results = [];
@@ -114,47 +115,55 @@ async function ourPage(size) {
 }
 
 async function benchOurs(size) {
-  const first = [], mount = [], firstSteps = [], sortSyncFirst = [], sortRefFirst = [];
+  const first = [], mount = [], sortSyncFirst = [], sortRefFirst = [];
+  const steps = {}; // each operation's slowest step between our marks, in its latest run
   let wasm = 0;
   for (let r = 0; r < Math.min(REPEATS, 3); r++) {
     const painted = await ourPage(size);
     const ready = await js(`return performance.getEntriesByName("sync-report:demo-ready")[0].startTime`);
     first.push(painted);
     mount.push(painted - ready);
-    firstSteps.unshift(await slowest(0, painted));
+    steps.first = await slowest(0, painted);
+    steps.mount = await slowest(ready, painted);
     wasm = await js("return window.__wasm ? window.__wasm.memory.buffer.byteLength : 0");
     // A column's first sort on a fresh page computes its order (later ones reuse it): a
     // number column, then the text one.
-    for (const [col, out] of [["syncid", sortSyncFirst], ["reference", sortRefFirst]]) {
+    for (const [col, out, key] of [["syncid", sortSyncFirst, "sortSyncFirst"], ["reference", sortRefFirst, "sortRefFirst"]]) {
       const t = await js(`const t = performance.now(); document.querySelector("th.sr-col-${col} .sr-sort-btn").click(); return t;`);
-      out.push((await waitMark("painted", t)) - t);
+      const done = await waitMark("painted", t);
+      out.push(done - t);
+      steps[key] = await slowest(t, done, "click");
     }
   }
   // The operations below start from a freshly loaded page in its default order.
   await ourPage(size);
   const jsHeap = await heapUsed();
   // Operations on the loaded page, each timed from its start to the painted result.
-  const search = [], searchSteps = [], filter = [], sort = [], csv = [], csvLong = [];
+  const search = [], filter = [], sort = [], csv = [], csvLong = [];
   for (let r = 0; r < REPEATS; r++) {
     const t0 = await js(`const i = document.querySelector("input[type=search]"); i.value = arguments[0];
       i.dispatchEvent(new Event("input", { bubbles: true })); return performance.now();`, [SEARCH]);
     const start = await waitMark("load-start", t0);
     const done = await waitMark("painted", start);
     search.push(done - start);
-    searchSteps.unshift(await slowest(start, done));
+    steps.search = await slowest(start, done);
     const t1 = await js(`const i = document.querySelector("input[type=search]"); i.value = "";
       i.dispatchEvent(new Event("input", { bubbles: true })); return performance.now();`);
     await waitMark("painted", await waitMark("load-start", t1));
 
     const f0 = await js(`const b = [...document.querySelectorAll(".sr-strip-counts button")].find(b => b.textContent.startsWith("Failed"));
       const t = performance.now(); b.click(); return t;`);
-    filter.push((await waitMark("painted", f0)) - f0);
+    const filtered = await waitMark("painted", f0);
+    filter.push(filtered - f0);
+    steps.filter = await slowest(f0, filtered, "click");
     const f1 = await js(`const b = [...document.querySelectorAll(".sr-strip-counts button")].find(b => b.textContent.startsWith("Failed"));
       const t = performance.now(); b.click(); return t;`);
     await waitMark("painted", f1);
 
     const s0 = await js(`const t = performance.now(); document.querySelector("th.sr-col-syncid .sr-sort-btn").click(); return t;`);
-    sort.push((await waitMark("painted", s0)) - s0);
+    const sorted = await waitMark("painted", s0);
+    sort.push(sorted - s0);
+    steps.sort = await slowest(s0, sorted, "click");
   }
   const frames = [];
   for (let r = 0; r < 2; r++) frames.push(...await jsAsync(FLING, [".sr-table-wrap", 120]));
@@ -168,10 +177,11 @@ async function benchOurs(size) {
     const start = await waitMark("csv-start", c0 - 1);
     const ready = await waitMark("csv-ready", start);
     csv.push(ready - start);
+    steps.csv = await slowest(start, ready);
     csvLong.push(await js("return window.__stopBeat()"));
     await new Promise(r => setTimeout(r, 300));
   }
-  return { first: median(first), firstStep: firstSteps[0], mount: median(mount), search: median(search), searchStep: searchSteps[0],
+  return { first: median(first), steps, mount: median(mount), search: median(search),
     filter: median(filter), sort: median(sort), sortSyncFirst: median(sortSyncFirst), sortRefFirst: median(sortRefFirst),
     csv: median(csv), csvRuns: csv, csvLong: Math.max(...csvLong), frames, wasm, jsHeap };
 }
@@ -237,14 +247,15 @@ for (const size of sizes) {
   const a = await benchAgGrid(size);
   process.stderr.write(" done\n");
   const p = (xs, q) => { const s = [...xs].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };
-  record(size, "first table paint after navigation", o.first, null, o.firstStep[0] + ` (${o.firstStep[1].toFixed(0)} ms)`);
-  record(size, "mount: data in memory → first rows painted", o.mount, a.mount, "");
-  record(size, `search "${SEARCH}" → painted`, o.search, a.search, o.searchStep[0] + ` (${o.searchStep[1].toFixed(0)} ms)`);
-  record(size, "filter status = Failed → painted", o.filter, a.filter, "");
-  record(size, "sort by Sync ID, the column's first sort → painted", o.sortSyncFirst, a.sortSyncFirst, "");
-  record(size, "sort by Reference (text), the column's first sort → painted", o.sortRefFirst, a.sortRefFirst, "");
-  record(size, "sort by Sync ID again, direction toggled → painted", o.sort, a.sort, "");
-  record(size, `CSV of every entry → Blob (ours ${meta[size].csv_columns} columns, AG Grid 8)`, o.csv, a.csv, "");
+  const step = k => o.steps[k] ? `${o.steps[k][0]} (${o.steps[k][1].toFixed(0)} ms)` : "";
+  record(size, "first table paint after navigation", o.first, null, step("first"));
+  record(size, "mount: data in memory → first rows painted", o.mount, a.mount, step("mount"));
+  record(size, `search "${SEARCH}" → painted`, o.search, a.search, step("search"));
+  record(size, "filter status = Failed → painted", o.filter, a.filter, step("filter"));
+  record(size, "sort by Sync ID, the column's first sort → painted", o.sortSyncFirst, a.sortSyncFirst, step("sortSyncFirst"));
+  record(size, "sort by Reference (text), the column's first sort → painted", o.sortRefFirst, a.sortRefFirst, step("sortRefFirst"));
+  record(size, "sort by Sync ID again, direction toggled → painted", o.sort, a.sort, step("sort"));
+  record(size, `CSV of every entry → Blob (ours ${meta[size].csv_columns} columns, AG Grid 8)`, o.csv, a.csv, step("csv"));
   record(size, "longest main-thread task during the CSV", o.csvLong, a.csvLong, "");
   record(size, "fling scroll: slowest frame", Math.max(...o.frames), Math.max(...a.frames), "");
   record(size, "fling scroll: 95th percentile frame", p(o.frames, 0.95), p(a.frames, 0.95), "");

@@ -269,6 +269,7 @@ pub fn ActionsMenu() -> impl IntoView {
                     }),
                 )
                 .await;
+            crate::perf::mark("csv-written");
             export.set(ExportStep::Closed);
             match &result {
                 Ok(ExportOutcome::Complete { rows, skipped }) => report.emit(

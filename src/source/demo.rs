@@ -201,6 +201,7 @@ impl DataSource for DemoSource {
                 }
                 None => self.result(&query, at).rows.clone(),
             };
+            crate::perf::mark("csv-rows");
             let mut exp = CsvExport::new(rows, CsvOptions::default());
             let total = exp.total();
             if !on_progress(Progress { done: 0, total }) {
