@@ -847,21 +847,33 @@ impl Store {
                     while j < keyed.len() && keyed[j].0 == keyed[i].0 {
                         j += 1;
                     }
-                    if j - i > 1 {
-                        super::sort::sort_by(&mut keyed[i..j], |a, b| {
-                            let (ta, tb) = (
-                                self.refs.row_text(a.1 as usize),
-                                self.refs.row_text(b.1 as usize),
-                            );
-                            ta.cmp(tb).then_with(|| {
-                                // Equal texts. If empty, none (no reference) sorts before an
-                                // empty reference.
-                                let some = |r: u32| {
-                                    ta.is_empty() && self.entries[r as usize].common_ref().is_some()
-                                };
-                                some(a.1).cmp(&some(b.1))
-                            })
-                        });
+                    let by_text = |a: &(u64, u32), b: &(u64, u32)| {
+                        let (ta, tb) = (
+                            self.refs.row_text(a.1 as usize),
+                            self.refs.row_text(b.1 as usize),
+                        );
+                        ta.cmp(tb).then_with(|| {
+                            // Equal texts. If empty, none (no reference) sorts before an empty
+                            // reference.
+                            let some = |r: u32| {
+                                ta.is_empty() && self.entries[r as usize].common_ref().is_some()
+                            };
+                            some(a.1).cmp(&some(b.1))
+                        })
+                    };
+                    let run = &mut keyed[i..j];
+                    if run.len() <= 16 {
+                        // Most runs are a few rows: sorted in place, stably, without the
+                        // shared sort's index buffer.
+                        for k in 1..run.len() {
+                            let mut m = k;
+                            while m > 0 && by_text(&run[m - 1], &run[m]).is_gt() {
+                                run.swap(m - 1, m);
+                                m -= 1;
+                            }
+                        }
+                    } else {
+                        super::sort::sort_by(run, by_text);
                     }
                     i = j;
                 }
