@@ -1,8 +1,8 @@
 // Where our app spends its time in the browser: a CPU profile (self time per function, wasm
-// function names included) of the CSV export, a search or a fling scroll, or the JS heap of a
-// fresh page.
+// function names included) of the CSV export, a search, a first sort by Reference or a fling
+// scroll, or the JS heap of a fresh page.
 // scripts/bench/profile.sh builds a dist that keeps the names and calls this:
-//   node scripts/bench/profile.mjs <dist> <entries> <csv|search|fling|heap>
+//   node scripts/bench/profile.mjs <dist> <entries> <csv|search|sort|fling|heap>
 // Environment: REPS (runs, default 5), NOPROF=1 (times only, no profiler), JSFLAGS (V8 flags
 // for Chromium, e.g. "--no-liftoff --no-wasm-lazy-compilation" to compile every wasm function
 // optimised up front: what a first run owes to tiering up shows as the difference).
@@ -57,8 +57,25 @@ try {
       await cdp("Profiler.setSamplingInterval", { interval: 100 });
       await cdp("Profiler.start");
     }
-    const times = [];
+    const times = [], profiles = [];
     for (let r = 0; r < reps; r++) {
+      if (mode === "sort") {
+        // A column's first sort, by Reference (a text column), on a fresh page each time.
+        // Only the sort is profiled, not the page loads between.
+        if (r > 0) {
+          if (profiling) profiles.push((await cdp("Profiler.stop")).profile);
+          await cmd("POST", "/url", { url: `${base}?days=15` });
+          for (let i = 0; i < 1200 && !(await marks("painted")).length; i++) await sleep(100);
+          await sleep(500);
+          if (profiling) await cdp("Profiler.start");
+        }
+        const n = (await marks("painted")).length;
+        const t = await js(`const t = performance.now();
+          document.querySelector("th.sr-col-reference .sr-sort-btn").click(); return t;`);
+        for (let i = 0; i < 1000 && (await marks("painted")).length <= n; i++) await sleep(10);
+        times.push((await marks("painted")).at(-1) - t);
+        continue;
+      }
       if (mode === "fling") {
         const frames = await jsAsync(FLING, [".sr-table-wrap", 120]);
         times.push(Math.max(...frames));
@@ -85,17 +102,20 @@ try {
       times.push(ready - start);
       await sleep(300);
     }
-    const what = { fling: "slowest frame of each fling", search: "search \"shopify\" to painted" }[mode] || "CSV export";
+    const what = { fling: "slowest frame of each fling", search: "search \"shopify\" to painted",
+      sort: "first sort by Reference (each on a fresh page) to painted" }[mode] || "CSV export";
     console.log(`${size.toLocaleString("en")} entries, ${what}: ${times.map(t => t.toFixed(1)).join(", ")} ms; median ${median(times).toFixed(1)} ms`);
     if (profiling) {
-      const { profile } = await cdp("Profiler.stop");
-      const byId = new Map(profile.nodes.map(n => [n.id, n]));
+      profiles.push((await cdp("Profiler.stop")).profile);
       const self = new Map();
-      profile.samples.forEach((id, i) => {
-        const f = byId.get(id).callFrame;
-        const key = f.functionName || (f.url ? `(anonymous) ${f.url.split("/").pop()}` : "(anonymous)");
-        self.set(key, (self.get(key) || 0) + (profile.timeDeltas[i] || 0));
-      });
+      for (const profile of profiles) {
+        const byId = new Map(profile.nodes.map(n => [n.id, n]));
+        profile.samples.forEach((id, i) => {
+          const f = byId.get(id).callFrame;
+          const key = f.functionName || (f.url ? `(anonymous) ${f.url.split("/").pop()}` : "(anonymous)");
+          self.set(key, (self.get(key) || 0) + (profile.timeDeltas[i] || 0));
+        });
+      }
       console.log(`self time over all ${reps} runs, ms (idle included):`);
       for (const [k, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
         console.log(`${(us / 1000).toFixed(1).padStart(9)}  ${k.slice(0, 150)}`);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Where our app spends its time in headless Chromium: a CPU profile by function (wasm names
-# kept) of the CSV export, a search or a fling scroll, or the JS heap of a fresh page. A tool for finding
-# what to speed up; scripts/bench.sh gives the figures.
-# Usage: scripts/bench/profile.sh [csv|search|fling|heap] [entries]   (default: csv 100000)
+# kept) of the CSV export, a search, a first sort by Reference or a fling scroll, or the JS heap
+# of a fresh page. A tool for finding what to speed up; scripts/bench.sh gives the figures.
+# Usage: scripts/bench/profile.sh [csv|search|sort|fling|heap] [entries]   (default: csv 100000)
 #   REPS=7 (runs, default 5), NOPROF=1 (times without the profiler's overhead)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
