@@ -4,7 +4,8 @@
 # Usage: scripts/bench-model.sh [criterion filter]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo bench --bench model -- ${1:-} >/tmp/sync-report-bench.log 2>&1 || { tail -40 /tmp/sync-report-bench.log; exit 1; }
+mkdir -p target
+cargo bench --bench model -- ${1:-} >target/bench-model.log 2>&1 || { tail -40 target/bench-model.log; exit 1; }
 python3 - <<'PY'
 import json, glob, os
 targets = {  # milliseconds at 1M entries, from the model issue
