@@ -30,6 +30,8 @@ impl Default for Mode {
 }
 
 impl Mode {
+    pub const ALL: [Mode; 2] = [Mode::Demo, Mode::Http];
+
     /// Whether this build has the mode's data source (the `demo` and `http` features).
     pub fn built_in(self) -> bool {
         match self {
@@ -38,6 +40,7 @@ impl Mode {
         }
     }
 
+    /// How configuration spells it (`config.json`, `data-mode`).
     pub fn key(self) -> &'static str {
         match self {
             Mode::Demo => "demo",
@@ -293,11 +296,11 @@ impl Config {
         get: impl Fn(&str) -> Option<String>,
     ) -> Result<(), ConfigError> {
         if let Some(v) = get("data-mode") {
-            self.mode = match v.trim().to_ascii_lowercase().as_str() {
-                "demo" => Mode::Demo,
-                "http" => Mode::Http,
-                other => return Err(bad("data-mode", format!("\"{other}\" is not demo or http"))),
-            };
+            let v = v.trim().to_ascii_lowercase();
+            self.mode = Mode::ALL
+                .into_iter()
+                .find(|m| m.key() == v)
+                .ok_or_else(|| bad("data-mode", format!("\"{v}\" is not demo or http")))?;
         }
         if let Some(v) = get("data-demo-size") {
             let n = v
@@ -491,7 +494,7 @@ mod tests {
     #[test]
     fn a_mode_this_build_lacks_is_refused_with_the_reason() {
         assert!(Config::default().mode.built_in());
-        for mode in [Mode::Demo, Mode::Http] {
+        for mode in Mode::ALL {
             let json = format!(r#"{{"mode":"{}","api_base":"/api"}}"#, mode.key());
             let applied = Config::default().apply_file(ConfigFile::parse(&json).unwrap());
             if mode.built_in() {

@@ -688,8 +688,8 @@ fn decimal(s: &str) -> Option<f64> {
     }
     if let Some(e) = exponent {
         let e = e.strip_prefix('+').unwrap_or(e);
-        if e.strip_prefix('-').unwrap_or(e).is_empty() || !digits(e.strip_prefix('-').unwrap_or(e))
-        {
+        let magnitude = e.strip_prefix('-').unwrap_or(e);
+        if magnitude.is_empty() || !digits(magnitude) {
             return None;
         }
         json.push('e');

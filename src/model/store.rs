@@ -841,26 +841,26 @@ impl Store {
                 let mut keyed: Vec<(u64, u32)> =
                     self.by_id_order().iter().map(|&r| (prefix(r), r)).collect();
                 radsort::sort_by_key(&mut keyed, |k| k.0); // stable: ties stay in id order
+                let by_text = |a: &(u64, u32), b: &(u64, u32)| {
+                    let (ta, tb) = (
+                        self.refs.row_text(a.1 as usize),
+                        self.refs.row_text(b.1 as usize),
+                    );
+                    ta.cmp(tb).then_with(|| {
+                        // Equal texts. If empty, none (no reference) sorts before an empty
+                        // reference.
+                        let some = |r: u32| {
+                            ta.is_empty() && self.entries[r as usize].common_ref().is_some()
+                        };
+                        some(a.1).cmp(&some(b.1))
+                    })
+                };
                 let mut i = 0;
                 while i < keyed.len() {
                     let mut j = i + 1;
                     while j < keyed.len() && keyed[j].0 == keyed[i].0 {
                         j += 1;
                     }
-                    let by_text = |a: &(u64, u32), b: &(u64, u32)| {
-                        let (ta, tb) = (
-                            self.refs.row_text(a.1 as usize),
-                            self.refs.row_text(b.1 as usize),
-                        );
-                        ta.cmp(tb).then_with(|| {
-                            // Equal texts. If empty, none (no reference) sorts before an empty
-                            // reference.
-                            let some = |r: u32| {
-                                ta.is_empty() && self.entries[r as usize].common_ref().is_some()
-                            };
-                            some(a.1).cmp(&some(b.1))
-                        })
-                    };
                     let run = &mut keyed[i..j];
                     if run.len() <= 16 {
                         // Most runs are a few rows: sorted in place, stably, without the

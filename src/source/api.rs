@@ -498,6 +498,11 @@ mod tests {
         assert_eq!(f.get(FilterField::ServiceEntity), ["Order".to_string()]);
         assert!(f.get(FilterField::CompanyGroup).is_empty());
         assert!(read_facets(r#"{"status":"Failed"}"#).is_err());
+        // The struct's field names spell each filter's API key a second time: they must agree.
+        for field in FilterField::ALL {
+            let f = read_facets(&format!(r#"{{"{}":["x"]}}"#, field.api_key())).unwrap();
+            assert_eq!(f.get(field), ["x".to_string()], "{field:?}");
+        }
     }
 }
 
