@@ -40,13 +40,17 @@ const { cmd, js, jsAsync, cdp } = browser;
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 const marks = name => js(`return performance.getEntriesByName("sync-report:${name}").map(m => m.startTime)`);
 const median = xs => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+// A fresh page, once its first rows are painted and it has settled.
+const load = async () => {
+  await cmd("POST", "/url", { url: `${base}?days=15` });
+  for (let i = 0; i < 1200 && !(await marks("painted")).length; i++) await sleep(100);
+  await sleep(500);
+};
 
 try {
   await cmd("POST", "/timeouts", { script: 600_000, pageLoad: 300_000 });
   await cdp("Browser.setDownloadBehavior", { behavior: "deny" });
-  await cmd("POST", "/url", { url: `${base}?days=15` });
-  for (let i = 0; i < 1200 && !(await marks("painted")).length; i++) await sleep(100);
-  await sleep(500);
+  await load();
   if (mode === "heap") {
     await cdp("HeapProfiler.collectGarbage");
     const h = await cdp("Runtime.getHeapUsage");
@@ -64,9 +68,7 @@ try {
         // Only the sort is profiled, not the page loads between.
         if (r > 0) {
           if (profiling) profiles.push((await cdp("Profiler.stop")).profile);
-          await cmd("POST", "/url", { url: `${base}?days=15` });
-          for (let i = 0; i < 1200 && !(await marks("painted")).length; i++) await sleep(100);
-          await sleep(500);
+          await load();
           if (profiling) await cdp("Profiler.start");
         }
         const n = (await marks("painted")).length;

@@ -107,6 +107,12 @@ const slowest = (from, to, start = from === 0 ? "navigation" : "") => js(`
 const results = [];
 const record = (size, op, ours, theirs, step = "", unit = "ms") => results.push({ size, op, ours, theirs, step, unit });
 
+// Clicks a column's sort button; returns [click time, painted time].
+async function sortBy(col) {
+  const t = await js(`const t = performance.now(); document.querySelector("th.sr-col-${col} .sr-sort-btn").click(); return t;`);
+  return [t, await waitMark("painted", t)];
+}
+
 async function ourPage(size) {
   await go(`${base}/app/${size}/?days=15`);
   const painted = await waitMark("painted", 0);
@@ -129,8 +135,7 @@ async function benchOurs(size) {
     // A column's first sort on a fresh page computes its order (later ones reuse it): a
     // number column, then the text one.
     for (const [col, out, key] of [["syncid", sortSyncFirst, "sortSyncFirst"], ["reference", sortRefFirst, "sortRefFirst"]]) {
-      const t = await js(`const t = performance.now(); document.querySelector("th.sr-col-${col} .sr-sort-btn").click(); return t;`);
-      const done = await waitMark("painted", t);
+      const [t, done] = await sortBy(col);
       out.push(done - t);
       steps[key] = await slowest(t, done, "click");
     }
@@ -160,8 +165,7 @@ async function benchOurs(size) {
       const t = performance.now(); b.click(); return t;`);
     await waitMark("painted", f1);
 
-    const s0 = await js(`const t = performance.now(); document.querySelector("th.sr-col-syncid .sr-sort-btn").click(); return t;`);
-    const sorted = await waitMark("painted", s0);
+    const [s0, sorted] = await sortBy("syncid");
     sort.push(sorted - s0);
     steps.sort = await slowest(s0, sorted, "click");
   }

@@ -1,6 +1,6 @@
 // WebDriver over fetch, against a chromedriver of our own, for the benchmark (run.mjs) and the
 // profiler (profile.mjs). The browser's profile and temp files go to one scratch directory,
-// removed by close().
+// removed by close(), or when the script is interrupted.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35,16 +35,22 @@ export async function openBrowser(name, args = []) {
     if (v && v.error) throw new Error(`${path}: ${v.error}: ${v.message}`);
     return v;
   };
+  const close = async () => {
+    await fetch(`${wd}/session/${sid}`, { method: "DELETE" }).catch(() => {});
+    driver.kill();
+    rmSync(scratch, { recursive: true, force: true });
+  };
+  // Stopped from outside (Ctrl-C, kill): Chromium, chromedriver and the scratch directory go
+  // too, instead of outliving the script.
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.once(signal, () => close().finally(() => process.exit(128 + (signal === "SIGINT" ? 2 : 15))));
+  }
   return {
     cmd,
     go: url => cmd("POST", "/url", { url }),
     js: (script, args = []) => cmd("POST", "/execute/sync", { script, args }),
     jsAsync: (script, args = []) => cmd("POST", "/execute/async", { script, args }),
     cdp: (c, params = {}) => cmd("POST", "/goog/cdp/execute", { cmd: c, params }),
-    async close() {
-      await fetch(`${wd}/session/${sid}`, { method: "DELETE" }).catch(() => {});
-      driver.kill();
-      rmSync(scratch, { recursive: true, force: true });
-    },
+    close,
   };
 }
