@@ -1,9 +1,10 @@
 // Where our app spends its time in the browser: a CPU profile (self time per function, wasm
 // function names included) of the CSV export, a search, a first sort by Reference or a fling
-// scroll, or the JS heap of a fresh page.
+// scroll, or the JS heap of a fresh page. csv-first: a page's first export, each on a fresh page.
 // scripts/bench/profile.sh builds a dist that keeps the names and calls this:
-//   node scripts/bench/profile.mjs <dist> <entries> <csv|search|sort|fling|heap>
-// Environment: REPS (runs, default 5), NOPROF=1 (times only, no profiler), JSFLAGS (V8 flags
+//   node scripts/bench/profile.mjs <dist> <entries> <csv|csv-first|search|sort|fling|heap>
+// Environment: REPS (runs, default 5), NOPROF=1 (times only, no profiler), STEPS=1 (each
+// export's time to its rows, to the file written and to the Blob), JSFLAGS (V8 flags
 // for Chromium, e.g. "--no-liftoff --no-wasm-lazy-compilation" to compile every wasm function
 // optimised up front: what a first run owes to tiering up shows as the difference).
 import { createServer } from "node:http";
@@ -63,14 +64,15 @@ try {
     }
     const times = [], profiles = [];
     for (let r = 0; r < reps; r++) {
+      if ((mode === "sort" || mode === "csv-first") && r > 0) {
+        // A first run on a fresh page each time. Only the operation is profiled, not the page
+        // loads between.
+        if (profiling) profiles.push((await cdp("Profiler.stop")).profile);
+        await load();
+        if (profiling) await cdp("Profiler.start");
+      }
       if (mode === "sort") {
-        // A column's first sort, by Reference (a text column), on a fresh page each time.
-        // Only the sort is profiled, not the page loads between.
-        if (r > 0) {
-          if (profiling) profiles.push((await cdp("Profiler.stop")).profile);
-          await load();
-          if (profiling) await cdp("Profiler.start");
-        }
+        // A column's first sort, by Reference (a text column).
         const n = (await marks("painted")).length;
         const t = await js(`const t = performance.now();
           document.querySelector("th.sr-col-reference .sr-sort-btn").click(); return t;`);
@@ -102,10 +104,15 @@ try {
       for (let i = 0; i < 3000 && (await marks("csv-ready")).length <= before; i++) await sleep(20);
       const [start, ready] = [(await marks("csv-start")).at(-1), (await marks("csv-ready")).at(-1)];
       times.push(ready - start);
+      if (process.env.STEPS) {
+        const at = async n => (await marks(n)).at(-1) - start;
+        console.log(`  rows ${(await at("csv-rows")).toFixed(1)}, written ${(await at("csv-written")).toFixed(1)}, ready ${(ready - start).toFixed(1)} ms`);
+      }
       await sleep(300);
     }
     const what = { fling: "slowest frame of each fling", search: "search \"shopify\" to painted",
-      sort: "first sort by Reference (each on a fresh page) to painted" }[mode] || "CSV export";
+      sort: "first sort by Reference (each on a fresh page) to painted",
+      "csv-first": "a page's first CSV export (each on a fresh page)" }[mode] || "CSV export";
     console.log(`${size.toLocaleString("en")} entries, ${what}: ${times.map(t => t.toFixed(1)).join(", ")} ms; median ${median(times).toFixed(1)} ms`);
     if (profiling) {
       profiles.push((await cdp("Profiler.stop")).profile);

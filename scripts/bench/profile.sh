@@ -2,8 +2,9 @@
 # Where our app spends its time in headless Chromium: a CPU profile by function (wasm names
 # kept) of the CSV export, a search, a first sort by Reference or a fling scroll, or the JS heap
 # of a fresh page. A tool for finding what to speed up; scripts/bench.sh gives the figures.
-# Usage: scripts/bench/profile.sh [csv|search|sort|fling|heap] [entries]   (default: csv 100000)
-#   REPS=7 (runs, default 5), NOPROF=1 (times without the profiler's overhead)
+# Usage: scripts/bench/profile.sh [csv|csv-first|search|sort|fling|heap] [entries]   (default: csv 100000)
+#   REPS=7 (runs, default 5), NOPROF=1 (times without the profiler's overhead), STEPS=1 (CSV:
+#   each export's time to its rows, to the file written and to the Blob)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash scripts/setup.sh >/dev/null

@@ -113,6 +113,24 @@ async function sortBy(col) {
   return [t, await waitMark("painted", t)];
 }
 
+// Downloads the view as CSV (menu, dialog, Download) with the heartbeat running; returns the
+// time from the click's `csv-start` to the Blob's `csv-ready`, the longest main-thread task and
+// the slowest step.
+async function ourCsv() {
+  await js(`document.querySelector("button[aria-label=Actions]").click()`);
+  await js(`[...document.querySelectorAll("[role=menuitem]")].find(b => b.textContent.trim() === "Download as CSV").click()`);
+  await js("window.__startBeat()");
+  await new Promise(r => setTimeout(r, 50));
+  const c0 = await js(`const b = [...document.querySelectorAll("dialog[open] button")].find(b => b.textContent.startsWith("Download "));
+    const t = performance.now(); b.click(); return t;`);
+  const start = await waitMark("csv-start", c0 - 1);
+  const ready = await waitMark("csv-ready", start);
+  const step = await slowest(start, ready);
+  const longest = await js("return window.__stopBeat()");
+  await new Promise(r => setTimeout(r, 300));
+  return { time: ready - start, longest, step };
+}
+
 async function ourPage(size) {
   await go(`${base}/app/${size}/?days=15`);
   const painted = await waitMark("painted", 0);
@@ -121,7 +139,7 @@ async function ourPage(size) {
 }
 
 async function benchOurs(size) {
-  const first = [], mount = [], sortSyncFirst = [], sortRefFirst = [];
+  const first = [], mount = [], sortSyncFirst = [], sortRefFirst = [], csvFirst = [];
   const steps = {}; // each operation's slowest step between our marks, in its latest run
   let wasm = 0;
   for (let r = 0; r < Math.min(REPEATS, 3); r++) {
@@ -139,6 +157,11 @@ async function benchOurs(size) {
       out.push(done - t);
       steps[key] = await slowest(t, done, "click");
     }
+    // The page's first export (of the view sorted by Reference): what a user who opens the
+    // report and downloads it waits for. Later exports on one page are measured below.
+    const c = await ourCsv();
+    csvFirst.push(c.time);
+    steps.csvFirst = c.step;
   }
   // The operations below start from a freshly loaded page in its default order.
   await ourPage(size);
@@ -172,26 +195,18 @@ async function benchOurs(size) {
   const frames = [];
   for (let r = 0; r < 2; r++) frames.push(...await jsAsync(FLING, [".sr-table-wrap", 120]));
   for (let r = 0; r < Math.min(REPEATS, 3); r++) {
-    await js(`document.querySelector("button[aria-label=Actions]").click()`);
-    await js(`[...document.querySelectorAll("[role=menuitem]")].find(b => b.textContent.trim() === "Download as CSV").click()`);
-    await js("window.__startBeat()");
-    await new Promise(r => setTimeout(r, 50));
-    const c0 = await js(`const b = [...document.querySelectorAll("dialog[open] button")].find(b => b.textContent.startsWith("Download "));
-      const t = performance.now(); b.click(); return t;`);
-    const start = await waitMark("csv-start", c0 - 1);
-    const ready = await waitMark("csv-ready", start);
-    csv.push(ready - start);
-    steps.csv = await slowest(start, ready);
-    csvLong.push(await js("return window.__stopBeat()"));
-    await new Promise(r => setTimeout(r, 300));
+    const c = await ourCsv();
+    csv.push(c.time);
+    steps.csv = c.step;
+    csvLong.push(c.longest);
   }
   return { first: median(first), steps, mount: median(mount), search: median(search),
     filter: median(filter), sort: median(sort), sortSyncFirst: median(sortSyncFirst), sortRefFirst: median(sortRefFirst),
-    csv: median(csv), csvRuns: csv, csvLong: Math.max(...csvLong), frames, wasm, jsHeap };
+    csvFirst: median(csvFirst), csv: median(csv), csvRuns: csv, csvLong: Math.max(...csvLong), frames, wasm, jsHeap };
 }
 
 async function benchAgGrid(size) {
-  const mount = [], sortSyncFirst = [], sortRefFirst = [];
+  const mount = [], sortSyncFirst = [], sortRefFirst = [], csvFirst = [];
   let heap = 0, heapBefore = 0;
   for (let r = 0; r < Math.min(REPEATS, 3); r++) {
     await go(`${base}/ag-grid.html`);
@@ -201,6 +216,7 @@ async function benchAgGrid(size) {
     heap = await heapUsed();
     sortSyncFirst.push(await jsAsync("const done = arguments[0]; bench.sort('sync_id', 'asc').then(done)"));
     sortRefFirst.push(await jsAsync("const done = arguments[0]; bench.sort('reference', 'asc').then(done)"));
+    csvFirst.push((await jsAsync("const done = arguments[0]; bench.csv().then(done)"))[0]);
     await jsAsync("const done = arguments[0]; bench.sort('created', 'desc').then(done)");
   }
   const search = [], filter = [], sort = [], csv = [], csvLong = [];
@@ -220,7 +236,7 @@ async function benchAgGrid(size) {
   }
   return { mount: median(mount), search: median(search), filter: median(filter), sort: median(sort),
     sortSyncFirst: median(sortSyncFirst), sortRefFirst: median(sortRefFirst),
-    csv: median(csv), csvLong: Math.max(...csvLong), frames, heap, heapBefore };
+    csvFirst: median(csvFirst), csv: median(csv), csvLong: Math.max(...csvLong), frames, heap, heapBefore };
 }
 
 // The wasm memory of an almost empty demo: what the app needs before any entry.
@@ -259,7 +275,9 @@ for (const size of sizes) {
   record(size, "sort by Sync ID, the column's first sort → painted", o.sortSyncFirst, a.sortSyncFirst, step("sortSyncFirst"));
   record(size, "sort by Reference (text), the column's first sort → painted", o.sortRefFirst, a.sortRefFirst, step("sortRefFirst"));
   record(size, "sort by Sync ID again, direction toggled → painted", o.sort, a.sort, step("sort"));
-  record(size, `CSV of every entry → Blob (ours ${meta[size].csv_columns} columns, AG Grid 8)`, o.csv, a.csv, step("csv"));
+  record(size, `CSV of every entry → Blob, a page's first export, sorted by Reference (ours ${meta[size].csv_columns} columns, AG Grid 8)`,
+    o.csvFirst, a.csvFirst, step("csvFirst"));
+  record(size, `CSV of every entry → Blob, later exports (ours ${meta[size].csv_columns} columns, AG Grid 8)`, o.csv, a.csv, step("csv"));
   record(size, "longest main-thread task during the CSV", o.csvLong, a.csvLong, "");
   record(size, "fling scroll: slowest frame", Math.max(...o.frames), Math.max(...a.frames), "");
   record(size, "fling scroll: 95th percentile frame", p(o.frames, 0.95), p(a.frames, 0.95), "");
@@ -277,7 +295,7 @@ const fmt = (v, unit) => v == null ? "—" : unit === "" ? String(v) : unit === 
 const lines = [];
 lines.push(`Browser benchmark, ${new Date().toISOString().slice(0, 10)}, ${browserVersion} headless, ` +
   `${(await import("node:os")).cpus().length} CPUs (${(await import("node:os")).cpus()[0].model.trim()}); ` +
-  `medians of ${REPEATS} (page loads and CSV: ${Math.min(REPEATS, 3)}). AG Grid Community ` +
+  `medians of ${REPEATS} (page loads, first sorts and CSV: ${Math.min(REPEATS, 3)}). AG Grid Community ` +
   JSON.parse(await readFile("node_modules/ag-grid-community/package.json", "utf8")).version + ".");
 lines.push("");
 lines.push("| entries | operation | ours | AG Grid | AG Grid ÷ ours | our slowest step |");
