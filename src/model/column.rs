@@ -344,33 +344,43 @@ pub fn push_iso(buf: &mut Vec<u8>, t: DateTime<Utc>) {
     IsoWriter::default().push(buf, t);
 }
 
-/// Writes timestamps as [`push_iso`] does, formatting each day's date part once (rows of an
-/// export mostly come in time order).
-#[derive(Debug, Default)]
+/// Writes timestamps as [`push_iso`] does, formatting each day's date part once: an export's
+/// rows span a few weeks at most, so the date parts of the last [`IsoWriter::DAYS`] days are
+/// kept, one slot per day (rows sorted by anything but time jump between days at every row).
+#[derive(Debug)]
 pub struct IsoWriter {
-    /// The last day written (days since 1970-01-01) and its `YYYY-MM-DDT`.
-    day: Option<(i64, [u8; 11])>,
+    /// Per slot (days since 1970-01-01 modulo [`IsoWriter::DAYS`]): the day it holds, and its
+    /// `YYYY-MM-DDT`.
+    days: [(i64, [u8; 11]); IsoWriter::DAYS],
+}
+
+impl Default for IsoWriter {
+    fn default() -> Self {
+        // No day has slot 0 with day i64::MIN: every slot starts empty.
+        IsoWriter {
+            days: [(i64::MIN, [0; 11]); IsoWriter::DAYS],
+        }
+    }
 }
 
 impl IsoWriter {
+    const DAYS: usize = 64;
+
     pub fn push(&mut self, buf: &mut Vec<u8>, t: DateTime<Utc>) {
         let secs = t.timestamp();
         let days = secs.div_euclid(86_400);
-        let date = match self.day {
-            Some((d, date)) if d == days => date,
-            _ => match iso_date(days) {
-                Some(date) => {
-                    self.day = Some((days, date));
-                    date
-                }
+        let slot = &mut self.days[days.rem_euclid(Self::DAYS as i64) as usize];
+        if slot.0 != days {
+            match iso_date(days) {
+                Some(date) => *slot = (days, date),
                 None => {
                     let text = t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
                     buf.extend_from_slice(text.as_bytes());
                     return;
                 }
-            },
-        };
-        buf.extend_from_slice(&date);
+            }
+        }
+        buf.extend_from_slice(&slot.1);
         buf.extend_from_slice(&iso_time(secs));
     }
 }
@@ -506,6 +516,32 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for c in Column::CSV {
             assert!(seen.insert(c.label()), "{:?}", c);
+        }
+    }
+}
+
+// proptest is a native dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn one_iso_writer_over_many_days_matches_chrono(
+            days in prop::collection::vec(-800_000i64..3_000_000, 1..40),
+            picks in prop::collection::vec((0usize..40, 0i64..86_400, 0i64..3), 1..200),
+        ) {
+            // Rows jump between days, and between days that share a slot (64 apart).
+            let mut w = IsoWriter::default();
+            for (i, secs, apart) in picks {
+                let day = days[i % days.len()] + apart * IsoWriter::DAYS as i64;
+                let Some(t) = DateTime::from_timestamp(day * 86_400 + secs, 0) else { continue };
+                let mut s = Vec::new();
+                w.push(&mut s, t);
+                let want = t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                prop_assert_eq!(String::from_utf8(s).unwrap(), want);
+            }
         }
     }
 }
