@@ -406,7 +406,7 @@ mod failing {
             &'a self,
             _: Query,
             _: Option<Vec<EntryId>>,
-            _: Box<dyn FnMut(Vec<u8>) + 'a>,
+            _: sync_report::source::CsvOut<'a>,
             _: Box<dyn FnMut(Progress) -> bool + 'a>,
         ) -> LocalBoxFuture<'a, Result<ExportOutcome, SourceError>> {
             Box::pin(async { Err(err()) })

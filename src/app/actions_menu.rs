@@ -61,6 +61,9 @@ struct FileParts {
 
 impl FileParts {
     const BLOB_BYTES: usize = 16 << 20;
+    /// Room for what one step writes past a full part: 2,000 demo rows are about 360 KB, an
+    /// API page of 1,000 entries with long error texts can be more.
+    const STEP_BYTES: usize = 1 << 20;
 
     fn new(rows: usize) -> Self {
         FileParts {
@@ -72,14 +75,15 @@ impl FileParts {
         }
     }
 
-    fn push(&mut self, chunk: Vec<u8>) {
+    /// Lets `write` append to the part being filled; seals the part once it is full.
+    fn write(&mut self, write: &mut dyn FnMut(&mut Vec<u8>)) {
         if self.pending.capacity() == 0 {
-            // Once per export: room for a part and the chunk that completes it (for a small
-            // file, for the file).
+            // Once per export: room for a part and a step that completes it (for a small
+            // file, for the file). A step that writes more makes the buffer grow.
             self.pending
-                .reserve(self.expected.min(Self::BLOB_BYTES) + chunk.len());
+                .reserve(self.expected.min(Self::BLOB_BYTES) + Self::STEP_BYTES);
         }
-        self.pending.extend_from_slice(&chunk);
+        write(&mut self.pending);
         if self.pending.len() >= Self::BLOB_BYTES {
             self.seal();
         }
@@ -259,7 +263,9 @@ pub fn ActionsMenu() -> impl IntoView {
                 .export_csv(
                     query,
                     ids,
-                    Box::new(move |c: Vec<u8>| sink.borrow_mut().push(c)),
+                    Box::new(move |write: &mut dyn FnMut(&mut Vec<u8>)| {
+                        sink.borrow_mut().write(write)
+                    }),
                     Box::new(move |p: Progress| {
                         export.set(ExportStep::Running {
                             done: p.done,

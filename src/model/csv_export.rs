@@ -139,6 +139,13 @@ impl CsvWriter {
     /// The CSV bytes of `entries` (after the BOM and header if this is the first chunk).
     pub fn chunk<'e>(&mut self, entries: impl ExactSizeIterator<Item = &'e Entry>) -> Vec<u8> {
         let mut out = Vec::with_capacity(entries.len() * 256 + 512);
+        self.write(&mut out, entries);
+        out
+    }
+
+    /// Appends the CSV bytes of `entries` to `out` (after the BOM and header if nothing was
+    /// written yet): the file is written where it is assembled, not copied there from chunks.
+    pub fn write<'e>(&mut self, out: &mut Vec<u8>, entries: impl IntoIterator<Item = &'e Entry>) {
         if !self.header_done {
             if self.opts.bom {
                 out.extend_from_slice(BOM);
@@ -147,15 +154,14 @@ impl CsvWriter {
                 if i > 0 {
                     out.push(b',');
                 }
-                push_field(&mut out, col.label().as_bytes());
+                push_field(out, col.label().as_bytes());
             }
             out.extend_from_slice(b"\r\n");
             self.header_done = true;
         }
         for e in entries {
-            self.push_row(&mut out, e);
+            self.push_row(out, e);
         }
-        out
     }
 
     /// One row: the cells of [`Column::CSV`] in its order, as [`Column::csv_cell`] and
@@ -244,15 +250,25 @@ impl CsvExport {
     /// Writes the next chunk of at most `max_rows` entries (the first chunk also holds the BOM
     /// and header). None once everything is written.
     pub fn next_chunk(&mut self, store: &Store, max_rows: usize) -> Option<Vec<u8>> {
+        let rows = max_rows
+            .max(1)
+            .min(self.rows.len() - self.next.min(self.rows.len()));
+        let mut out = Vec::with_capacity(rows * 256 + 512);
+        self.write_next(store, max_rows, &mut out).then_some(out)
+    }
+
+    /// Appends the next at most `max_rows` entries to `out`, as [`CsvExport::next_chunk`]
+    /// writes them; false (and nothing written) once everything is written. `out` grows as it
+    /// must: its owner sizes it.
+    pub fn write_next(&mut self, store: &Store, max_rows: usize, out: &mut Vec<u8>) -> bool {
         if self.is_finished() {
-            return None;
+            return false;
         }
         let end = (self.next + max_rows.max(1)).min(self.rows.len());
-        let out = self
-            .writer
-            .chunk(self.rows[self.next..end].iter().map(|&r| store.entry(r)));
+        let rows = &self.rows[self.next..end];
+        self.writer.write(out, rows.iter().map(|&r| store.entry(r)));
         self.next = end;
-        Some(out)
+        true
     }
 }
 
@@ -261,9 +277,7 @@ pub fn to_csv(store: &Store, rows: Vec<u32>, opts: CsvOptions) -> Vec<u8> {
     let mut exp = CsvExport::new(rows, opts);
     // About 230 bytes a row: sizing up front spares copying a growing buffer.
     let mut out = Vec::with_capacity(exp.total() * 240 + 512);
-    while let Some(chunk) = exp.next_chunk(store, 10_000) {
-        out.extend_from_slice(&chunk);
-    }
+    while exp.write_next(store, 10_000, &mut out) {}
     out
 }
 

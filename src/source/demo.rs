@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 
-use super::{DataSource, ExportOutcome, LocalBoxFuture, Progress, SourceError, Window};
+use super::{CsvOut, DataSource, ExportOutcome, LocalBoxFuture, Progress, SourceError, Window};
 use crate::model::csv_export::{CsvExport, CsvOptions};
 use crate::model::demo::{DemoBackend, DemoConfig};
 use crate::model::entry::{Entry, EntryId};
@@ -187,7 +187,7 @@ impl DataSource for DemoSource {
         &'a self,
         query: Query,
         ids: Option<Vec<EntryId>>,
-        mut on_chunk: Box<dyn FnMut(Vec<u8>) + 'a>,
+        mut out: CsvOut<'a>,
         mut on_progress: Box<dyn FnMut(Progress) -> bool + 'a>,
     ) -> LocalBoxFuture<'a, Result<ExportOutcome, SourceError>> {
         Box::pin(async move {
@@ -210,13 +210,9 @@ impl DataSource for DemoSource {
             loop {
                 let started = crate::perf::now_ms();
                 let mut more = true;
-                while crate::perf::now_ms() - started < CSV_BUDGET_MS {
-                    let chunk = exp.next_chunk(&self.backend.borrow().store, CSV_STEP);
-                    let Some(chunk) = chunk else {
-                        more = false;
-                        break;
-                    };
-                    on_chunk(chunk);
+                while more && crate::perf::now_ms() - started < CSV_BUDGET_MS {
+                    let store = &self.backend.borrow().store;
+                    out(&mut |buf| more = exp.write_next(store, CSV_STEP, buf));
                 }
                 if !more {
                     break;

@@ -16,7 +16,7 @@ use futures_util::StreamExt;
 use gloo_net::http::{Method, RequestBuilder};
 
 use super::api::{self, EXPORT_CONCURRENCY, EXPORT_PAGE, IDS_PER_REQUEST, MAX_RESPONSE_BYTES};
-use super::{DataSource, ExportOutcome, LocalBoxFuture, Progress, SourceError, Window};
+use super::{CsvOut, DataSource, ExportOutcome, LocalBoxFuture, Progress, SourceError, Window};
 use crate::config::{Config, Credentials};
 use crate::model::csv_export::{CsvOptions, CsvWriter};
 use crate::model::entry::{Entry, EntryId};
@@ -435,7 +435,7 @@ impl DataSource for HttpSource {
         &'a self,
         query: Query,
         ids: Option<Vec<EntryId>>,
-        mut on_chunk: Box<dyn FnMut(Vec<u8>) + 'a>,
+        mut out: CsvOut<'a>,
         mut on_progress: Box<dyn FnMut(Progress) -> bool + 'a>,
     ) -> LocalBoxFuture<'a, Result<ExportOutcome, SourceError>> {
         Box::pin(async move {
@@ -450,7 +450,7 @@ impl DataSource for HttpSource {
                 let store = Store::from_entries(entries);
                 let rows = store.sort_rows(0..store.len() as u32, query.sort);
                 let written = rows.len();
-                on_chunk(writer.chunk(rows.iter().map(|&r| store.entry(r))));
+                out(&mut |buf| writer.write(buf, rows.iter().map(|&r| store.entry(r))));
                 on_progress(Progress {
                     done: written,
                     total,
@@ -486,7 +486,7 @@ impl DataSource for HttpSource {
                 }
                 *done += page.entries.len() + page.rejected.len();
                 *skipped += page.rejected.len();
-                on_chunk(writer.chunk(page.entries.iter()));
+                out(&mut |buf| writer.write(buf, page.entries.iter()));
                 Ok(on_progress(Progress { done: *done, total }))
             };
             if !take(first, &mut done, &mut skipped)? {

@@ -150,16 +150,21 @@ pub trait DataSource {
         false
     }
 
-    /// Writes a CSV of every entry matching `query` (or only `ids`), calling `on_chunk` with each
-    /// chunk and `on_progress` between chunks. Returning false from `on_progress` cancels.
+    /// Writes a CSV of every entry matching `query` (or only `ids`) through `out`, calling
+    /// `on_progress` between chunks. Returning false from `on_progress` cancels.
     fn export_csv<'a>(
         &'a self,
         query: Query,
         ids: Option<Vec<EntryId>>,
-        on_chunk: Box<dyn FnMut(Vec<u8>) + 'a>,
+        out: CsvOut<'a>,
         on_progress: Box<dyn FnMut(Progress) -> bool + 'a>,
     ) -> LocalBoxFuture<'a, Result<ExportOutcome, SourceError>>;
 }
+
+/// Where an export's bytes go. A source calls it with a function that appends its next rows to
+/// the file's buffer: the file is written where it is assembled instead of in chunks copied
+/// there (a copy of the whole file, and an allocation per chunk).
+pub type CsvOut<'a> = Box<dyn FnMut(&mut dyn FnMut(&mut Vec<u8>)) + 'a>;
 
 /// How an export ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
