@@ -271,6 +271,46 @@ fn ids(store: &Store, rows: &[u32]) -> Vec<EntryId> {
 
 // ---- pipeline -----------------------------------------------------------------------------------
 
+/// References for the Reference order's splitting: a few texts, each repeated many times, that
+/// share prefixes longer than its 8-byte keys, with NUL bytes and texts that end where a key
+/// does; and rows without a reference or with an empty one.
+fn long_references() -> impl Strategy<Value = Vec<Option<String>>> {
+    let one = prop_oneof![
+        1 => Just(None),
+        1 => Just(Some(String::new())),
+        8 => (0usize..5, "[ab\u{0}É]{0,3}").prop_map(|(shared, tail)| {
+            Some(format!("{}{tail}", &"ABCDEFGHabcdefghABCDEFGH12345678"[..shared * 8]))
+        }),
+    ];
+    prop::collection::vec(one, 1..8)
+        .prop_flat_map(|pool| prop::collection::vec(prop::sample::select(pool), 0..400))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn reference_order_matches_the_naive_one_with_long_shared_prefixes(refs in long_references()) {
+        let n = refs.len() as u64;
+        let all: Vec<Entry> = refs
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let mut e = demo::generate(DemoConfig { seed: i as u64, size: 1, now: now() }).remove(0);
+                // Ids not in insertion order.
+                e.id = EntryId((i as u64 * 7919) % n.max(1) + 1000);
+                e.text = EntryText::new(&TextFields { common_ref: r.as_deref(), ..TextFields::default() });
+                e
+            })
+            .collect();
+        let store = Store::from_entries(all.clone());
+        let order = store.order(Column::Reference);
+        let mut want: Vec<&Entry> = all.iter().collect();
+        want.sort_by(|a, b| naive_cmp(a, b, Column::Reference));
+        prop_assert_eq!(ids(&store, &order), want.iter().map(|e| e.id).collect::<Vec<_>>());
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
