@@ -81,7 +81,7 @@ impl FileParts {
             // Once per export: room for a part and a step that completes it (for a small
             // file, for the file). A step that writes more makes the buffer grow.
             self.pending
-                .reserve(self.expected.min(Self::BLOB_BYTES) + Self::STEP_BYTES);
+                .reserve(self.expected.min(Self::BLOB_BYTES) + self.expected.min(Self::STEP_BYTES));
         }
         write(&mut self.pending);
         if self.pending.len() >= Self::BLOB_BYTES {
