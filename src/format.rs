@@ -75,14 +75,8 @@ fn thousandths(v: f64, out: &mut [u8; 24]) -> Option<usize> {
             b'0' + (frac / 10 % 10) as u8,
             b'0' + (frac % 10) as u8,
         ];
-        // Trailing zeros dropped: 2.500 is "2.5".
-        let len = if frac % 100 == 0 {
-            2
-        } else if frac % 10 == 0 {
-            3
-        } else {
-            4
-        };
+        // Trailing zeros dropped (2.500 is "2.5"); a digit is nonzero, so the point stays.
+        let len = 4 - d[1..].iter().rev().take_while(|&&b| b == b'0').count();
         out[n..n + len].copy_from_slice(&d[..len]);
         n += len;
     }

@@ -45,9 +45,10 @@ enum ResyncStep {
     },
 }
 
-/// The file being written, handed to the browser as it grows: chunks gather in wasm memory and
-/// every 16 MB become a Blob read straight out of it (inside the export's time-budgeted steps),
-/// so the bytes are copied once and finishing a million-row file is one cheap Blob of Blobs.
+/// The file being written, handed to the browser as it grows: rows are written into wasm
+/// memory and every 16 MB become a Blob read straight out of it (inside the export's
+/// time-budgeted steps), so the bytes are copied once and finishing a million-row file is one
+/// cheap Blob of Blobs.
 /// Measured in Chromium 156: each Blob costs a few ms beyond its bytes, so 17.6 MB took 46 ms
 /// as Blobs of 350 KB, about 22 ms as Blobs of 4 MB and 15 ms as Blobs of 16 MB.
 struct FileParts {

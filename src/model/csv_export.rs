@@ -136,13 +136,6 @@ impl CsvWriter {
         self.header_done
     }
 
-    /// The CSV bytes of `entries` (after the BOM and header if this is the first chunk).
-    pub fn chunk<'e>(&mut self, entries: impl ExactSizeIterator<Item = &'e Entry>) -> Vec<u8> {
-        let mut out = Vec::with_capacity(entries.len() * 256 + 512);
-        self.write(&mut out, entries);
-        out
-    }
-
     /// Appends the CSV bytes of `entries` to `out` (after the BOM and header if nothing was
     /// written yet): the file is written where it is assembled, not copied there from chunks.
     pub fn write<'e>(&mut self, out: &mut Vec<u8>, entries: impl IntoIterator<Item = &'e Entry>) {
@@ -247,18 +240,8 @@ impl CsvExport {
         self.writer.started() && self.next >= self.rows.len()
     }
 
-    /// Writes the next chunk of at most `max_rows` entries (the first chunk also holds the BOM
-    /// and header). None once everything is written.
-    pub fn next_chunk(&mut self, store: &Store, max_rows: usize) -> Option<Vec<u8>> {
-        let rows = max_rows
-            .max(1)
-            .min(self.rows.len() - self.next.min(self.rows.len()));
-        let mut out = Vec::with_capacity(rows * 256 + 512);
-        self.write_next(store, max_rows, &mut out).then_some(out)
-    }
-
-    /// Appends the next at most `max_rows` entries to `out`, as [`CsvExport::next_chunk`]
-    /// writes them; false (and nothing written) once everything is written. `out` grows as it
+    /// Appends the next at most `max_rows` entries to `out` (the first call also writes the BOM
+    /// and header); false (and nothing written) once everything is written. `out` grows as it
     /// must: its owner sizes it.
     pub fn write_next(&mut self, store: &Store, max_rows: usize, out: &mut Vec<u8>) -> bool {
         if self.is_finished() {
