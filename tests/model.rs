@@ -61,9 +61,12 @@ fn entry_at(i: u64) -> impl Strategy<Value = Entry> {
         0i64..(20 * 86_400),
         prop::option::of(text()),
         any::<bool>(),
+        // When the latest run started, from an hour before creation (inconsistent data) to
+        // three days after it: "stuck" counts from here, not from the creation.
+        prop::option::of(-3_600i64..(3 * 86_400)),
     )
         .prop_map(
-            move |(status, group, entity, src, dst, reference, run, age, message, resyncable)| {
+            move |(status, group, entity, src, dst, reference, run, age, message, resyncable, run_at)| {
                 Entry {
                     id: EntryId(i),
                     status,
@@ -76,7 +79,7 @@ fn entry_at(i: u64) -> impl Strategy<Value = Entry> {
                     first_run_id: None,
                     last_run_id: run,
                     created_at: now() - Duration::seconds(age),
-                    updated_at: None,
+                    updated_at: run_at.map(|d| now() - Duration::seconds(age) + Duration::seconds(d)),
                     runtime: None,
                     attempts: 1,
                     next_retry_at: None,
@@ -200,7 +203,9 @@ fn naive_matches(e: &Entry, q: &Query) -> bool {
             return false;
         }
     }
-    if f.stuck && !(e.status == Status::Pending && now() - e.created_at > Duration::hours(2)) {
+    // Pending since its latest run started (never before its creation).
+    let pending_since = e.updated_at.map_or(e.created_at, |u| u.max(e.created_at));
+    if f.stuck && !(e.status == Status::Pending && now() - pending_since > Duration::hours(2)) {
         return false;
     }
     let needle = q.search.needle();
@@ -862,6 +867,65 @@ fn demo_is_deterministic_and_believable() {
         demo::generate(DemoConfig { size: 1, ..cfg }).len(),
         demo::MIN_SIZE
     );
+}
+
+/// An entry that failed three days ago and was resynced a minute ago has been Pending for one
+/// minute and is not stuck: the retry state, the stuck filter and the summary's count all
+/// count from when it became Pending (its latest run), not from its creation.
+#[test]
+fn pending_counts_from_the_latest_run_not_the_creation() {
+    let make = |id: u64, updated_at: Option<DateTime<Utc>>| Entry {
+        id: EntryId(id),
+        status: Status::Pending,
+        integration: Integration {
+            id: None,
+            name: "Acme".into(),
+        },
+        entity: "Order".into(),
+        system_chain: SystemChain::new("Shopify", "NetSuite"),
+        first_run_id: None,
+        last_run_id: Some(id),
+        created_at: now() - Duration::days(3),
+        updated_at,
+        runtime: None,
+        attempts: 1,
+        next_retry_at: None,
+        max_attempts: Some(4),
+        resyncable: true,
+        text: EntryText::new(&TextFields::default()),
+    };
+    let resynced = make(1, Some(now() - Duration::minutes(1)));
+    let state = resynced.retry_state(now()).unwrap();
+    assert_eq!(state.pending_for, Some(Duration::minutes(1)));
+    assert!(!state.stuck && !resynced.is_stuck(now()));
+    assert!(state.describe(now()).ends_with("Pending for 1 min"), "{}", state.describe(now()));
+    // Without a recorded run it counts from the creation; a run dated before the creation
+    // (inconsistent data) does too.
+    let never_ran = make(2, None);
+    assert_eq!(never_ran.retry_state(now()).unwrap().pending_for, Some(Duration::days(3)));
+    assert!(never_ran.is_stuck(now()));
+    let odd = make(3, Some(now() - Duration::days(9)));
+    assert_eq!(odd.pending_since(), odd.created_at);
+    // Three hours after its latest run, it is stuck.
+    let waiting = make(4, Some(now() - Duration::hours(3)));
+    assert!(waiting.is_stuck(now()));
+
+    let store = Store::from_entries(vec![resynced, never_ran, odd, waiting]);
+    let mut q = Query {
+        range: DateRange::LastDays(5),
+        ..Query::default()
+    };
+    assert_eq!(store.summary(&q, now()).stuck, 3);
+    q.filters.stuck = true;
+    let ids: Vec<u64> = store
+        .run(&q, now())
+        .rows
+        .iter()
+        .map(|&r| store.entries()[r as usize].id.0)
+        .collect();
+    let mut ids = ids;
+    ids.sort_unstable();
+    assert_eq!(ids, vec![2, 3, 4]);
 }
 
 #[test]

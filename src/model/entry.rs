@@ -410,7 +410,7 @@ pub struct RetryState {
     pub attempt: u32,
     pub max_attempts: Option<u32>,
     pub next_retry_at: Option<DateTime<Utc>>,
-    /// How long it has been Pending (since it was created), for Pending entries.
+    /// How long it has been Pending (since [`Entry::pending_since`]), for Pending entries.
     pub pending_for: Option<chrono::Duration>,
     pub stuck: bool,
 }
@@ -449,10 +449,20 @@ pub fn human_duration(d: chrono::Duration) -> String {
 }
 
 impl Entry {
-    /// Whether it has been Pending for longer than [`STUCK_AFTER_HOURS`] at `now`.
+    /// When it became Pending: when its latest run started (`updated_at`), or when it was
+    /// created if no run is recorded. An entry that failed days ago and was resynced a minute
+    /// ago has been Pending for a minute. A latest run dated before the entry's creation
+    /// (inconsistent data) counts from the creation.
+    pub fn pending_since(&self) -> DateTime<Utc> {
+        self.updated_at
+            .map_or(self.created_at, |u| u.max(self.created_at))
+    }
+
+    /// Whether it has been Pending for longer than [`STUCK_AFTER_HOURS`] at `now`, counted
+    /// from [`Entry::pending_since`].
     pub fn is_stuck(&self, now: DateTime<Utc>) -> bool {
         self.status == Status::Pending
-            && now - self.created_at > chrono::Duration::hours(STUCK_AFTER_HOURS)
+            && now - self.pending_since() > chrono::Duration::hours(STUCK_AFTER_HOURS)
     }
 
     /// Retry state for Pending and Failed entries.
@@ -465,7 +475,7 @@ impl Entry {
             attempt: self.attempts.max(1),
             max_attempts: self.max_attempts,
             next_retry_at: self.next_retry_at.filter(|_| pending),
-            pending_for: pending.then(|| now - self.created_at),
+            pending_for: pending.then(|| now - self.pending_since()),
             stuck: self.is_stuck(now),
         })
     }

@@ -501,8 +501,6 @@ impl Store {
         let mut counts = vec![0u64; statuses];
         let mut chart = vec![0u32; statuses * buckets];
         let pending = self.statuses.get(&Status::Pending).map(|id| id as usize);
-        let stuck_before = now - chrono::Duration::hours(super::entry::STUCK_AFTER_HOURS);
-        let stuck_before_secs = stuck_before.timestamp();
         let mut stuck = 0u64;
         let mut groups: HashMap<u32, GroupCount> = HashMap::default();
         for r in 0..self.entries.len() {
@@ -534,11 +532,8 @@ impl Store {
             }
             if all.get(r) {
                 counts[status] += 1;
-                if Some(status) == pending
-                    && (self.created[r] < stuck_before_secs
-                        || (self.created[r] == stuck_before_secs
-                            && self.entries[r].created_at < stuck_before))
-                {
+                // Only Pending rows reach the entry (when it became Pending: its latest run).
+                if Some(status) == pending && self.entries[r].is_stuck(now) {
                     stuck += 1;
                 }
             }
@@ -624,13 +619,11 @@ impl Store {
             }
             ok
         });
-        // Stuck: Pending and created before this instant.
-        let stuck = q.filters.stuck.then(|| {
-            (
-                self.statuses.get(&Status::Pending).unwrap_or(u32::MAX),
-                (now - chrono::Duration::hours(super::entry::STUCK_AFTER_HOURS)).timestamp(),
-            )
-        });
+        // Stuck: Pending for longer than the threshold at `now` (Entry::is_stuck).
+        let stuck = q
+            .filters
+            .stuck
+            .then(|| (self.statuses.get(&Status::Pending).unwrap_or(u32::MAX), now));
         // A signature nobody has matches nothing.
         let failure = q.filters.failure.as_ref().map(|g| {
             self.signatures
@@ -911,8 +904,8 @@ struct Plan {
     to: i64,
     status_ok: Option<Vec<bool>>,
     failure: Option<u32>,
-    /// (Pending's status id, latest created timestamp) for the stuck filter.
-    stuck: Option<(u32, i64)>,
+    /// (Pending's status id, the time the query is evaluated at) for the stuck filter.
+    stuck: Option<(u32, DateTime<Utc>)>,
     group_ok: Option<Vec<bool>>,
     entity_ok: Option<Vec<bool>>,
     source_ok: Option<Vec<bool>>,
@@ -943,7 +936,7 @@ impl Plan {
         self.failure.is_none_or(|f| s.sig[r] == f)
             && self
                 .stuck
-                .is_none_or(|(pending, before)| s.status[r] == pending && s.created[r] < before)
+                .is_none_or(|(pending, now)| s.status[r] == pending && s.entries[r].is_stuck(now))
             && ok(&self.status_ok, s.status[r])
             && ok(&self.group_ok, s.group[r])
             && ok(&self.entity_ok, s.entity[r])
