@@ -111,6 +111,10 @@ pub enum Fault {
     ResyncFail,
     /// `meta.total` disagrees with the first page (the data "changed" between pages).
     ShiftingTotal,
+    /// The connection is cut after the headers, before a body: the client sees a network
+    /// error, as when the network drops (the e2e tests' way to go offline in browsers whose
+    /// driver cannot emulate the network).
+    Disconnect,
     /// The first three entries of a page carry hostile text: markup and script, a
     /// 10,000-character message, right-to-left text, emoji, control characters and spreadsheet
     /// formulas ([`HOSTILE`]).
@@ -362,6 +366,14 @@ fn error_with(
     res
 }
 
+/// A 200 whose body fails at once: hyper then closes the connection mid-answer.
+fn cut_connection() -> Response {
+    let cut = futures_util::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::other("connection cut by a fault rule"))
+    });
+    Response::new(axum::body::Body::from_stream(cut))
+}
+
 fn status_fault(status: u16, id: &RequestId) -> Response {
     let s = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let (code, message) = match status {
@@ -428,6 +440,8 @@ async fn api_layer(State(server): State<Arc<Server>>, mut req: Request, next: Ne
             Fault::Delay(d) => tokio::time::sleep(d).await,
             Fault::Status(s) if answer.is_none() => answer = Some(status_fault(s, &id)),
             Fault::Status(_) => {}
+            Fault::Disconnect if answer.is_none() => answer = Some(cut_connection()),
+            Fault::Disconnect => {}
             other => body_faults.push(other),
         }
     }
