@@ -52,6 +52,21 @@ fn store_toggles(key: &str, t: crate::model::Toggles) {
     }
 }
 
+/// A yes/no choice remembered in this browser (localStorage), such as an open panel.
+pub(crate) fn stored_flag(key: &str) -> Option<bool> {
+    match storage()?.get_item(key).ok().flatten()?.as_str() {
+        "1" => Some(true),
+        "0" => Some(false),
+        _ => None,
+    }
+}
+
+pub(crate) fn store_flag(key: &str, on: bool) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(key, if on { "1" } else { "0" });
+    }
+}
+
 fn location_search() -> String {
     window().location().search().unwrap_or_default()
 }
@@ -210,6 +225,13 @@ pub fn App(
         <div class="sr-root" data-theme=move || theme.get().key() node_ref=root
             data-loading=move || report.load.with(|l| matches!(l, state::Load::Loading)).then_some("")
             on:keydown=move |ev| triage::on_key(report, ev, root)>
+            // WCAG 2.4.1: the first Tab stop, shown when focused, jumps past the toolbar and
+            // the panels to the table. A click handler, not a #fragment: the URL (a host's,
+            // when embedded) stays as it is.
+            <a class="sr-skip" href="#" on:click=move |ev| {
+                ev.prevent_default();
+                report.focus_table();
+            }>"Skip to the table"</a>
             <header class="sr-header">
                 <h1 class="sr-title">"Sync report"</h1>
                 <p class="sr-source">{describe}</p>

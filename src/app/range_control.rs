@@ -1,4 +1,5 @@
-//! The Date/Time (UTC) filter: previous days (1 to 15) or an explicit UTC range.
+//! The Date/Time (UTC) filter: previous days (1 to 15) or, under "Custom range", an explicit
+//! UTC range.
 
 use leptos::prelude::*;
 
@@ -33,9 +34,22 @@ pub fn RangeControl() -> impl IntoView {
         (Some(f), Some(t)) => report.set_between(f, t),
         _ => report.notify("Enter both a start and an end (UTC) to use a custom range."),
     };
+    // An explicit range is the less common choice: its inputs (a datetime field is several Tab
+    // stops) show when asked for, and whenever the view holds one.
+    let custom = RwSignal::new(matches!(range(), DateRange::Between { .. }));
+    Effect::new(move |_| {
+        if matches!(range(), DateRange::Between { .. }) {
+            custom.set(true);
+        }
+    });
+    let custom_id = format!("sr-{}-custom-range", report.uid);
+    let label_id = format!("sr-{}-range-label", report.uid);
+    let label_ref = label_id.clone();
+    // A labelled group rather than a fieldset: engines place a fieldset's legend each their own
+    // way (WebKit puts it above its flex row, whatever its float), and the toolbar is one row.
     view! {
-        <fieldset class="sr-range">
-            <legend class="sr-range-legend">"Date/Time (UTC)"</legend>
+        <div class="sr-range" role="group" aria-labelledby=label_ref>
+            <span class="sr-range-legend" id=label_id>"Date/Time (UTC)"</span>
             <label class="sr-field">
                 <span>"Previous days"</span>
                 <input
@@ -57,19 +71,25 @@ pub fn RangeControl() -> impl IntoView {
                     }
                 />
             </label>
-            <span class="sr-range-or">"or"</span>
-            <label class="sr-field">
-                <span>"From (UTC)"</span>
-                <input class="sr-input" type="datetime-local" aria-label="From (UTC)"
-                    prop:value=move || from.get() on:change=move |ev| from.set(event_target_value(&ev)) />
-            </label>
-            <label class="sr-field">
-                <span>"To (UTC)"</span>
-                <input class="sr-input" type="datetime-local" aria-label="To (UTC)"
-                    prop:value=move || to.get() on:change=move |ev| to.set(event_target_value(&ev)) />
-            </label>
-            <button class="sr-btn" type="button" on:click=apply_range>"Apply range"</button>
+            <button class="sr-btn sr-btn--quiet sr-range-toggle" type="button"
+                aria-expanded=move || custom.get().to_string() aria-controls=custom_id.clone()
+                on:click=move |_| custom.update(|c| *c = !*c)>
+                "Custom range"
+            </button>
+            <span class="sr-range-custom" id=custom_id class:sr-hidden=move || !custom.get()>
+                <label class="sr-field">
+                    <span>"From (UTC)"</span>
+                    <input class="sr-input" type="datetime-local" aria-label="From (UTC)"
+                        prop:value=move || from.get() on:change=move |ev| from.set(event_target_value(&ev)) />
+                </label>
+                <label class="sr-field">
+                    <span>"To (UTC)"</span>
+                    <input class="sr-input" type="datetime-local" aria-label="To (UTC)"
+                        prop:value=move || to.get() on:change=move |ev| to.set(event_target_value(&ev)) />
+                </label>
+                <button class="sr-btn" type="button" on:click=apply_range>"Apply range"</button>
+            </span>
             <span class="sr-range-label" aria-live="polite">{move || range().label()}</span>
-        </fieldset>
+        </div>
     }
 }

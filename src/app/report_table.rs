@@ -157,6 +157,9 @@ pub fn ReportTable() -> impl IntoView {
                     report.scroll_top.set(f64::from(el.scroll_top()));
                 }
             }>
+            // The row lines are sized in this box's width (cqw): the scroll box's width less
+            // its scrollbar, so the table's own width while it fits.
+            <div class="sr-table-sizer">
             <table class="sr-table" aria-label="Sync report" aria-busy=move || report.busy.get().to_string()
                 aria-rowcount=rowcount data-state=state>
                 <thead node_ref=thead>
@@ -187,6 +190,7 @@ pub fn ReportTable() -> impl IntoView {
                     <tr class="sr-spacer" aria-hidden="true"><td colspan=colspan style:height=after></td></tr>
                 </tbody>
             </table>
+            </div>
         </div>
             {move || match state() {
                 "loading" => view! { <p class="sr-state" role="status">"Loading sync report…"</p> }.into_any(),

@@ -253,6 +253,17 @@ impl Report {
         }
     }
 
+    /// Moves the keyboard focus to the table's scroll box ("Skip to the table"): the next Tab
+    /// reaches "Select all", and the arrow keys scroll the rows.
+    pub fn focus_table(&self) {
+        if let Some(el) = self.scroller.try_get_value().flatten() {
+            let opts = web_sys::FocusOptions::new();
+            opts.set_prevent_scroll(true);
+            let _ = el.focus_with_options(&opts);
+            el.scroll_into_view_with_bool(true);
+        }
+    }
+
     /// Moves the table body to `top` px.
     pub fn scroll_to(&self, top: f64) {
         if let Some(el) = self.scroller.try_get_value().flatten() {

@@ -1,8 +1,10 @@
 //! The summary strip above the table: counts by status for the current range (a click filters
 //! to that status) and a small stacked chart of syncs per hour by status, in SVG, with its
-//! numbers in words for screen readers.
+//! numbers in words for screen readers. The counts are one Tab stop, a toolbar whose arrow keys
+//! move between them.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::Report;
 use crate::format::{one_decimal, thousands};
@@ -61,22 +63,62 @@ pub fn SummaryStrip() -> impl IntoView {
             .view
             .with(|v| v.query.filters.status.len() == 1 && v.query.filters.status.contains(s))
     };
+    // The counts are one Tab stop (a toolbar): the arrow keys, Home and End move between them.
+    let active = RwSignal::new(0usize);
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        let Some(bar) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        let Ok(buttons) = bar.query_selector_all("button") else {
+            return;
+        };
+        let n = buttons.length() as usize;
+        if n == 0 {
+            return;
+        }
+        let i = active.get_untracked().min(n - 1);
+        let to = match ev.key().as_str() {
+            "ArrowRight" | "ArrowDown" => (i + 1).min(n - 1),
+            "ArrowLeft" | "ArrowUp" => i.saturating_sub(1),
+            "Home" => 0,
+            "End" => n - 1,
+            _ => return,
+        };
+        ev.prevent_default();
+        active.set(to);
+        if let Some(b) = buttons.item(to as u32) {
+            let _ = b.unchecked_into::<web_sys::HtmlElement>().focus();
+        }
+    };
+    let stop = move |i: usize| move || if active.get() == i { "0" } else { "-1" };
     view! {
         <section class="sr-strip" aria-label="Summary">
             {move || report.summary.get().map(|s| {
                 let counts = s.statuses.clone();
+                let n_counts = counts.len();
                 let described = s.describe();
+                let caption_title = described.clone();
                 let shapes = paths(&s);
+                let has_stuck = s.stuck > 0 || report.view.with_untracked(|v| v.query.filters.stuck);
+                // Keep the one Tab stop on a button that is there.
+                if active.get_untracked() >= n_counts + usize::from(has_stuck) {
+                    active.set(0);
+                }
                 view! {
-                    <div class="sr-strip-counts" role="group" aria-label="Entries by status in this range">
-                        {counts.into_iter().map(|c| {
+                    <div class="sr-strip-counts" role="toolbar" aria-label="Entries by status in this range"
+                        on:keydown=on_key>
+                        {counts.into_iter().enumerate().map(|(i, c)| {
                             let status = Status::parse(&c.status);
                             let st = status.clone();
                             let class = format!("sr-count-btn sr-count-btn--{}", status.css_class());
                             let label = status.label().to_string();
                             view! {
                                 <button type="button" class=class aria-pressed=move || only(&st).to_string()
-                                    title=format!("Show only {label} entries")
+                                    title=format!("Show only {label} entries") tabindex=stop(i)
+                                    on:focus=move |_| active.set(i)
                                     on:click=move |_| {
                                         let s = status.clone();
                                         let already = only(&s);
@@ -92,10 +134,11 @@ pub fn SummaryStrip() -> impl IntoView {
                                 </button>
                             }
                         }).collect_view()}
-                        {(s.stuck > 0 || report.view.with_untracked(|v| v.query.filters.stuck)).then(|| {
+                        {has_stuck.then(|| {
                             let stuck = s.stuck;
                             view! {
                                 <button type="button" class="sr-count-btn sr-count-btn--stuck"
+                                    tabindex=stop(n_counts) on:focus=move |_| active.set(n_counts)
                                     aria-pressed=move || report.view.with(|v| v.query.filters.stuck).to_string()
                                     title="Show only entries Pending for more than 2 hours"
                                     on:click=move |_| report.update_view(|v| v.query.filters.stuck = !v.query.filters.stuck)>
@@ -110,7 +153,7 @@ pub fn SummaryStrip() -> impl IntoView {
                             aria-label=format!("Syncs per hour by status. {described}")>
                             {shapes.into_iter().map(|(class, d)| view! { <path class=class d=d></path> }).collect_view()}
                         </svg>
-                        <figcaption class="sr-chart-caption">{described}</figcaption>
+                        <figcaption class="sr-chart-caption" title=caption_title>{described}</figcaption>
                     </figure>
                 }
             })}
