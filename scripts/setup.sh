@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, serving and testing need, from the package registries only, and is
 # quick when everything is already there: the wasm32 target, trunk, wasm-bindgen-cli (the exact
-# version of Cargo.lock), wasm-opt from npm's binaryen, and Debian's chromium, chromedriver and
-# brotli. Source it or run it; scripts/demo.sh and scripts/test.sh call it first.
+# version of Cargo.lock), wasm-opt from npm's binaryen, geckodriver, and Debian's chromium,
+# chromedriver, firefox-esr, webkit2gtk-driver, xvfb and brotli. Source it or run it; scripts/demo.sh and scripts/test.sh call it first.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -13,10 +13,15 @@ as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# Debian packages: the browser and its driver for tests, brotli for size reports.
+# Debian packages: the three browser engines the end-to-end tests run in, with their drivers
+# (Chromium and chromedriver; Firefox ESR, whose geckodriver comes from crates.io below; WebKit's
+# MiniBrowser and WebKitWebDriver, which need a display: Xvfb), brotli for size reports.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+command -v firefox-esr >/dev/null 2>&1 || missing+=(firefox-esr)
+command -v WebKitWebDriver >/dev/null 2>&1 || missing+=(webkit2gtk-driver)
+command -v xvfb-run >/dev/null 2>&1 || missing+=(xvfb)
 command -v brotli >/dev/null 2>&1 || missing+=(brotli)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
@@ -37,6 +42,13 @@ done
 if ! trunk --version 2>/dev/null | grep -q "$TRUNK_VERSION"; then
   say "installing trunk $TRUNK_VERSION (about 8 minutes)"
   cargo install --locked trunk --version "$TRUNK_VERSION"
+fi
+
+# geckodriver (Firefox's WebDriver server) is not packaged by Debian; crates.io has it.
+GECKODRIVER_VERSION=0.37.1
+if ! geckodriver --version 2>/dev/null | grep -q "$GECKODRIVER_VERSION"; then
+  say "installing geckodriver $GECKODRIVER_VERSION (about 2 minutes)"
+  cargo install geckodriver --version "$GECKODRIVER_VERSION"
 fi
 
 # wasm-bindgen-cli must equal the wasm-bindgen of Cargo.lock. Its own lockfile pins a crate

@@ -2,7 +2,7 @@
 # Runs every check: formatting, clippy (native and wasm, warnings denied), the native model
 # tests (and the one-mode builds: clippy and their configuration tests), the reference server's
 # tests and the API contract check, the release build, the
-# end-to-end tests in Chromium (demo and HTTP mode), the component tests in headless
+# end-to-end tests in Chromium, Firefox ESR and WebKit (demo and HTTP mode), the component tests in headless
 # Chromium, the model's wasm memory per entry against its budget (tests/memory.rs, in Node),
 # and one small run of the benchmark harness. Installs what is missing first. Prints one summary; exits non-zero on any failure.
 set -uo pipefail
@@ -51,7 +51,20 @@ server_tests() {
 step "reference server tests (API over the model, faults)" server_tests
 step "API contract (OpenAPI valid; the server's answers match it)" node scripts/check-api.mjs docs/openapi.yaml target/api-samples
 step "release build (trunk, wasm-opt)" trunk build --release
-step "end-to-end tests (release app in Chromium over WebDriver; demo and HTTP)" env E2E_DIST="$PWD/dist" cargo test --locked --test e2e
+# The end-to-end suite once per browser engine, every test in each (tests/e2e.rs: Engine).
+# WebKit's MiniBrowser needs a display: a virtual one, big enough for the tests' windows.
+e2e() {
+  local engine="$1"
+  if [ "$engine" = webkit ]; then
+    xvfb-run -a -s "-screen 0 1920x1200x24" env E2E_DIST="$PWD/dist" E2E_ENGINE="$engine" \
+      cargo test --locked --test e2e
+  else
+    env E2E_DIST="$PWD/dist" E2E_ENGINE="$engine" cargo test --locked --test e2e
+  fi
+}
+step "end-to-end tests in Chromium (release app over WebDriver; demo and HTTP)" e2e chromium
+step "end-to-end tests in Firefox ESR (geckodriver; demo and HTTP)" e2e firefox
+step "end-to-end tests in WebKit (WebKitGTK MiniBrowser under Xvfb; demo and HTTP)" e2e webkit
 component_tests() {
   # The runner's Chromium writes a profile into TMPDIR and leaves it: give it one to remove.
   local scratch rc

@@ -49,6 +49,10 @@
     audit.intervals.delete(id);
     return clearI.call(window, id);
   };
+  // The page's own mount() (embed.js beside this folder, resolved from this script's address),
+  // for the end-to-end tests: an import() in a WebDriver script can run in another realm
+  // (Firefox's does) and load a second copy of the app.
+  audit.mount = (element, options) => import("../embed.js").then((m) => m.mount(element, options));
   audit.globalListeners = () => audit.listeners.size;
   audit.activeIntervals = () => audit.intervals.size;
   window.__syncReportAudit = audit;

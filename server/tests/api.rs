@@ -428,6 +428,23 @@ async fn injected_status_faults_carry_request_ids_and_retry_after() {
     );
 }
 
+/// Disconnect: the answer starts, then its body fails, so the connection is cut.
+#[tokio::test]
+async fn a_disconnect_fault_cuts_the_answer() {
+    let s = server(Options::default());
+    s.add_rule(Rule::once("/sync-reports", Fault::Disconnect));
+    let req = Request::builder()
+        .uri("/api/sync-reports")
+        .body(Body::empty())
+        .unwrap();
+    let res = router(s.clone()).oneshot(req).await.unwrap();
+    assert!(axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .is_err());
+    // Once only: the next request is answered.
+    assert_eq!(get(&s, "/api/sync-reports").await.status, StatusCode::OK);
+}
+
 #[tokio::test]
 async fn injected_body_faults() {
     let s = server(Options::default());
