@@ -327,6 +327,57 @@ async fn resync_moves_entries_through_their_states() {
     assert!(settled == "Ok" || settled == "Failed", "{settled}");
 }
 
+/// An entry that failed days ago and was resynced just now is Pending since the resync: not
+/// stuck, neither in `filter[stuck]` nor in the summary's count.
+#[tokio::test]
+async fn a_just_resynced_entry_is_not_stuck() {
+    let s = server(Options::default());
+    let failed = get(
+        &s,
+        "/api/sync-reports?filter[status]=Failed&per_page=1000&filter[days]=15",
+    )
+    .await;
+    let p = parse_page(&failed.text).unwrap();
+    let old = p
+        .entries
+        .iter()
+        .find(|e| e.resyncable && chrono::Utc::now() - e.created_at > chrono::Duration::days(2))
+        .unwrap()
+        .id;
+    let stuck = |s: Arc<Server>| async move {
+        let summary = get(&s, "/api/sync-reports/summary?filter[days]=15")
+            .await
+            .json();
+        let page = get(
+            &s,
+            "/api/sync-reports?filter[stuck]=1&per_page=1000&filter[days]=15",
+        )
+        .await;
+        let ids: Vec<EntryId> = parse_page(&page.text)
+            .unwrap()
+            .entries
+            .iter()
+            .map(|e| e.id)
+            .collect();
+        (summary["stuck"].as_u64().unwrap(), ids)
+    };
+    let (before, _) = stuck(s.clone()).await;
+    let a = call(
+        &s,
+        Method::POST,
+        "/api/sync-reports/resync",
+        Some(json!({ "ids": [old.0] })),
+    )
+    .await;
+    assert_eq!(a.json()["data"][0]["status"], "Pending");
+    let (after, ids) = stuck(s.clone()).await;
+    assert_eq!(after, before, "the resynced entry is not counted as stuck");
+    assert!(
+        !ids.contains(&old),
+        "the resynced entry is not in filter[stuck]"
+    );
+}
+
 #[tokio::test]
 async fn a_token_is_required_when_set() {
     let s = server(Options {
