@@ -3447,6 +3447,15 @@ async fn the_table_is_above_the_fold(t: Target) {
             == json!(true)
     })
     .await;
+    // Closed, the failure groups' line wraps rather than cutting the largest group's reason.
+    let cut = b
+        .js("const e = document.getElementById('narrow').contentDocument.querySelector('.sr-groups-largest'); \
+             return [e.scrollWidth, e.clientWidth]")
+        .await;
+    assert!(
+        cut[0].as_f64().unwrap() <= cut[1].as_f64().unwrap() + 1.0,
+        "the largest group's reason is cut at 390 px: {cut}"
+    );
     b.js("document.getElementById('narrow').contentDocument.querySelector('.sr-groups > summary').click()")
         .await;
     b.until("the narrow page's failure groups open", || async {
