@@ -54,35 +54,25 @@ pub fn FailureGroups() -> impl IntoView {
     };
     let on_key = move |ev: web_sys::KeyboardEvent| {
         let n = groups.with_untracked(Vec::len);
-        if n == 0 {
-            return;
-        }
-        let i = active.get_untracked().min(n - 1);
-        let to = match ev.key().as_str() {
-            "ArrowDown" | "ArrowRight" => (i + 1).min(n - 1),
-            "ArrowUp" | "ArrowLeft" => i.saturating_sub(1),
-            "Home" => 0,
-            "End" => n - 1,
-            "Enter" => {
-                // On the group itself; a focused button's Enter is its own click.
-                let on_group = ev
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                    .is_some_and(|t| t.class_list().contains("sr-group"));
-                if on_group {
-                    ev.prevent_default();
-                    if let Some(sig) =
-                        groups.with_untracked(|g| g.get(i).map(|g| g.signature.clone()))
-                    {
-                        toggle_show(&sig);
-                    }
-                }
-                return;
+        let key = ev.key();
+        if key == "Enter" {
+            // On the group itself; a focused button's Enter is its own click.
+            let on_group = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|t| t.class_list().contains("sr-group"));
+            let i = active.get_untracked();
+            if let Some(sig) = groups
+                .with_untracked(|g| g.get(i).map(|g| g.signature.clone()))
+                .filter(|_| on_group)
+            {
+                ev.prevent_default();
+                toggle_show(&sig);
             }
-            _ => return,
-        };
-        ev.prevent_default();
-        focus_group(to);
+        } else if let Some(to) = super::roving_target(&key, active.get_untracked(), n) {
+            ev.prevent_default();
+            focus_group(to);
+        }
     };
     // "12 failure groups · largest: Customer not found (95)": the closed panel's one line.
     let line = move || {

@@ -52,6 +52,20 @@ fn store_toggles(key: &str, t: crate::model::Toggles) {
     }
 }
 
+/// Where a roving Tab stop (a toolbar, a list that is one Tab stop) moves for `key` from item
+/// `i` of `n`: the arrow keys step, Home and End jump; None for any other key.
+pub(crate) fn roving_target(key: &str, i: usize, n: usize) -> Option<usize> {
+    let last = n.checked_sub(1)?;
+    let i = i.min(last);
+    match key {
+        "ArrowDown" | "ArrowRight" => Some((i + 1).min(last)),
+        "ArrowUp" | "ArrowLeft" => Some(i.saturating_sub(1)),
+        "Home" => Some(0),
+        "End" => Some(last),
+        _ => None,
+    }
+}
+
 /// A yes/no choice remembered in this browser (localStorage), such as an open panel.
 pub(crate) fn stored_flag(key: &str) -> Option<bool> {
     match storage()?.get_item(key).ok().flatten()?.as_str() {
@@ -319,5 +333,35 @@ fn write_url(v: &View, prefix: &str, push: bool) {
         } else {
             h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::roving_target;
+
+    #[test]
+    fn roving_stops_move_by_arrows_and_jump_by_home_and_end() {
+        assert_eq!(roving_target("ArrowDown", 0, 3), Some(1));
+        assert_eq!(
+            roving_target("ArrowRight", 2, 3),
+            Some(2),
+            "stays at the last"
+        );
+        assert_eq!(
+            roving_target("ArrowUp", 0, 3),
+            Some(0),
+            "stays at the first"
+        );
+        assert_eq!(roving_target("ArrowLeft", 2, 3), Some(1));
+        assert_eq!(roving_target("Home", 2, 3), Some(0));
+        assert_eq!(roving_target("End", 0, 3), Some(2));
+        assert_eq!(
+            roving_target("ArrowDown", 9, 3),
+            Some(2),
+            "a stale index is clamped"
+        );
+        assert_eq!(roving_target("Enter", 1, 3), None);
+        assert_eq!(roving_target("ArrowDown", 0, 0), None, "nothing to move to");
     }
 }

@@ -76,16 +76,8 @@ pub fn SummaryStrip() -> impl IntoView {
             return;
         };
         let n = buttons.length() as usize;
-        if n == 0 {
+        let Some(to) = super::roving_target(&ev.key(), active.get_untracked(), n) else {
             return;
-        }
-        let i = active.get_untracked().min(n - 1);
-        let to = match ev.key().as_str() {
-            "ArrowRight" | "ArrowDown" => (i + 1).min(n - 1),
-            "ArrowLeft" | "ArrowUp" => i.saturating_sub(1),
-            "Home" => 0,
-            "End" => n - 1,
-            _ => return,
         };
         ev.prevent_default();
         active.set(to);
