@@ -46,7 +46,9 @@ fi
 
 # geckodriver (Firefox's WebDriver server) is not packaged by Debian; crates.io has it.
 GECKODRIVER_VERSION=0.37.1
-if ! geckodriver --version 2>/dev/null | grep -q "$GECKODRIVER_VERSION"; then
+# (Read whole first: under pipefail, grep -q closing the pipe early fails the pipeline.)
+gecko_have=$(geckodriver --version 2>/dev/null || true)
+if [[ "$gecko_have" != *"geckodriver $GECKODRIVER_VERSION"* ]]; then
   say "installing geckodriver $GECKODRIVER_VERSION (about 2 minutes)"
   cargo install geckodriver --version "$GECKODRIVER_VERSION"
 fi

@@ -3003,6 +3003,21 @@ async fn summary_strip_counts_filter_and_chart(t: Target) {
 
 both!(summary_strip_counts_filter_and_chart);
 
+impl Browser {
+    /// Waits until the table shows one failure group (`failure=` in the link) of `count`.
+    async fn shows_group(&self, count: usize) {
+        self.until("the table shows the group", || async {
+            self.url().await.contains("failure=")
+        })
+        .await;
+        self.wait_css("table[aria-busy='false']").await;
+        self.until("the count is the group's", || async {
+            number(&self.count_text().await) == count
+        })
+        .await;
+    }
+}
+
 async fn failure_groups_filter_resync_and_export(t: Target) {
     let b = browser(t).await;
     b.open("/?days=15").await;
@@ -3034,15 +3049,7 @@ async fn failure_groups_filter_resync_and_export(t: Target) {
         .click()
         .await
         .unwrap();
-    b.until("the table shows the group", || async {
-        b.url().await.contains("failure=")
-    })
-    .await;
-    b.wait_css("table[aria-busy='false']").await;
-    b.until("the count is the group's", || async {
-        number(&b.count_text().await) == n
-    })
-    .await;
+    b.shows_group(n).await;
     let badges = b.texts("tbody tr.sr-row .sr-badge").await;
     assert!(badges.iter().all(|s| s == "Failed"), "{badges:?}");
     b.wait_css(".sr-group--current button[aria-pressed='true']")
@@ -3390,15 +3397,7 @@ async fn keyboard_skips_to_the_table_and_passes_each_panel_in_one_tab() {
             .unwrap(),
     );
     b.press(ENTER).await;
-    b.until("Enter shows the focused group", || async {
-        b.url().await.contains("failure=")
-    })
-    .await;
-    b.wait_css("table[aria-busy='false']").await;
-    b.until("the count is the group's", || async {
-        number(&b.count_text().await) == count
-    })
-    .await;
+    b.shows_group(count).await;
     b.press(ARROW_UP).await;
     let back = b
         .js("return document.activeElement.matches('li.sr-group:first-child')")

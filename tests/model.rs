@@ -66,7 +66,19 @@ fn entry_at(i: u64) -> impl Strategy<Value = Entry> {
         prop::option::of(-3_600i64..(3 * 86_400)),
     )
         .prop_map(
-            move |(status, group, entity, src, dst, reference, run, age, message, resyncable, run_at)| {
+            move |(
+                status,
+                group,
+                entity,
+                src,
+                dst,
+                reference,
+                run,
+                age,
+                message,
+                resyncable,
+                run_at,
+            )| {
                 Entry {
                     id: EntryId(i),
                     status,
@@ -79,7 +91,8 @@ fn entry_at(i: u64) -> impl Strategy<Value = Entry> {
                     first_run_id: None,
                     last_run_id: run,
                     created_at: now() - Duration::seconds(age),
-                    updated_at: run_at.map(|d| now() - Duration::seconds(age) + Duration::seconds(d)),
+                    updated_at: run_at
+                        .map(|d| now() - Duration::seconds(age) + Duration::seconds(d)),
                     runtime: None,
                     attempts: 1,
                     next_retry_at: None,
@@ -898,11 +911,18 @@ fn pending_counts_from_the_latest_run_not_the_creation() {
     let state = resynced.retry_state(now()).unwrap();
     assert_eq!(state.pending_for, Some(Duration::minutes(1)));
     assert!(!state.stuck && !resynced.is_stuck(now()));
-    assert!(state.describe(now()).ends_with("Pending for 1 min"), "{}", state.describe(now()));
+    assert!(
+        state.describe(now()).ends_with("Pending for 1 min"),
+        "{}",
+        state.describe(now())
+    );
     // Without a recorded run it counts from the creation; a run dated before the creation
     // (inconsistent data) does too.
     let never_ran = make(2, None);
-    assert_eq!(never_ran.retry_state(now()).unwrap().pending_for, Some(Duration::days(3)));
+    assert_eq!(
+        never_ran.retry_state(now()).unwrap().pending_for,
+        Some(Duration::days(3))
+    );
     assert!(never_ran.is_stuck(now()));
     let odd = make(3, Some(now() - Duration::days(9)));
     assert_eq!(odd.pending_since(), odd.created_at);

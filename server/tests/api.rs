@@ -281,17 +281,22 @@ async fn facets_ids_and_lookup() {
     assert!(a.json()["message"].as_str().unwrap().contains("ids"));
 }
 
-#[tokio::test]
-async fn resync_moves_entries_through_their_states() {
-    let s = server(Options::default());
+/// Every Failed entry of the last 15 days (the demo data has fewer than 1,000).
+async fn failed_entries(s: &Arc<Server>) -> Vec<sync_report::model::Entry> {
     let failed = get(
-        &s,
+        s,
         "/api/sync-reports?filter[status]=Failed&per_page=1000&filter[days]=15",
     )
     .await;
-    let p = parse_page(&failed.text).unwrap();
-    let ok_one = p.entries.iter().find(|e| e.resyncable).unwrap().id;
-    let refused = p.entries.iter().find(|e| !e.resyncable).unwrap().id;
+    parse_page(&failed.text).unwrap().entries
+}
+
+#[tokio::test]
+async fn resync_moves_entries_through_their_states() {
+    let s = server(Options::default());
+    let failed = failed_entries(&s).await;
+    let ok_one = failed.iter().find(|e| e.resyncable).unwrap().id;
+    let refused = failed.iter().find(|e| !e.resyncable).unwrap().id;
     let a = call(
         &s,
         Method::POST,
@@ -332,14 +337,8 @@ async fn resync_moves_entries_through_their_states() {
 #[tokio::test]
 async fn a_just_resynced_entry_is_not_stuck() {
     let s = server(Options::default());
-    let failed = get(
-        &s,
-        "/api/sync-reports?filter[status]=Failed&per_page=1000&filter[days]=15",
-    )
-    .await;
-    let p = parse_page(&failed.text).unwrap();
-    let old = p
-        .entries
+    let old = failed_entries(&s)
+        .await
         .iter()
         .find(|e| e.resyncable && chrono::Utc::now() - e.created_at > chrono::Duration::days(2))
         .unwrap()
