@@ -29,7 +29,8 @@ pub use state::Report;
 
 const TOGGLES_KEY: &str = "sync-report.toggles";
 
-fn storage() -> Option<web_sys::Storage> {
+/// This browser's localStorage, if the page may use it.
+pub(crate) fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
 }
 

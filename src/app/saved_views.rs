@@ -4,14 +4,10 @@
 
 use leptos::prelude::*;
 
-use super::Report;
+use super::{storage, Report};
 use crate::model::views::SavedViews;
 
 const KEY: &str = "sync-report.views";
-
-fn storage() -> Option<web_sys::Storage> {
-    window().local_storage().ok().flatten()
-}
 
 fn load(key: &str) -> SavedViews {
     storage()
