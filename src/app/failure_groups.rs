@@ -74,18 +74,22 @@ pub fn FailureGroups() -> impl IntoView {
             focus_group(to);
         }
     };
-    // "Failure groups (12) · largest: Customer not found (95)": the closed panel's one line.
-    // The contract sends them largest first; a backend that does not is not trusted on it.
-    let title = move || format!("Failure groups ({})", groups.with(Vec::len));
-    let largest = move || {
+    // "12 failure groups · largest: Customer not found (95)": the closed panel's one line.
+    let line = move || {
         groups.with(|g| {
-            g.iter().max_by_key(|g| g.count).map(|big| {
-                format!(
-                    "largest: {} ({})",
-                    big.example,
-                    thousands(big.count as usize)
-                )
-            })
+            let n = g.len();
+            let head = format!("Failure groups ({n})");
+            match g.iter().max_by_key(|g| g.count) {
+                Some(big) if n > 0 => (
+                    head,
+                    Some(format!(
+                        "largest: {} ({})",
+                        big.example,
+                        thousands(big.count as usize)
+                    )),
+                ),
+                _ => (head, None),
+            }
         })
     };
     let hint_id = format!("sr-{}-groups-hint", report.uid);
@@ -100,8 +104,8 @@ pub fn FailureGroups() -> impl IntoView {
                     }
                 }>
                 <summary>
-                    <span class="sr-groups-title">{title}</span>
-                    {move || largest().map(|l| view! { <span class="sr-groups-largest">{l}</span> })}
+                    <span class="sr-groups-title">{move || line().0}</span>
+                    {move || line().1.map(|l| view! { <span class="sr-groups-largest">{l}</span> })}
                 </summary>
                 <p class="sr-visually-hidden" id=hint_id.clone()>
                     "Arrow keys move between groups; Enter shows a group; Tab reaches its buttons."
