@@ -58,6 +58,9 @@ pub struct Options {
     pub clock_offset: chrono::Duration,
     /// The request timeout `/config.json` gives the app.
     pub client_timeout_seconds: u32,
+    /// Serve the core of the contract only (`GET /sync-reports`, `POST /sync-reports/resync`):
+    /// the optional endpoints answer 404, as a minimal backend's would.
+    pub core_only: bool,
 }
 
 impl Default for Options {
@@ -73,6 +76,7 @@ impl Default for Options {
             random: RandomFaults::default(),
             clock_offset: chrono::Duration::zero(),
             client_timeout_seconds: 20,
+            core_only: false,
         }
     }
 }
@@ -703,6 +707,7 @@ async fn ids(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct IdsBody {
     ids: Vec<EntryId>,
 }
@@ -718,8 +723,9 @@ fn read_ids(body: &Bytes, id: &RequestId) -> Result<Vec<EntryId>, Box<Response>>
         ))
     })?;
     if parsed.ids.len() > MAX_IDS_PER_REQUEST {
+        // A 400 like any other body the schema refuses (`maxItems: 1000`).
         return Err(Box::new(error(
-            StatusCode::PAYLOAD_TOO_LARGE,
+            StatusCode::BAD_REQUEST,
             "too_many",
             format!(
                 "{} ids sent; at most {MAX_IDS_PER_REQUEST} per request.",
@@ -831,13 +837,17 @@ async fn api_not_found(Extension(id): Extension<RequestId>) -> Response {
 
 /// The API routes alone, under `/api`.
 pub fn api(server: Arc<Server>) -> Router {
-    let routes = Router::new()
+    let mut routes = Router::new()
         .route("/sync-reports", get(list))
-        .route("/sync-reports/facets", get(facets))
-        .route("/sync-reports/ids", get(ids))
-        .route("/sync-reports/summary", get(summary))
-        .route("/sync-reports/lookup", post(lookup))
-        .route("/sync-reports/resync", post(resync))
+        .route("/sync-reports/resync", post(resync));
+    if !server.opts.core_only {
+        routes = routes
+            .route("/sync-reports/facets", get(facets))
+            .route("/sync-reports/ids", get(ids))
+            .route("/sync-reports/summary", get(summary))
+            .route("/sync-reports/lookup", post(lookup));
+    }
+    let routes = routes
         .fallback(api_not_found)
         .layer(middleware::from_fn_with_state(server.clone(), api_layer))
         .with_state(server.clone());

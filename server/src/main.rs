@@ -52,6 +52,10 @@ struct Args {
     /// Request timeout, in seconds, that /config.json gives the app.
     #[arg(long, default_value_t = 20)]
     client_timeout_s: u32,
+    /// Serve only the core endpoints (GET /sync-reports, POST /sync-reports/resync); the
+    /// optional ones answer 404, as a minimal backend's would.
+    #[arg(long)]
+    core_only: bool,
 }
 
 #[tokio::main]
@@ -93,6 +97,7 @@ async fn main() {
         },
         clock_offset: chrono::Duration::seconds(a.clock_offset_s),
         client_timeout_seconds: a.client_timeout_s,
+        core_only: a.core_only,
     });
     let n = server.len();
     let listener = match tokio::net::TcpListener::bind(a.listen).await {

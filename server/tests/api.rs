@@ -269,7 +269,8 @@ async fn facets_ids_and_lookup() {
         Some(json!({ "ids": too_many })),
     )
     .await;
-    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(a.json()["code"], "too_many");
     let a = call(
         &s,
         Method::POST,
@@ -674,4 +675,79 @@ async fn summary_counts_statuses_and_syncs_per_hour() {
     assert_eq!(charted, failed["meta"]["total"].as_u64().unwrap());
     assert_eq!(v["bucket_seconds"], 3600);
     assert_eq!(v["series"][0]["counts"].as_array().unwrap().len(), 49);
+}
+
+/// What Schemathesis found (issue: any backend): each now answers as the schema says.
+#[tokio::test]
+async fn the_schema_and_the_server_agree_where_they_once_differed() {
+    let s = server(Options::default());
+    // An empty filter[failure] is no failure group, like every other empty filter.
+    let all = get(&s, "/api/sync-reports?filter%5Bdays%5D=15").await.json();
+    let a = get(&s, "/api/sync-reports?filter%5Bdays%5D=15&filter%5Bfailure%5D=").await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    assert_eq!(a.json()["meta"]["total"], all["meta"]["total"]);
+    // A lone end (or start) spans filter[days] days up to (or from) it.
+    let a = get(
+        &s,
+        "/api/sync-reports?filter%5Bdays%5D=2&filter%5Bend%5D=2026-11-20T00%3A00%3A00Z",
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    for e in a.json()["data"].as_array().unwrap() {
+        let t = e["created_at"].as_str().unwrap();
+        assert!(
+            ("2026-11-18T00:00:00Z"..="2026-11-20T00:00:00Z").contains(&t),
+            "{t}"
+        );
+    }
+    // filter[stuck] is 0 or 1, as the schema says; "true" is refused and named.
+    let a = get(&s, "/api/sync-reports?filter%5Bstuck%5D=true").await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(a.json()["errors"][0]["parameter"], "filter[stuck]");
+    // A body with a property the schema does not have is refused, on both POSTs.
+    for path in ["/api/sync-reports/lookup", "/api/sync-reports/resync"] {
+        let a = call(&s, Method::POST, path, Some(json!({ "ids": [], "extra": 1 }))).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{path}: {}", a.text);
+        assert!(a.text.contains("extra"), "{}", a.text);
+    }
+    // Any id from 0 to 2^64 - 1 is an id (unknown here: refused as not_found, not a 400).
+    let a = call(
+        &s,
+        Method::POST,
+        "/api/sync-reports/resync",
+        Some(json!({ "ids": [u64::MAX, 0] })),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    assert_eq!(ids_of(&a.json()), vec![u64::MAX, 0]);
+}
+
+#[tokio::test]
+async fn a_core_only_server_offers_the_two_core_endpoints_alone() {
+    let s = server(Options {
+        core_only: true,
+        ..Options::default()
+    });
+    assert_eq!(get(&s, "/api/sync-reports").await.status, StatusCode::OK);
+    let a = call(
+        &s,
+        Method::POST,
+        "/api/sync-reports/resync",
+        Some(json!({ "ids": [] })),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    for path in ["facets", "summary", "ids"] {
+        let a = get(&s, &format!("/api/sync-reports/{path}")).await;
+        assert_eq!(a.status, StatusCode::NOT_FOUND, "{path}");
+        a.sample("Error", &format!("core-only-{path}"));
+    }
+    let a = call(
+        &s,
+        Method::POST,
+        "/api/sync-reports/lookup",
+        Some(json!({ "ids": [] })),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
 }

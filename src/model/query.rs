@@ -626,7 +626,8 @@ impl View {
                 },
             }
         }
-        apply_explicit_range(&mut view.query, from, to, prefix, &mut ignored);
+        let keys = (format!("{prefix}from"), format!("{prefix}to"));
+        apply_explicit_range(&mut view.query, from, to, keys, &mut ignored);
         view.query.sort = sort_from(sort_col, sort_dir, view.query.sort);
         (view, ignored)
     }
@@ -636,7 +637,7 @@ fn apply_explicit_range(
     q: &mut Query,
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
-    prefix: &str,
+    (from_key, to_key): (String, String),
     ignored: &mut Vec<Ignored>,
 ) {
     match (from, to) {
@@ -645,19 +646,19 @@ fn apply_explicit_range(
             q.range = r;
             if let Some(n) = notice {
                 ignored.push(Ignored {
-                    key: format!("{prefix}from"),
+                    key: from_key,
                     value: iso(f),
                     reason: n.to_string(),
                 });
             }
         }
         (Some(f), None) => ignored.push(Ignored {
-            key: format!("{prefix}from"),
+            key: from_key,
             value: iso(f),
             reason: "a range needs both from and to".into(),
         }),
         (None, Some(t)) => ignored.push(Ignored {
-            key: format!("{prefix}to"),
+            key: to_key,
             value: iso(t),
             reason: "a range needs both from and to".into(),
         }),
@@ -857,11 +858,14 @@ impl Query {
                     None => bad("not an ISO-8601 timestamp"),
                 },
                 "search_term" => q.search.term = v.to_string(),
-                "failure" if v.trim().is_empty() => bad("empty filter value"),
+                // Empty, like the other filters: no failure group (docs/api.md).
+                "failure" if v.trim().is_empty() => q.filters.failure = None,
                 "failure" => q.filters.failure = Some(v.to_string()),
-                "stuck" => match parse_flag(v) {
-                    Some(b) => q.filters.stuck = b,
-                    None => bad("expected 1 or 0"),
+                // Strictly as the schema says (the page's URL also takes true/false, on/off).
+                "stuck" => match v {
+                    "1" => q.filters.stuck = true,
+                    "0" => q.filters.stuck = false,
+                    _ => bad("expected 1 or 0"),
                 },
                 "search_field" => match SearchScope::from_key(v) {
                     Some(s) => q.search.scope = s,
@@ -894,7 +898,19 @@ impl Query {
                 },
             }
         }
-        apply_explicit_range(&mut q, from, to, "filter[start]", &mut ignored);
+        // A lone bound spans filter[days] (default 5) from or up to it (docs/api.md).
+        let days = match q.range {
+            DateRange::LastDays(n) => n,
+            DateRange::Between { .. } => DEFAULT_DAYS,
+        };
+        let span = chrono::Duration::days(days as i64);
+        let (from, to) = match (from, to) {
+            (Some(f), None) => (Some(f), f.checked_add_signed(span).or(Some(f))),
+            (None, Some(t)) => (t.checked_sub_signed(span).or(Some(t)), Some(t)),
+            both => both,
+        };
+        let keys = ("filter[start]".to_string(), "filter[end]".to_string());
+        apply_explicit_range(&mut q, from, to, keys, &mut ignored);
         q.sort = sort_from(sort_col, sort_dir, q.sort);
         (q, page, ignored)
     }
