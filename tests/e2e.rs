@@ -86,12 +86,23 @@ fn serve(app: axum::Router) -> String {
     format!("http://{addr}")
 }
 
+/// Whether this run's reference servers offer the core endpoints only (`E2E_BACKEND=core`):
+/// scripts/test.sh runs the feature tests' HTTP halves so, as against a minimal backend.
+fn core_backend() -> bool {
+    match std::env::var("E2E_BACKEND").as_deref() {
+        Ok("core") => true,
+        Ok("full") | Err(_) => false,
+        Ok(other) => panic!("E2E_BACKEND={other}: expected core or full"),
+    }
+}
+
 /// A reference server of the test's own (its faults touch no other test), with the demo's
 /// seed and size so both targets show the same entries.
 fn reference_server(opts: Options) -> (String, Arc<Server>) {
     let server = Server::new(Options {
         size: 5_000,
         dist: Some(dist_dir()),
+        core_only: opts.core_only || core_backend(),
         ..opts
     });
     (serve(router(server.clone())), server)

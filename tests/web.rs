@@ -341,7 +341,7 @@ mod failing {
     use sync_report::model::resync::ResyncOutcome;
     use sync_report::model::selection::Selection;
     use sync_report::source::{
-        DataSource, ExportOutcome, LocalBoxFuture, Progress, SourceError, Window,
+        DataSource, ExportOutcome, FacetValues, LocalBoxFuture, Progress, SourceError, Window,
     };
 
     fn err() -> SourceError {
@@ -377,7 +377,7 @@ mod failing {
         fn facet_values(
             &self,
             _: FilterField,
-        ) -> LocalBoxFuture<'_, Result<Vec<String>, SourceError>> {
+        ) -> LocalBoxFuture<'_, Result<FacetValues, SourceError>> {
             Box::pin(async { Err(err()) })
         }
         fn entries(&self, _: Vec<EntryId>) -> LocalBoxFuture<'_, Result<Vec<Entry>, SourceError>> {
@@ -386,10 +386,11 @@ mod failing {
         fn selection_count(&self, _: &Selection) -> usize {
             0
         }
-        fn selection_ids(
-            &self,
+        fn selection_ids<'a>(
+            &'a self,
             _: Selection,
-        ) -> LocalBoxFuture<'_, Result<Vec<EntryId>, SourceError>> {
+            _: Box<dyn FnMut(Progress) + 'a>,
+        ) -> LocalBoxFuture<'a, Result<Vec<EntryId>, SourceError>> {
             Box::pin(async { Err(err()) })
         }
         fn selection_contains(&self, _: &Selection, _: EntryId) -> bool {

@@ -25,6 +25,8 @@ enum ExportStep {
         done: usize,
         total: usize,
     },
+    /// Listing the selection's entries (a backend without `/ids` is paged through).
+    Listing,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -157,6 +159,8 @@ pub fn ActionsMenu() -> impl IntoView {
     let menu = NodeRef::<leptos::html::Div>::new();
     let _ = leptos_use_on_click_outside::on_click_outside(root, move |_| open.set(false));
     let export = RwSignal::new(ExportStep::Closed);
+    // How far listing "all matching" got, when the backend has to be paged through for it.
+    let listing = RwSignal::new(None::<Progress>);
     let resync_step = RwSignal::new(ResyncStep::Closed);
     // Set by "Cancel download"; read between chunks.
     let cancel = RwSignal::new(false);
@@ -323,7 +327,7 @@ pub fn ActionsMenu() -> impl IntoView {
         let src = report.source();
         let selection = report.selection.get_untracked();
         leptos::task::spawn_local(async move {
-            let entries = match src.selection_ids(selection).await {
+            let entries = match src.selection_ids(selection, listed(listing)).await {
                 Ok(ids) => src.entries(ids).await,
                 Err(e) => Err(e),
             };
@@ -444,8 +448,11 @@ pub fn ActionsMenu() -> impl IntoView {
                             let src = report.source();
                             let selection = report.selection.get_untracked();
                             open.set(false);
+                            export.set(ExportStep::Listing);
                             leptos::task::spawn_local(async move {
-                                match src.selection_ids(selection).await {
+                                let ids = src.selection_ids(selection, listed(listing)).await;
+                                export.set(ExportStep::Closed);
+                                match ids {
                                     Ok(ids) => start_export(Some(ids)),
                                     Err(e) => report.notify(format!("Could not list the selected entries: {e}")),
                                 }
@@ -488,6 +495,11 @@ pub fn ActionsMenu() -> impl IntoView {
                                 </div>
                             }.into_any()
                         }
+                        ExportStep::Listing => view! {
+                            <h2 class="sr-dialog-title">"Download selected as CSV"</h2>
+                            <p>"Listing the selected entries…"</p>
+                            <ListingProgress listing/>
+                        }.into_any(),
                         ExportStep::Closed => ().into_any(),
                     }
                 }
@@ -497,7 +509,7 @@ pub fn ActionsMenu() -> impl IntoView {
                 on_close=move |_| { if !matches!(resync_step.get_untracked(), ResyncStep::Running { .. }) { resync_step.set(ResyncStep::Closed) } }
                 label="Resync selected">
                 {move || match resync_step.get() {
-                    ResyncStep::Loading => view! { <p>"Checking the selected entries…"</p> }.into_any(),
+                    ResyncStep::Loading => view! { <p>"Checking the selected entries…"</p> <ListingProgress listing/> }.into_any(),
                     ResyncStep::Confirm { ok, refused } => {
                         let n_ok = ok.len();
                         view! {
@@ -539,5 +551,25 @@ pub fn ActionsMenu() -> impl IntoView {
                 }}
             </Modal>
         </div>
+    }
+}
+
+/// Where listing the selection reports its progress (from the start: none yet).
+fn listed(listing: RwSignal<Option<Progress>>) -> Box<dyn FnMut(Progress)> {
+    listing.set(None);
+    Box::new(move |p| listing.set(Some(p)))
+}
+
+/// How far listing the selection got, when it takes pages of the report (a backend without
+/// `GET /sync-reports/ids`); nothing while no page was needed.
+#[component]
+fn ListingProgress(listing: RwSignal<Option<Progress>>) -> impl IntoView {
+    move || {
+        listing.get().map(|Progress { done, total }| {
+            view! {
+                <progress class="sr-progress" max=total.max(1).to_string() value=done.to_string() aria-label="Listing progress"></progress>
+                <p aria-live="polite">{format!("Reading the report's pages for the selected entries: {} of {}", thousands(done), thousands(total))}</p>
+            }
+        })
     }
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::Report;
 use crate::model::column::Column;
 use crate::model::query::FilterField;
+use crate::source::FacetValues;
 
 /// The filter fields a column's header filter offers.
 fn fields(c: Column) -> &'static [FilterField] {
@@ -44,7 +45,7 @@ pub fn HeaderFilter(column: Column) -> impl IntoView {
         return ().into_any();
     }
     let open = RwSignal::new(false);
-    let values = RwSignal::new(Vec::<(FilterField, Vec<String>)>::new());
+    let values = RwSignal::new(Vec::<(FilterField, FacetValues)>::new());
     let root = NodeRef::<leptos::html::Div>::new();
     let _ = leptos_use_on_click_outside::on_click_outside(root, move |_| open.set(false));
     let active = move || {
@@ -60,7 +61,17 @@ pub fn HeaderFilter(column: Column) -> impl IntoView {
             let mut out = Vec::new();
             for &f in fields {
                 match src.facet_values(f).await {
-                    Ok(v) => out.push((f, v)),
+                    Ok(mut v) => {
+                        // A value in the view (from a link, say) stays listed, to be unticked.
+                        report.view.with_untracked(|view| {
+                            for chosen in view.query.filters.values(f) {
+                                if !v.values.contains(&chosen) {
+                                    v.values.push(chosen);
+                                }
+                            }
+                        });
+                        out.push((f, v))
+                    }
                     Err(e) => {
                         report.notify(format!("Could not load the {} values: {e}", f.label()))
                     }
@@ -125,9 +136,12 @@ pub fn HeaderFilter(column: Column) -> impl IntoView {
                     style:bottom=move || place.get().bottom.map(|v| format!("{v}px")).unwrap_or_else(|| "auto".into())
                     style:left=move || format!("{}px", place.get().left)
                     style:max-height=move || format!("{}px", place.get().max_height)>
-                    {move || values.get().into_iter().map(|(f, vals)| view! {
+                    {move || values.get().into_iter().map(|(f, FacetValues { values: vals, seen_only })| view! {
                         <fieldset class="sr-filter-group">
                             <legend>{f.label()}</legend>
+                            {seen_only.then(|| view! {
+                                <p class="sr-filter-note">"Values in the entries loaded so far; this report server does not list them all."</p>
+                            })}
                             {vals.into_iter().map(|val| {
                                 let v2 = val.clone();
                                 let v3 = val.clone();

@@ -75,6 +75,8 @@ pub struct Report {
     pub url_prefix: StoredValue<Option<String>>,
     /// The summary strip's numbers for the current query (None until loaded or after a failure).
     pub summary: RwSignal<Option<crate::model::summary::Summary>>,
+    /// False once the backend turned out not to offer `/summary` (the strip says so).
+    pub summary_offered: RwSignal<bool>,
     summary_generation: StoredValue<u64>,
     /// Whether a summary answer (numbers or an error) has come since the page started.
     summary_settled: StoredValue<bool>,
@@ -148,6 +150,7 @@ impl Report {
             watching: RwSignal::new((Vec::new(), 0.0)),
             url_prefix: StoredValue::new(url_prefix),
             summary: RwSignal::new(None),
+            summary_offered: RwSignal::new(true),
             summary_generation: StoredValue::new(0),
             summary_settled: StoredValue::new(false),
             uid,
@@ -557,6 +560,10 @@ impl Report {
                 Ok(s) => this.summary.set(Some(s)),
                 // The table says what went wrong; the strip just stays empty.
                 Err(SourceError::Superseded) => {}
+                Err(SourceError::NotOffered(_)) => {
+                    this.summary.set(None);
+                    this.summary_offered.set(false);
+                }
                 Err(_) => this.summary.set(None),
             }
         });

@@ -88,6 +88,9 @@ pub fn SummaryStrip() -> impl IntoView {
     let stop = move |i: usize| move || if active.get() == i { "0" } else { "-1" };
     view! {
         <section class="sr-strip" aria-label="Summary">
+            {move || (!report.summary_offered.get()).then(|| view! {
+                <p class="sr-strip-note">"This report server does not provide summary counts or failure groups."</p>
+            })}
             {move || report.summary.get().map(|s| {
                 let counts = s.statuses.clone();
                 let n_counts = counts.len();

@@ -7,8 +7,10 @@ use std::time::Duration;
 use chrono::{DateTime, Datelike, Utc};
 use serde::Deserialize;
 
-use super::SourceError;
-use crate::model::entry::{Entry, EntryId};
+use std::collections::BTreeSet;
+
+use super::{FacetValues, SourceError};
+use crate::model::entry::{Entry, EntryId, Status};
 use crate::model::page::{self, ParsedPage};
 use crate::model::query::{FilterField, PageRequest, Query};
 use crate::model::resync::{ResyncOutcome, ResyncResult};
@@ -325,6 +327,93 @@ pub fn read_outcomes(body: &str, asked: &[EntryId]) -> Result<Vec<ResyncOutcome>
         .collect())
 }
 
+/// Whether an optional endpoint's failure means the backend does not offer it: 404 (no such
+/// route), 405 (the path exists for another method) or 501 (not implemented).
+pub fn not_offered(e: &SourceError) -> bool {
+    matches!(
+        e,
+        SourceError::NotFound
+            | SourceError::Server { status: 501, .. }
+            | SourceError::Rejected { status: 405, .. }
+    )
+}
+
+/// The most entries a fallback pages through `GET /sync-reports` for (ids of "all matching", or
+/// entries by id) when the backend lacks `/ids` or `/lookup`: ten pages of 1,000.
+pub const FALLBACK_LIMIT: usize = 10_000;
+
+/// Most distinct values kept per field from loaded pages.
+const SEEN_LIMIT: usize = 500;
+
+/// Filter values known without `GET /sync-reports/facets`: the four statuses the contract fixes,
+/// `meta.available_entities`, and the values of every entry loaded so far.
+#[derive(Clone, Debug, Default)]
+pub struct SeenValues {
+    /// Per [`FilterField`], in `FilterField::ALL` order.
+    seen: [BTreeSet<String>; 5],
+    /// `meta.available_entities` of the latest page that had it.
+    entities: Vec<String>,
+}
+
+impl SeenValues {
+    /// Records the values of loaded entries, and the page's `available_entities`.
+    pub fn record(&mut self, entries: &[Entry], available_entities: &[String]) {
+        if !available_entities.is_empty() {
+            self.entities = available_entities.to_vec();
+        }
+        for e in entries {
+            for (i, v) in [
+                e.status.api_value(),
+                &e.integration.name,
+                &e.entity,
+                &e.system_chain.source,
+                &e.system_chain.destination,
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                if !v.is_empty() && self.seen[i].len() < SEEN_LIMIT && !self.seen[i].contains(v) {
+                    self.seen[i].insert(v.to_string());
+                }
+            }
+        }
+    }
+
+    /// What a header filter can offer for `field`.
+    pub fn get(&self, field: FilterField) -> FacetValues {
+        let i = FilterField::ALL
+            .iter()
+            .position(|&f| f == field)
+            .unwrap_or(0);
+        let mut values: Vec<String> = match field {
+            FilterField::Status => Status::KNOWN
+                .iter()
+                .map(|s| s.api_value().to_string())
+                .collect(),
+            FilterField::ServiceEntity => self.entities.clone(),
+            _ => Vec::new(),
+        };
+        values.extend(
+            self.seen[i]
+                .iter()
+                .filter(|v| !values.contains(v))
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
+        if field != FilterField::Status {
+            crate::model::sort::sort_by_cached_key(&mut values, |s| s.to_lowercase());
+        }
+        FacetValues {
+            values,
+            seen_only: match field {
+                FilterField::Status => false,
+                FilterField::ServiceEntity => self.entities.is_empty(),
+                _ => true,
+            },
+        }
+    }
+}
+
 /// The JSON body of a lookup or resync request.
 pub fn ids_body(ids: &[EntryId]) -> String {
     serde_json::json!({ "ids": ids }).to_string()
@@ -345,6 +434,67 @@ pub fn in_asked_order(asked: &[EntryId], mut got: Vec<Entry>) -> Vec<Entry> {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn only_404_405_and_501_mean_not_offered() {
+        assert!(not_offered(&classify(404, None, "")));
+        assert!(not_offered(&classify(405, None, "")));
+        assert!(not_offered(&classify(501, None, "")));
+        for status in [400, 401, 403, 429, 500, 503] {
+            assert!(!not_offered(&classify(status, None, "")), "{status}");
+        }
+        assert!(!not_offered(&SourceError::Offline));
+        let e = SourceError::NotOffered(crate::source::Optional::Summary);
+        assert_eq!(
+            e.to_string(),
+            "This report server does not provide summary counts or failure groups."
+        );
+    }
+
+    #[test]
+    fn filter_values_without_facets_are_the_statuses_entities_and_what_was_seen() {
+        let entry = |status: &str, group: &str, entity: &str, chain: &str| -> Entry {
+            serde_json::from_value(serde_json::json!({
+                "id": 1, "status": status, "integration": {"name": group}, "type": entity,
+                "system_chain": chain, "created_at": "2026-11-20T10:00:00Z"
+            }))
+            .unwrap()
+        };
+        let mut seen = SeenValues::default();
+        // Before any page: the four statuses; nothing else, and that is said.
+        let status = seen.get(FilterField::Status);
+        assert_eq!(status.values, ["Ok", "Sent", "Pending", "Failed"]);
+        assert!(!status.seen_only);
+        assert!(seen.get(FilterField::CompanyGroup).values.is_empty());
+        assert!(seen.get(FilterField::CompanyGroup).seen_only);
+        seen.record(
+            &[
+                entry("Failed", "beta", "Order", "Shopify_NetSuite"),
+                entry("Mystery", "Alpha", "Refund", "SFTP_Warehouse"),
+                entry("Ok", "beta", "Order", "Shopify_NetSuite"),
+            ],
+            &["Order".to_string(), "Fulfilment".to_string()],
+        );
+        // An unknown status seen in a page joins the four.
+        assert_eq!(
+            seen.get(FilterField::Status).values,
+            ["Ok", "Sent", "Pending", "Failed", "Mystery"]
+        );
+        let groups = seen.get(FilterField::CompanyGroup);
+        assert_eq!(groups.values, ["Alpha", "beta"]);
+        assert!(groups.seen_only);
+        // Entities: meta.available_entities, plus any seen beyond it; complete.
+        let entities = seen.get(FilterField::ServiceEntity);
+        assert_eq!(entities.values, ["Fulfilment", "Order", "Refund"]);
+        assert!(!entities.seen_only);
+        assert_eq!(
+            seen.get(FilterField::DestinationSystem).values,
+            ["NetSuite", "Warehouse"]
+        );
+        // A page without available_entities keeps the last list.
+        seen.record(&[], &[]);
+        assert!(!seen.get(FilterField::ServiceEntity).seen_only);
+    }
 
     #[test]
     fn urls_join_cleanly() {

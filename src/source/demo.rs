@@ -5,7 +5,9 @@ use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 
-use super::{CsvOut, DataSource, ExportOutcome, LocalBoxFuture, Progress, SourceError, Window};
+use super::{
+    CsvOut, DataSource, ExportOutcome, FacetValues, LocalBoxFuture, Progress, SourceError, Window,
+};
 use crate::model::csv_export::{CsvExport, CsvOptions};
 use crate::model::demo::{DemoBackend, DemoConfig};
 use crate::model::entry::{Entry, EntryId};
@@ -126,8 +128,13 @@ impl DataSource for DemoSource {
     fn facet_values(
         &self,
         field: FilterField,
-    ) -> LocalBoxFuture<'_, Result<Vec<String>, SourceError>> {
-        Box::pin(async move { Ok(self.backend.borrow().store.values(field)) })
+    ) -> LocalBoxFuture<'_, Result<FacetValues, SourceError>> {
+        Box::pin(async move {
+            Ok(FacetValues {
+                values: self.backend.borrow().store.values(field),
+                seen_only: false,
+            })
+        })
     }
 
     fn entries(&self, ids: Vec<EntryId>) -> LocalBoxFuture<'_, Result<Vec<Entry>, SourceError>> {
@@ -144,10 +151,11 @@ impl DataSource for DemoSource {
         selection.count(&self.backend.borrow().store)
     }
 
-    fn selection_ids(
-        &self,
+    fn selection_ids<'a>(
+        &'a self,
         selection: Selection,
-    ) -> LocalBoxFuture<'_, Result<Vec<EntryId>, SourceError>> {
+        _on_progress: Box<dyn FnMut(Progress) + 'a>,
+    ) -> LocalBoxFuture<'a, Result<Vec<EntryId>, SourceError>> {
         Box::pin(async move { Ok(selection.ids(&self.backend.borrow().store)) })
     }
 

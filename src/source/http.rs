@@ -16,7 +16,10 @@ use futures_util::StreamExt;
 use gloo_net::http::{Method, RequestBuilder};
 
 use super::api::{self, EXPORT_CONCURRENCY, EXPORT_PAGE, IDS_PER_REQUEST, MAX_RESPONSE_BYTES};
-use super::{CsvOut, DataSource, ExportOutcome, LocalBoxFuture, Progress, SourceError, Window};
+use super::{
+    CsvOut, DataSource, ExportOutcome, FacetValues, LocalBoxFuture, Optional, Progress,
+    SourceError, Window,
+};
 use crate::config::{Config, Credentials};
 use crate::model::csv_export::{CsvOptions, CsvWriter};
 use crate::model::entry::{Entry, EntryId};
@@ -41,6 +44,13 @@ pub struct HttpSource {
     summary_abort: RefCell<Option<web_sys::AbortController>>,
     facets: RefCell<Option<api::Facets>>,
     known: RefCell<HashMap<EntryId, Entry>>,
+    /// Optional endpoints this backend answered 404, 405 or 501: not asked again this session.
+    missing: RefCell<Vec<Optional>>,
+    /// Filter values seen in loaded pages, for header filters without `/facets`.
+    seen: RefCell<api::SeenValues>,
+    /// Entries the latest "all matching" read from the list's pages (without `/ids`), so the
+    /// lookup that follows (without `/lookup`) has them at hand.
+    listed: RefCell<HashMap<EntryId, Entry>>,
 }
 
 /// How one request went wrong before any answer was read.
@@ -68,6 +78,86 @@ impl HttpSource {
             summary_abort: RefCell::new(None),
             facets: RefCell::new(None),
             known: RefCell::new(HashMap::new()),
+            missing: RefCell::new(Vec::new()),
+            seen: RefCell::new(api::SeenValues::default()),
+            listed: RefCell::new(HashMap::new()),
+        }
+    }
+
+    fn offers(&self, o: Optional) -> bool {
+        !self.missing.borrow().contains(&o)
+    }
+
+    /// An optional endpoint's answer: "not offered" is remembered and becomes
+    /// [`SourceError::NotOffered`]; any other failure is the failure it is.
+    fn optional(&self, o: Optional, r: Result<String, SourceError>) -> Result<String, SourceError> {
+        match r {
+            Err(e) if api::not_offered(&e) => {
+                self.missing.borrow_mut().push(o);
+                Err(SourceError::NotOffered(o))
+            }
+            r => r,
+        }
+    }
+
+    /// Pages through `GET /sync-reports` for `query` (at most [`api::FALLBACK_LIMIT`] entries),
+    /// for a backend without `/ids` or `/lookup`. `stop` ends it early (everything wanted was
+    /// found). Returns the entries read and the query's total.
+    async fn read_pages(
+        &self,
+        query: &Query,
+        what: &'static str,
+        must_fit: bool,
+        on_progress: &mut dyn FnMut(Progress),
+        mut stop: impl FnMut(&[Entry]) -> bool,
+    ) -> Result<(Vec<Entry>, usize), SourceError> {
+        let per_page = EXPORT_PAGE;
+        let mut out: Vec<Entry> = Vec::new();
+        let mut page_no = 1u64;
+        let mut query = query.clone();
+        loop {
+            let page = self
+                .page(
+                    &query,
+                    PageRequest {
+                        page: page_no,
+                        per_page,
+                    },
+                    None,
+                    None,
+                )
+                .await?;
+            let total = page.meta.total as usize;
+            if page_no == 1 {
+                if must_fit && total > api::FALLBACK_LIMIT {
+                    return Err(SourceError::OverFallbackLimit {
+                        what,
+                        count: total,
+                        limit: api::FALLBACK_LIMIT,
+                    });
+                }
+                // Later pages see exactly the range the first one did.
+                query = query.pinned(page.meta.generated_at.unwrap_or_else(Utc::now));
+            }
+            let read = page.entries.len() + page.rejected.len();
+            let done = stop(&page.entries);
+            out.extend(page.entries);
+            let seen = (page_no as usize - 1) * per_page as usize + read;
+            on_progress(Progress {
+                done: seen.min(total),
+                total: total.min(api::FALLBACK_LIMIT),
+            });
+            if done || read == 0 || seen >= total {
+                return Ok((out, total));
+            }
+            if seen >= api::FALLBACK_LIMIT {
+                return Err(SourceError::OverFallbackLimit {
+                    what,
+                    count: total,
+                    limit: api::FALLBACK_LIMIT,
+                });
+            }
+            page_no += 1;
         }
     }
 
@@ -252,26 +342,72 @@ impl HttpSource {
         }
     }
 
-    /// Entries by id, in the order asked, a lookup request per thousand.
+    /// Entries by id, in the order asked, a lookup request per thousand; without `/lookup`, from
+    /// the entries at hand and then the report's pages (the widest range, up to a limit).
     async fn lookup(&self, ids: &[EntryId]) -> Result<(Vec<Entry>, usize), SourceError> {
         let mut out = Vec::with_capacity(ids.len());
         let mut unreadable = 0;
-        for chunk in ids.chunks(IDS_PER_REQUEST) {
-            let body = self
-                .send(
-                    Method::POST,
-                    &self.url("sync-reports/lookup", ""),
-                    Some(api::ids_body(chunk)),
-                    true,
-                    None,
-                    None,
-                )
-                .await?;
-            let page = api::read_lookup(&body)?;
-            unreadable += page.rejected.len();
-            out.extend(api::in_asked_order(chunk, page.entries));
+        if self.offers(Optional::Lookup) {
+            for chunk in ids.chunks(IDS_PER_REQUEST) {
+                let sent = self
+                    .send(
+                        Method::POST,
+                        &self.url(Optional::Lookup.path(), ""),
+                        Some(api::ids_body(chunk)),
+                        true,
+                        None,
+                        None,
+                    )
+                    .await;
+                let body = match self.optional(Optional::Lookup, sent) {
+                    Err(SourceError::NotOffered(_)) if out.is_empty() => break,
+                    r => r?,
+                };
+                let page = api::read_lookup(&body)?;
+                unreadable += page.rejected.len();
+                out.extend(api::in_asked_order(chunk, page.entries));
+            }
+            if self.offers(Optional::Lookup) {
+                return Ok((out, unreadable));
+            }
         }
-        Ok((out, unreadable))
+        // Without `/lookup`: what the page already read, then the report's own pages.
+        let mut found: HashMap<EntryId, Entry> = HashMap::with_capacity(ids.len());
+        {
+            let (known, listed) = (self.known.borrow(), self.listed.borrow());
+            for id in ids {
+                if let Some(e) = listed.get(id).or_else(|| known.get(id)) {
+                    found.insert(*id, e.clone());
+                }
+            }
+        }
+        let wanted: BTreeSet<EntryId> = ids
+            .iter()
+            .filter(|id| !found.contains_key(id))
+            .copied()
+            .collect();
+        if !wanted.is_empty() {
+            let widest = Query {
+                range: crate::model::query::DateRange::LastDays(crate::model::query::MAX_DAYS),
+                ..Query::default()
+            };
+            let mut left = wanted.len();
+            let (read, _) = self
+                .read_pages(&widest, "entries by id", false, &mut |_| {}, |page| {
+                    left -= page.iter().filter(|e| wanted.contains(&e.id)).count();
+                    left == 0
+                })
+                .await?;
+            for e in read {
+                if wanted.contains(&e.id) {
+                    found.insert(e.id, e);
+                }
+            }
+        }
+        Ok((
+            ids.iter().filter_map(|id| found.remove(id)).collect(),
+            unreadable,
+        ))
     }
 }
 
@@ -304,6 +440,9 @@ impl DataSource for HttpSource {
                 page.entries.extend(more.entries);
                 page.rejected.extend(more.rejected);
             }
+            self.seen
+                .borrow_mut()
+                .record(&page.entries, &page.meta.available_entities);
             let entries: Vec<Entry> = page.entries.into_iter().skip(start).take(len).collect();
             self.remember(&entries);
             let total = page.meta.total as usize;
@@ -324,31 +463,47 @@ impl DataSource for HttpSource {
         query: Query,
     ) -> LocalBoxFuture<'_, Result<crate::model::summary::Summary, SourceError>> {
         Box::pin(async move {
-            let body = self
+            if !self.offers(Optional::Summary) {
+                return Err(SourceError::NotOffered(Optional::Summary));
+            }
+            let sent = self
                 .get(
-                    "sync-reports/summary",
+                    Optional::Summary.path(),
                     &api::ids_query(&query),
                     Some(&self.summary_abort),
                     None,
                 )
-                .await?;
-            api::read_summary(&body)
+                .await;
+            api::read_summary(&self.optional(Optional::Summary, sent)?)
         })
     }
 
     fn facet_values(
         &self,
         field: FilterField,
-    ) -> LocalBoxFuture<'_, Result<Vec<String>, SourceError>> {
+    ) -> LocalBoxFuture<'_, Result<FacetValues, SourceError>> {
         Box::pin(async move {
+            let full = |f: &api::Facets| FacetValues {
+                values: f.get(field).to_vec(),
+                seen_only: false,
+            };
             if let Some(f) = &*self.facets.borrow() {
-                return Ok(f.get(field).to_vec());
+                return Ok(full(f));
             }
-            let body = self.get("sync-reports/facets", "", None, None).await?;
-            let facets = api::read_facets(&body)?;
-            let out = facets.get(field).to_vec();
-            *self.facets.borrow_mut() = Some(facets);
-            Ok(out)
+            if self.offers(Optional::Facets) {
+                let sent = self.get(Optional::Facets.path(), "", None, None).await;
+                match self.optional(Optional::Facets, sent) {
+                    Ok(body) => {
+                        let facets = api::read_facets(&body)?;
+                        let out = full(&facets);
+                        *self.facets.borrow_mut() = Some(facets);
+                        return Ok(out);
+                    }
+                    Err(SourceError::NotOffered(_)) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(self.seen.borrow().get(field))
         })
     }
 
@@ -360,19 +515,47 @@ impl DataSource for HttpSource {
         selection.count_recorded()
     }
 
-    fn selection_ids(
-        &self,
+    fn selection_ids<'a>(
+        &'a self,
         selection: Selection,
-    ) -> LocalBoxFuture<'_, Result<Vec<EntryId>, SourceError>> {
+        mut on_progress: Box<dyn FnMut(Progress) + 'a>,
+    ) -> LocalBoxFuture<'a, Result<Vec<EntryId>, SourceError>> {
         Box::pin(async move {
             let mut ids: BTreeSet<EntryId> = selection.added().clone();
             if let Some(b) = selection.base() {
                 let q = b.query.pinned(b.at);
-                let body = self
-                    .get("sync-reports/ids", &api::ids_query(&q), None, None)
-                    .await?;
+                let mut listed = None;
+                if self.offers(Optional::Ids) {
+                    let sent = self
+                        .get(Optional::Ids.path(), &api::ids_query(&q), None, None)
+                        .await;
+                    match self.optional(Optional::Ids, sent) {
+                        Ok(body) => listed = Some(api::read_ids(&body)?),
+                        Err(SourceError::NotOffered(_)) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+                let listed = match listed {
+                    Some(l) => l,
+                    // Without `/ids`: the list's own pages, which also bring the entries.
+                    None => {
+                        let (entries, _) = self
+                            .read_pages(
+                                &q,
+                                "the ids of all matching entries",
+                                true,
+                                &mut *on_progress,
+                                |_| false,
+                            )
+                            .await?;
+                        let ids = entries.iter().map(|e| e.id).collect();
+                        *self.listed.borrow_mut() =
+                            entries.into_iter().map(|e| (e.id, e)).collect();
+                        ids
+                    }
+                };
                 ids.extend(
-                    api::read_ids(&body)?
+                    listed
                         .into_iter()
                         .filter(|id| !selection.removed().contains(id)),
                 );

@@ -54,8 +54,72 @@ pub enum SourceError {
     /// A newer request replaced this one; never shown.
     #[error("The request was replaced by a newer one.")]
     Superseded,
+    /// An optional endpoint this backend does not offer (it answered 404, 405 or 501):
+    /// remembered for the session, and the page does without it (docs/api.md).
+    #[error("This report server does not provide {}.", .0.provides())]
+    NotOffered(Optional),
+    /// A fallback that pages through `GET /sync-reports` stops at a limit rather than page on.
+    #[error("This report server does not list {what} directly, and paging through the report stops at {} entries: {}. Narrow the filters and try again.", crate::format::thousands(*.limit), crate::format::entries(*.count))]
+    OverFallbackLimit {
+        what: &'static str,
+        count: usize,
+        limit: usize,
+    },
     #[error("{0}")]
     Other(String),
+}
+
+/// The API's optional endpoints. The core (`GET /sync-reports`, `POST /sync-reports/resync`)
+/// is all a backend must serve; each of these adds something (docs/api.md: Core and optional
+/// endpoints), and a backend that lacks one gets the page without it, said in words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Optional {
+    /// `GET /sync-reports/facets`: every value of each header filter.
+    Facets,
+    /// `GET /sync-reports/summary`: the summary strip and the failure groups.
+    Summary,
+    /// `GET /sync-reports/ids`: the ids of "all matching" in one request.
+    Ids,
+    /// `POST /sync-reports/lookup`: entries by id (resync confirmation, download selected).
+    Lookup,
+}
+
+impl Optional {
+    pub const ALL: [Optional; 4] = [
+        Optional::Facets,
+        Optional::Summary,
+        Optional::Ids,
+        Optional::Lookup,
+    ];
+
+    /// The path under the API base.
+    pub fn path(self) -> &'static str {
+        match self {
+            Optional::Facets => "sync-reports/facets",
+            Optional::Summary => "sync-reports/summary",
+            Optional::Ids => "sync-reports/ids",
+            Optional::Lookup => "sync-reports/lookup",
+        }
+    }
+
+    /// What the page shows thanks to it, for "does not provide …".
+    pub fn provides(self) -> &'static str {
+        match self {
+            Optional::Facets => "the list of every filter value",
+            Optional::Summary => "summary counts or failure groups",
+            Optional::Ids => "the ids of all matching entries",
+            Optional::Lookup => "entries by id",
+        }
+    }
+}
+
+/// The values a header filter offers for one field.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FacetValues {
+    pub values: Vec<String>,
+    /// Only the values seen in the entries loaded so far (the backend does not list them): other
+    /// values may exist, and the menu says so.
+    pub seen_only: bool,
 }
 
 fn colon(m: &Option<String>) -> String {
@@ -119,7 +183,7 @@ pub trait DataSource {
     fn facet_values(
         &self,
         field: FilterField,
-    ) -> LocalBoxFuture<'_, Result<Vec<String>, SourceError>>;
+    ) -> LocalBoxFuture<'_, Result<FacetValues, SourceError>>;
 
     /// Entries by id (the selection's, for the resync confirmation and "download selected").
     fn entries(&self, ids: Vec<EntryId>) -> LocalBoxFuture<'_, Result<Vec<Entry>, SourceError>>;
@@ -127,11 +191,13 @@ pub trait DataSource {
     /// How many entries a selection holds.
     fn selection_count(&self, selection: &Selection) -> usize;
 
-    /// The ids a selection holds ("all matching" may need the server to list them).
-    fn selection_ids(
-        &self,
+    /// The ids a selection holds ("all matching" may need the server to list them, or pages of
+    /// the list to be read: `on_progress` hears how far that got).
+    fn selection_ids<'a>(
+        &'a self,
         selection: Selection,
-    ) -> LocalBoxFuture<'_, Result<Vec<EntryId>, SourceError>>;
+        on_progress: Box<dyn FnMut(Progress) + 'a>,
+    ) -> LocalBoxFuture<'a, Result<Vec<EntryId>, SourceError>>;
 
     /// Whether one entry is selected.
     fn selection_contains(&self, selection: &Selection, id: EntryId) -> bool;
