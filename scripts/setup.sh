@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building, serving and testing need, from the package registries only, and is
 # quick when everything is already there: the wasm32 target, trunk, wasm-bindgen-cli (the exact
-# version of Cargo.lock), wasm-opt from npm's binaryen, geckodriver, and Debian's chromium,
-# chromedriver, firefox-esr, webkit2gtk-driver, xvfb and brotli. Source it or run it; scripts/demo.sh and scripts/test.sh call it first.
+# version of Cargo.lock), wasm-opt from npm's binaryen, geckodriver, Schemathesis (a venv under
+# target/), and Debian's chromium, chromedriver, firefox-esr, webkit2gtk-driver, xvfb, brotli
+# and python3-venv. Source it or run it; scripts/demo.sh and scripts/test.sh call it first.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -23,6 +24,8 @@ command -v firefox-esr >/dev/null 2>&1 || missing+=(firefox-esr)
 command -v WebKitWebDriver >/dev/null 2>&1 || missing+=(webkit2gtk-driver)
 command -v xvfb-run >/dev/null 2>&1 || missing+=(xvfb)
 command -v brotli >/dev/null 2>&1 || missing+=(brotli)
+# The backend conformance kit (scripts/check-backend.sh) runs Schemathesis from a venv.
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
   as_root apt-get update -qq
@@ -78,4 +81,15 @@ if [ ! -x node_modules/.bin/wasm-opt ] || ! node_modules/.bin/wasm-opt --version
    || [ ! -f node_modules/terser/package.json ]; then
   say "installing npm packages (binaryen, swagger-parser, axe-core, lighthouse, ag-grid-community, terser)"
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# Schemathesis for the backend conformance kit (scripts/check-backend.sh), from PyPI into a
+# virtual environment under target/ (nothing installed system-wide).
+SCHEMATHESIS_VERSION=4.32.5
+st_have=$(target/schemathesis/bin/st --version 2>/dev/null || true)
+if [[ "$st_have" != *"$SCHEMATHESIS_VERSION"* ]]; then
+  say "installing Schemathesis $SCHEMATHESIS_VERSION into target/schemathesis (about 1 minute)"
+  rm -rf target/schemathesis
+  python3 -m venv target/schemathesis
+  target/schemathesis/bin/pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
