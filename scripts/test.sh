@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every check: formatting, clippy (native and wasm, warnings denied), the native model
 # tests (and the one-mode builds: clippy and their configuration tests), the reference server's
-# tests and the API contract check, the release build, the
-# end-to-end tests in Chromium, Firefox ESR and WebKit (demo and HTTP mode), the component tests in headless
+# tests, the API contract check and the backend conformance kit (scripts/check-backend.sh,
+# with Schemathesis), the release build, the
+# end-to-end tests in Chromium, Firefox ESR and WebKit (demo and HTTP mode; the HTTP feature
+# tests once more against a core-only backend), the component tests in headless
 # Chromium, the model's wasm memory per entry against its budget (tests/memory.rs, in Node),
 # and one small run of the benchmark harness. Installs what is missing first. Prints one summary; exits non-zero on any failure.
 set -uo pipefail
@@ -50,6 +52,26 @@ server_tests() {
 }
 step "reference server tests (API over the model, faults)" server_tests
 step "API contract (OpenAPI valid; the server's answers match it)" node scripts/check-api.mjs docs/openapi.yaml target/api-samples
+conformance() {
+  # The conformance kit (scripts/check-backend.sh) against the reference server, then against
+  # the same server with the optional endpoints off: 0 failures each, Schemathesis included.
+  cargo build --locked --quiet -p sync-report-server --bin sync-report-server || return 1
+  local flags port pid rc=0
+  for flags in "" "--core-only"; do
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    target/debug/sync-report-server --listen "127.0.0.1:$port" --size 5000 $flags >/dev/null &
+    pid=$!
+    for _ in $(seq 50); do
+      python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1])' \
+        "http://127.0.0.1:$port/api/sync-reports?per_page=1" 2>/dev/null && break
+      sleep 0.2
+    done
+    scripts/check-backend.sh "http://127.0.0.1:$port/api" || rc=1
+    kill "$pid"; wait "$pid" 2>/dev/null
+  done
+  return $rc
+}
+step "backend conformance kit (reference server, and core-only; Schemathesis --checks all)" conformance
 step "release build (trunk, wasm-opt)" trunk build --release
 # The end-to-end suite once per browser engine, every test in each (tests/e2e.rs: Engine).
 # WebKit's MiniBrowser needs a display: a virtual one, big enough for the tests' windows.
@@ -65,6 +87,10 @@ e2e() {
 step "end-to-end tests in Chromium (release app over WebDriver; demo and HTTP)" e2e chromium
 step "end-to-end tests in Firefox ESR (geckodriver; demo and HTTP)" e2e firefox
 step "end-to-end tests in WebKit (WebKitGTK MiniBrowser under Xvfb; demo and HTTP)" e2e webkit
+# The feature tests' HTTP halves against a backend with the core endpoints only: everything but
+# the summary strip and the failure groups, which say in one line that they are not provided.
+step "end-to-end feature tests against a core-only backend (Chromium)" \
+  env E2E_DIST="$PWD/dist" E2E_BACKEND=core cargo test --locked --test e2e -- ::http
 component_tests() {
   # The runner's Chromium writes a profile into TMPDIR and leaves it: give it one to remove.
   local scratch rc

@@ -96,11 +96,37 @@ fn core_backend() -> bool {
     }
 }
 
+/// Whether the app in `t` has the summary (`GET /sync-reports/summary`): the demo always; a
+/// core-only backend does not, and the page says so in one line instead.
+fn has_summary(t: Target) -> bool {
+    t == Target::Demo || !core_backend()
+}
+
+impl Browser {
+    /// On a backend without the summary: the strip's one line says so, and there are no counts
+    /// and no failure groups (README: Any backend).
+    async fn says_it_has_no_summary(&self) {
+        let note = self.wait_css(".sr-strip-note").await;
+        assert_eq!(
+            note.text().await.unwrap(),
+            "This report server does not provide summary counts or failure groups."
+        );
+        let extra = self
+            .js("return document.querySelectorAll('.sr-groups, .sr-chart, .sr-count-btn:not(.sr-count-btn--stuck)').length")
+            .await;
+        assert_eq!(
+            extra,
+            json!(0),
+            "no counts, chart or groups without the summary"
+        );
+    }
+}
+
 /// A reference server of the test's own (its faults touch no other test), with the demo's
 /// seed and size so both targets show the same entries.
 fn reference_server(opts: Options) -> (String, Arc<Server>) {
+    // (Options::default() has the demo's size, 5,000.)
     let server = Server::new(Options {
-        size: 5_000,
         dist: Some(dist_dir()),
         core_only: opts.core_only || core_backend(),
         ..opts
@@ -1321,7 +1347,7 @@ async fn loading_moves_nothing_on_the_page(t: Target) {
                  if (!(css in first)) first[css] = y; \
                  else if (Math.abs(first[css] - y) > 0.5 && moved.length < 5) moved.push(css + ' from y ' + Math.round(first[css]) + ' to ' + Math.round(y)); \
                } \
-               if (ready === null && document.querySelector(\"table[aria-busy='false'] tbody tr.sr-row .sr-badge\") && document.querySelector('.sr-groups')) ready = performance.now(); \
+               if (ready === null && document.querySelector(\"table[aria-busy='false'] tbody tr.sr-row .sr-badge\") && document.querySelector('.sr-groups, .sr-strip-note')) ready = performance.now(); \
                if ((ready !== null && performance.now() - ready > 800) || performance.now() - start > 15000) \
                  done({ moved, seen: Object.keys(first).length, ready: ready !== null }); \
                else requestAnimationFrame(frame); \
@@ -1334,7 +1360,9 @@ async fn loading_moves_nothing_on_the_page(t: Target) {
         json!(true),
         "the page never settled: {moved}"
     );
-    assert_eq!(moved["seen"], json!(6), "every part was seen: {moved}");
+    // Without the summary (a core-only backend) there are no failure groups to see.
+    let parts = if has_summary(t) { 6 } else { 5 };
+    assert_eq!(moved["seen"], json!(parts), "every part was seen: {moved}");
     assert_eq!(
         moved["moved"],
         json!([]),
@@ -1343,8 +1371,12 @@ async fn loading_moves_nothing_on_the_page(t: Target) {
     if b.engine != Engine::Chromium {
         return;
     }
-    b.wait_css(".sr-strip .sr-chart").await;
-    b.wait_css(".sr-groups").await;
+    if has_summary(t) {
+        b.wait_css(".sr-strip .sr-chart").await;
+        b.wait_css(".sr-groups").await;
+    } else {
+        b.wait_css(".sr-strip-note").await;
+    }
     // The sum of the layout shifts not caused by input (Chromium's Layout Instability API,
     // buffered from the page's start); over 0.01, what moved, for the failure message.
     let shift = b
@@ -1425,6 +1457,132 @@ impl Browser {
             .filter(|s| s.target.split('?').next().unwrap().ends_with(path_end))
             .collect()
     }
+}
+
+/// A backend with the core endpoints only: the page works and says, in words, what it does
+/// without the optional ones; it asks each optional endpoint once, never shows the 404, and
+/// pages through the list for "all matching" (with a limit it names).
+#[tokio::test]
+async fn http_a_core_only_backend_gets_every_feature_but_the_summary() {
+    let (b, server) = http_browser(Options {
+        core_only: true,
+        size: 20_000,
+        ..Options::default()
+    })
+    .await;
+    b.open("/?days=15&status=Failed").await;
+    b.says_it_has_no_summary().await;
+    let n = number(&b.count_text().await);
+    assert!(n > 0 && n < 10_000, "{n}");
+    // Header filters: the statuses are known; other values are those seen, and it says so.
+    b.button("Filter Status").await.click().await.unwrap();
+    b.until("the status values", || async {
+        b.texts(".sr-popover--filter label").await.len() == 4
+    })
+    .await;
+    assert_eq!(b.texts(".sr-filter-note").await.len(), 0);
+    b.press("\u{E00C}").await; // Escape
+    b.button("Filter Company Group")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let note = b.wait_css(".sr-filter-note").await.text().await.unwrap();
+    assert!(note.contains("loaded so far"), "{note}");
+    assert!(!b.texts(".sr-popover--filter label").await.is_empty());
+    b.press("\u{E00C}").await;
+    // "All matching" without /ids: the list's pages, then the file holds every one.
+    b.find("input[aria-label='Select all']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.button(&format!(
+        "Select all {} entries matching the filters",
+        fmt_thousands(n)
+    ))
+    .await
+    .click()
+    .await
+    .unwrap();
+    b.button("Actions").await.click().await.unwrap();
+    b.wait_xpath("//button[@role='menuitem' and normalize-space()='Download selected as CSV']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.button(&format!("Download {} entries", fmt_thousands(n)))
+        .await
+        .click()
+        .await
+        .unwrap();
+    let file = wait_for_download(&b).await;
+    let bytes = std::fs::read(&file).unwrap();
+    assert_eq!(csv::Reader::from_reader(&bytes[3..]).records().count(), n);
+    // The resync confirmation reads the same entries (no /lookup either).
+    b.button("Actions").await.click().await.unwrap();
+    b.wait_xpath("//button[@role='menuitem' and normalize-space()='Resync selected']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let dialog = b
+        .wait_xpath("//dialog[@open][.//h2[normalize-space()='Resync selected']]")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(dialog.contains("will be resynced"), "{dialog}");
+    b.button("Cancel").await.click().await.unwrap();
+    // Nothing was shown as an error, and each optional endpoint was asked once at most.
+    let notices = b.texts(".sr-notice").await;
+    assert!(
+        notices
+            .iter()
+            .all(|t| !t.contains("HTTP") && !t.contains("not found")),
+        "{notices:?}"
+    );
+    for path in ["/facets", "/summary", "/ids", "/lookup"] {
+        let asked = b.seen(path).len();
+        assert!(asked <= 1, "{path} was asked {asked} times");
+    }
+    assert_eq!(b.seen("/ids").len(), 1);
+    // Over the fallback's limit: said, with the numbers and what to do.
+    b.open("/?days=15").await;
+    let total = number(&b.count_text().await);
+    assert!(total > 10_000, "{total}");
+    b.find("input[aria-label='Select all']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.button(&format!(
+        "Select all {} entries matching the filters",
+        fmt_thousands(total)
+    ))
+    .await
+    .click()
+    .await
+    .unwrap();
+    b.button("Actions").await.click().await.unwrap();
+    b.wait_xpath("//button[@role='menuitem' and normalize-space()='Download selected as CSV']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let notice = b
+        .wait_xpath("//*[contains(@class,'sr-notice')][contains(., 'stops at 10,000 entries')]")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        notice.contains("does not provide the ids of all matching entries")
+            && notice.contains(&format!("({} here)", fmt_thousands(total)))
+            && notice.contains("Narrow the filters"),
+        "{notice}"
+    );
+    drop(server);
 }
 
 #[tokio::test]
@@ -2961,6 +3119,9 @@ async fn saved_views_are_kept_applied_linked_and_deleted() {
 async fn summary_strip_counts_filter_and_chart(t: Target) {
     let b = browser(t).await;
     b.open("/?days=5").await;
+    if !has_summary(t) {
+        return b.says_it_has_no_summary().await;
+    }
     let total = number(&b.count_text().await);
     let strip = b.wait_css(".sr-strip-counts").await;
     // The status buttons (Stuck is a subset of Pending, not a status of its own).
@@ -3070,6 +3231,9 @@ impl Browser {
 async fn failure_groups_filter_resync_and_export(t: Target) {
     let b = browser(t).await;
     b.open("/?days=15").await;
+    if !has_summary(t) {
+        return b.says_it_has_no_summary().await;
+    }
     // Closed by default: one line with the number of groups and the largest.
     let line = b.wait_css(".sr-groups:not([open]) > summary").await;
     let text = b.texts(".sr-groups > summary").await.join("");
@@ -3192,17 +3356,23 @@ async fn retry_state_and_stuck_entries(t: Target) {
         retry.iter().any(|r| r.contains("Pending for ")),
         "Pending rows say for how long: {retry:?}"
     );
-    // Stuck: a count in the strip, a filter, a highlight.
+    // Stuck: a count in the strip (a toggle without one when the backend has no summary), a
+    // filter, a highlight.
     let stuck_btn = b.wait_css(".sr-count-btn--stuck").await;
-    let n = number(
-        &stuck_btn
-            .find(Locator::Css(".sr-count-num"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    );
+    let n = if has_summary(t) {
+        number(
+            &stuck_btn
+                .find(Locator::Css(".sr-count-num"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap(),
+        )
+    } else {
+        b.says_it_has_no_summary().await;
+        usize::MAX
+    };
     assert!(n > 0);
     stuck_btn.click().await.unwrap();
     b.until("the stuck filter applies", || async {
@@ -3213,7 +3383,7 @@ async fn retry_state_and_stuck_entries(t: Target) {
         .await;
     b.wait_css("table[aria-busy='false']").await;
     b.until("the table holds the stuck entries", || async {
-        number(&b.count_text().await) == n
+        (n == usize::MAX || number(&b.count_text().await) == n)
             && b.client
                 .find_all(Locator::Css("tbody tr.sr-row"))
                 .await
@@ -3471,18 +3641,28 @@ async fn the_table_is_above_the_fold(t: Target) {
         visible.as_u64().unwrap() >= 6,
         "rows visible at 1280x800: {visible}"
     );
-    // Every triage feature one click away: the counts, the groups' line, Actions.
-    for css in [
-        ".sr-count-btn",
-        ".sr-groups > summary",
-        "button[aria-label='Actions']",
-    ] {
+    // Every triage feature one click away: the counts, the groups' line, Actions (or, without
+    // the summary, the line that says so).
+    let parts: &[&str] = if has_summary(t) {
+        &[
+            ".sr-count-btn",
+            ".sr-groups > summary",
+            "button[aria-label='Actions']",
+        ]
+    } else {
+        &[".sr-strip-note", "button[aria-label='Actions']"]
+    };
+    for css in parts {
         let on_screen = b
             .js(&format!("const r = document.querySelector({}).getBoundingClientRect(); return r.bottom <= window.innerHeight && r.height > 0", serde_json::to_string(css).unwrap()))
             .await;
         assert_eq!(on_screen, json!(true), "{css} is on the first screen");
     }
 
+    if !has_summary(t) {
+        // The 390 px checks below are about the failure groups' layout.
+        return;
+    }
     // 390 px wide: in a frame of that width (headless Firefox keeps its windows at least 450 px
     // wide); the page inside lays itself out for its frame's width as for a phone's screen.
     b.js("const f = document.createElement('iframe'); f.id = 'narrow'; f.width = '390'; f.height = '844'; \

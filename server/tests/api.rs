@@ -682,8 +682,14 @@ async fn summary_counts_statuses_and_syncs_per_hour() {
 async fn the_schema_and_the_server_agree_where_they_once_differed() {
     let s = server(Options::default());
     // An empty filter[failure] is no failure group, like every other empty filter.
-    let all = get(&s, "/api/sync-reports?filter%5Bdays%5D=15").await.json();
-    let a = get(&s, "/api/sync-reports?filter%5Bdays%5D=15&filter%5Bfailure%5D=").await;
+    let all = get(&s, "/api/sync-reports?filter%5Bdays%5D=15")
+        .await
+        .json();
+    let a = get(
+        &s,
+        "/api/sync-reports?filter%5Bdays%5D=15&filter%5Bfailure%5D=",
+    )
+    .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
     assert_eq!(a.json()["meta"]["total"], all["meta"]["total"]);
     // A lone end (or start) spans filter[days] days up to (or from) it.
@@ -706,7 +712,13 @@ async fn the_schema_and_the_server_agree_where_they_once_differed() {
     assert_eq!(a.json()["errors"][0]["parameter"], "filter[stuck]");
     // A body with a property the schema does not have is refused, on both POSTs.
     for path in ["/api/sync-reports/lookup", "/api/sync-reports/resync"] {
-        let a = call(&s, Method::POST, path, Some(json!({ "ids": [], "extra": 1 }))).await;
+        let a = call(
+            &s,
+            Method::POST,
+            path,
+            Some(json!({ "ids": [], "extra": 1 })),
+        )
+        .await;
         assert_eq!(a.status, StatusCode::BAD_REQUEST, "{path}: {}", a.text);
         assert!(a.text.contains("extra"), "{}", a.text);
     }

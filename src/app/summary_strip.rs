@@ -90,6 +90,13 @@ pub fn SummaryStrip() -> impl IntoView {
         <section class="sr-strip" aria-label="Summary">
             {move || (!report.summary_offered.get()).then(|| view! {
                 <p class="sr-strip-note">"This report server does not provide summary counts or failure groups."</p>
+                // The stuck filter is the core list's own (filter[stuck]): kept, without a count.
+                <button type="button" class="sr-count-btn sr-count-btn--stuck"
+                    aria-pressed=move || report.view.with(|v| v.query.filters.stuck).to_string()
+                    title="Show only entries Pending for more than 2 hours"
+                    on:click=move |_| report.update_view(|v| v.query.filters.stuck = !v.query.filters.stuck)>
+                    <span class="sr-count-label">"Stuck"</span>
+                </button>
             })}
             {move || report.summary.get().map(|s| {
                 let counts = s.statuses.clone();

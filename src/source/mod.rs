@@ -59,7 +59,7 @@ pub enum SourceError {
     #[error("This report server does not provide {}.", .0.provides())]
     NotOffered(Optional),
     /// A fallback that pages through `GET /sync-reports` stops at a limit rather than page on.
-    #[error("This report server does not list {what} directly, and paging through the report stops at {} entries: {}. Narrow the filters and try again.", crate::format::thousands(*.limit), crate::format::entries(*.count))]
+    #[error("This report server does not provide {what}, and reading the report page by page stops at {} entries ({} here). Narrow the filters, then try again.", crate::format::thousands(*.limit), crate::format::thousands(*.count))]
     OverFallbackLimit {
         what: &'static str,
         count: usize,
