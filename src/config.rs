@@ -213,7 +213,7 @@ pub struct ConfigFile {
     /// RFC 3339, e.g. `"2026-11-27T12:00:00Z"`.
     #[serde(
         default,
-        deserialize_with = "crate::model::entry::opt_lenient_datetime"
+        deserialize_with = "crate::wire::lenient::opt_lenient_datetime"
     )]
     pub demo_now: Option<chrono::DateTime<chrono::Utc>>,
     pub api_base: Option<String>,

@@ -1,6 +1,7 @@
 //! Sync report viewer: every item an integration tried to sync, what failed and why, resync and
 //! CSV export. A headless [`model`] (tested natively) and a thin Leptos view ([`app`]) over it,
-//! with data sources behind one trait ([`source`]).
+//! with data sources behind one trait ([`source`]); the API's wire format, shared with the
+//! reference server, in [`wire`].
 
 pub mod app;
 pub mod config;
@@ -11,6 +12,7 @@ pub mod json_path;
 pub mod model;
 pub mod perf;
 pub mod source;
+pub mod wire;
 
 use std::rc::Rc;
 

@@ -10,9 +10,10 @@ use proptest::prelude::*;
 use sync_report::model::csv_export::{self, CsvExport, CsvOptions};
 use sync_report::model::demo::{self, DemoBackend, DemoConfig};
 use sync_report::model::entry::{EntryText, Integration, TextFields};
-use sync_report::model::query::{PageRequest, MAX_DAYS};
+use sync_report::model::query::MAX_DAYS;
 use sync_report::model::resync::{Refusal, ResyncResult};
 use sync_report::model::*;
+use sync_report::wire::PageRequest;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap()
@@ -596,8 +597,8 @@ proptest! {
         let mut q = v.query;
         // The API leaves out a blank search (it matches everything), so normalise it first.
         if !q.search.is_active() { q.search = Search::default(); }
-        let params = q.to_api_params(PageRequest { page, per_page: per });
-        let (back, p, ignored) = Query::from_api_params(params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let params = sync_report::wire::query_params(&q, PageRequest { page, per_page: per });
+        let (back, p, ignored) = sync_report::wire::read_params(params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         prop_assert_eq!((back, p, ignored), (q, PageRequest { page, per_page: per }, vec![]));
     }
 
@@ -613,7 +614,7 @@ proptest! {
 
     #[test]
     fn any_api_params_are_safe(pairs in prop::collection::vec(("\\PC{0,20}", "\\PC{0,20}"), 0..8)) {
-        let (q, page, _) = Query::from_api_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let (q, page, _) = sync_report::wire::read_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         prop_assert!(page.per_page >= 1 && page.per_page <= 1000);
         if let DateRange::Between { from, to } = q.range {
             prop_assert!(from <= to && to - from <= Duration::days(15));

@@ -6,9 +6,9 @@
 use proptest::prelude::*;
 use sync_report::config::{Config, ConfigFile, MountOptions};
 use sync_report::model::entry::EntryId;
-use sync_report::model::page::parse_page;
-use sync_report::model::query::{Query, View};
+use sync_report::model::query::View;
 use sync_report::source::api;
+use sync_report::wire::parse_page;
 
 /// Text that looks like what parsers meet: JSON fragments, keys, escapes, markup, control
 /// characters, right-to-left marks and emoji, as well as plain noise.
@@ -184,8 +184,8 @@ proptest! {
         let again = v.to_url_query(&prefix);
         prop_assert_eq!(View::from_url_query(&again, &prefix).0, v);
         let pairs: Vec<(String, String)> = form_urlencoded::parse(text.as_bytes()).into_owned().collect();
-        let (q, page, _) = Query::from_api_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let (q, page, _) = sync_report::wire::read_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         prop_assert!(page.page >= 1 && page.per_page >= 1 && page.per_page <= 1000);
-        let _ = q.to_api_query_string(page);
+        let _ = sync_report::wire::query_string(&q, page);
     }
 }

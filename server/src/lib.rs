@@ -20,17 +20,20 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
-use chrono::{DateTime, SecondsFormat, Utc};
-use serde::{Deserialize, Serialize};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
 use serde_json::{json, Value};
 use sync_report::model::demo::{DemoBackend, DemoConfig};
 use sync_report::model::entry::EntryId;
-use sync_report::model::page::{IntegrationProblem, PageBody, PageMeta};
-use sync_report::model::query::{FilterField, Ignored, PageRequest, Query};
+use sync_report::model::query::{FilterField, Ignored, Query};
 use sync_report::model::resync::{ResyncOutcome, ResyncResult};
+use sync_report::wire::{
+    self, ErrorBody, Facets, IdsAnswer, IdsMeta, IdsRequest, IntegrationProblem, PageBody,
+    PageMeta, PageRequest, ParamError,
+};
 
 /// Most ids one lookup or resync request may carry.
-pub const MAX_IDS_PER_REQUEST: usize = 1000;
+pub const MAX_IDS_PER_REQUEST: usize = wire::MAX_IDS_PER_REQUEST;
 /// Most ids `GET /sync-reports/ids` lists.
 pub const MAX_IDS_LISTED: usize = 100_000;
 
@@ -327,24 +330,6 @@ struct RequestId(String);
 #[derive(Clone, Debug, Default)]
 struct BodyFaults(Vec<Fault>);
 
-/// A parameter the server could not use.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub struct ParamError {
-    pub parameter: String,
-    pub value: String,
-    pub reason: String,
-}
-
-/// The error body every non-2xx API answer carries.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub struct ErrorBody {
-    pub code: String,
-    pub message: String,
-    pub request_id: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<ParamError>,
-}
-
 fn error(status: StatusCode, code: &str, message: impl Into<String>, id: &RequestId) -> Response {
     error_with(status, code, message, id, Vec::new())
 }
@@ -505,8 +490,7 @@ fn param_errors(ignored: Vec<Ignored>) -> Vec<ParamError> {
 /// Reads the query parameters; any that cannot be used as given is a 400 naming it.
 fn read_query(raw: &Option<String>, id: &RequestId) -> Result<(Query, PageRequest), Box<Response>> {
     let pairs = pairs(raw);
-    let (q, page, ignored) =
-        Query::from_api_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let (q, page, ignored) = wire::read_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     if ignored.is_empty() {
         Ok((q, page))
     } else {
@@ -524,10 +508,6 @@ fn read_query(raw: &Option<String>, id: &RequestId) -> Result<(Query, PageReques
             errors,
         )))
     }
-}
-
-fn iso(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 async fn list(
@@ -659,11 +639,15 @@ async fn list(
 
 async fn facets(State(server): State<Arc<Server>>) -> Response {
     let (_, be) = server.data();
-    let mut map = serde_json::Map::new();
-    for f in FilterField::ALL {
-        map.insert(f.api_key().to_string(), json!(be.store.values(f)));
-    }
-    Json(Value::Object(map)).into_response()
+    let values = |f| be.store.values(f);
+    let answer = Facets {
+        status: values(FilterField::Status),
+        integrations: values(FilterField::CompanyGroup),
+        entity: values(FilterField::ServiceEntity),
+        source_system: values(FilterField::SourceSystem),
+        destination_system: values(FilterField::DestinationSystem),
+    };
+    Json(answer).into_response()
 }
 
 async fn summary(
@@ -702,19 +686,19 @@ async fn ids(
         );
     }
     let data: Vec<EntryId> = rs.rows.iter().map(|&r| be.store.entry(r).id).collect();
-    Json(json!({ "data": data, "meta": { "total": data.len(), "generated_at": iso(now) } }))
-        .into_response()
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct IdsBody {
-    ids: Vec<EntryId>,
+    let answer = IdsAnswer {
+        meta: IdsMeta {
+            total: data.len() as u64,
+            generated_at: Some(now),
+        },
+        data,
+    };
+    Json(answer).into_response()
 }
 
 fn read_ids(body: &Bytes, id: &RequestId) -> Result<Vec<EntryId>, Box<Response>> {
     let de = &mut serde_json::Deserializer::from_slice(body);
-    let parsed: IdsBody = parse_whole(de).map_err(|e| {
+    let parsed: IdsRequest = parse_whole(de).map_err(|e| {
         Box::new(error(
             StatusCode::BAD_REQUEST,
             "invalid_body",

@@ -12,7 +12,7 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use serde_json::{json, Value};
 use sync_report::model::entry::{EntryId, Status};
-use sync_report::model::page::parse_page;
+use sync_report::wire::parse_page;
 use sync_report_server::{router, Fault, Options, Rule, Server};
 use tower::ServiceExt;
 

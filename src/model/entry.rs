@@ -1,9 +1,5 @@
-//! One report entry as the backend API sends it, read tolerantly.
-//!
-//! Real integration backends are loose: statuses arrive as `_Sent`, ids as strings, timestamps
-//! without a zone. We accept what is unambiguous, keep what we do not know (an unknown status is
-//! shown with its raw text), and reject an entry only when a required field is unusable, naming
-//! the field so the error can be shown and reported. One bad entry never sinks its page.
+//! One report entry: what an integration tried to sync, its status and retries, and how it is
+//! named to a person. How the API writes it, and how loosely it is read, is `crate::wire`'s.
 
 use std::fmt;
 use std::sync::Arc;
@@ -11,25 +7,16 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use crate::format::{stamp, Stamp};
-use serde::de::{self, Deserializer};
-use serde::{Deserialize, Serialize, Serializer};
 
 pub use super::entry_text::{EntryText, TextFields};
 
 /// The backend's id of an entry. Selection, resync and keyed rows use it, never a row index.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EntryId(pub u64);
 
 impl fmt::Display for EntryId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
-    }
-}
-
-impl<'de> Deserialize<'de> for EntryId {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        lenient_u64(d).map(EntryId)
     }
 }
 
@@ -130,23 +117,9 @@ impl fmt::Display for Status {
     }
 }
 
-impl Serialize for Status {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.api_value())
-    }
-}
-
-impl<'de> Deserialize<'de> for Status {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Ok(Status::parse(&raw))
-    }
-}
-
 /// The customer integration ("company group") a service belongs to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Integration {
-    #[serde(default, deserialize_with = "opt_lenient_u64")]
     pub id: Option<u64>,
     pub name: Arc<str>,
 }
@@ -195,28 +168,13 @@ impl fmt::Display for SystemChain {
     }
 }
 
-impl Serialize for SystemChain {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.api_value())
-    }
-}
-
-impl<'de> Deserialize<'de> for SystemChain {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Ok(SystemChain::parse(&raw))
-    }
-}
-
 /// One attempted sync of one item.
 ///
 /// The seven optional texts (reference, failure reason and detail, the systems' ids) are packed
 /// into one allocation ([`EntryText`]) and read through methods: at a million entries that
 /// saves about 80 MB of browser memory. On the wire an entry is the flat JSON object the API
-/// sends ([`EntryWire`]).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(from = "EntryWire")]
-#[serde(into = "EntryWire")]
+/// sends (`crate::wire`, which reads and writes it).
+#[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
     pub id: EntryId,
     pub status: Status,
@@ -287,118 +245,6 @@ impl Entry {
         t.error = error;
         self.text = EntryText::new(&t);
     }
-}
-
-/// An entry as the API writes it: what [`Entry`] reads from and writes to JSON.
-#[derive(Serialize, Deserialize)]
-struct EntryWire {
-    id: EntryId,
-    status: Status,
-    integration: Integration,
-    #[serde(rename = "type")]
-    entity: Arc<str>,
-    system_chain: SystemChain,
-    #[serde(default, deserialize_with = "opt_lenient_u64")]
-    first_run_id: Option<u64>,
-    #[serde(default, deserialize_with = "opt_lenient_u64")]
-    last_run_id: Option<u64>,
-    #[serde(default, deserialize_with = "opt_lenient_string")]
-    common_ref: Option<String>,
-    #[serde(deserialize_with = "lenient_datetime")]
-    created_at: DateTime<Utc>,
-    #[serde(default, deserialize_with = "opt_lenient_datetime")]
-    updated_at: Option<DateTime<Utc>>,
-    #[serde(default, deserialize_with = "opt_lenient_f64")]
-    runtime: Option<f64>,
-    #[serde(default, deserialize_with = "lenient_u32")]
-    attempts: u32,
-    #[serde(
-        default,
-        deserialize_with = "opt_lenient_datetime",
-        skip_serializing_if = "Option::is_none"
-    )]
-    next_retry_at: Option<DateTime<Utc>>,
-    #[serde(default, deserialize_with = "opt_lenient_u32")]
-    max_attempts: Option<u32>,
-    #[serde(default, deserialize_with = "opt_lenient_string")]
-    message: Option<String>,
-    #[serde(default, deserialize_with = "opt_lenient_string")]
-    error: Option<String>,
-    #[serde(default = "default_true")]
-    resyncable: bool,
-    #[serde(default, deserialize_with = "opt_lenient_string")]
-    source_id: Option<String>,
-    #[serde(default, deserialize_with = "opt_lenient_string")]
-    source_parent_id: Option<String>,
-    #[serde(default, deserialize_with = "opt_lenient_string")]
-    endpoint_id: Option<String>,
-    #[serde(default, deserialize_with = "opt_lenient_string")]
-    endpoint_parent_id: Option<String>,
-}
-
-impl From<EntryWire> for Entry {
-    fn from(w: EntryWire) -> Self {
-        let text = EntryText::new(&TextFields {
-            common_ref: w.common_ref.as_deref(),
-            message: w.message.as_deref(),
-            error: w.error.as_deref(),
-            source_id: w.source_id.as_deref(),
-            source_parent_id: w.source_parent_id.as_deref(),
-            endpoint_id: w.endpoint_id.as_deref(),
-            endpoint_parent_id: w.endpoint_parent_id.as_deref(),
-        });
-        Entry {
-            id: w.id,
-            status: w.status,
-            integration: w.integration,
-            entity: w.entity,
-            system_chain: w.system_chain,
-            first_run_id: w.first_run_id,
-            last_run_id: w.last_run_id,
-            created_at: w.created_at,
-            updated_at: w.updated_at,
-            runtime: w.runtime,
-            attempts: w.attempts,
-            next_retry_at: w.next_retry_at,
-            max_attempts: w.max_attempts,
-            resyncable: w.resyncable,
-            text,
-        }
-    }
-}
-
-impl From<Entry> for EntryWire {
-    fn from(e: Entry) -> Self {
-        let t = e.text.fields();
-        let own = |s: Option<&str>| s.map(str::to_owned);
-        EntryWire {
-            common_ref: own(t.common_ref),
-            message: own(t.message),
-            error: own(t.error),
-            source_id: own(t.source_id),
-            source_parent_id: own(t.source_parent_id),
-            endpoint_id: own(t.endpoint_id),
-            endpoint_parent_id: own(t.endpoint_parent_id),
-            id: e.id,
-            status: e.status,
-            integration: e.integration,
-            entity: e.entity,
-            system_chain: e.system_chain,
-            first_run_id: e.first_run_id,
-            last_run_id: e.last_run_id,
-            created_at: e.created_at,
-            updated_at: e.updated_at,
-            runtime: e.runtime,
-            attempts: e.attempts,
-            next_retry_at: e.next_retry_at,
-            max_attempts: e.max_attempts,
-            resyncable: e.resyncable,
-        }
-    }
-}
-
-fn default_true() -> bool {
-    true
 }
 
 /// A Pending entry older than this is stuck: highlighted, and the "Stuck" filter finds it.
@@ -547,182 +393,6 @@ fn hash_ref(r: &str) -> String {
     }
 }
 
-// ---- lenient field readers -------------------------------------------------------------------
-//
-// Each reader checks its value inside serde_json's own read of it (a visitor): an error then
-// carries the value's position, from which `crate::json_path` names the field at fault.
-
-/// One JSON value as loose backends send ids, amounts and times: a number, a string or null.
-enum Loose<'a> {
-    Null,
-    U(u64),
-    I(i64),
-    F(f64),
-    S(std::borrow::Cow<'a, str>),
-}
-
-/// Reads one value and hands it to `check`; other JSON types are "invalid type ... expected
-/// `expecting`".
-fn loose<'de, D, T>(
-    d: D,
-    expecting: &'static str,
-    check: impl FnOnce(Loose<'de>) -> Result<T, String>,
-) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    struct V<F> {
-        check: F,
-        expecting: &'static str,
-    }
-    impl<'de, T, F: FnOnce(Loose<'de>) -> Result<T, String>> de::Visitor<'de> for V<F> {
-        type Value = T;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str(self.expecting)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<T, E> {
-            (self.check)(Loose::Null).map_err(E::custom)
-        }
-        fn visit_none<E: de::Error>(self) -> Result<T, E> {
-            (self.check)(Loose::Null).map_err(E::custom)
-        }
-        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<T, D2::Error> {
-            d.deserialize_any(self)
-        }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
-            (self.check)(Loose::U(v)).map_err(E::custom)
-        }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
-            (self.check)(Loose::I(v)).map_err(E::custom)
-        }
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
-            (self.check)(Loose::F(v)).map_err(E::custom)
-        }
-        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<T, E> {
-            (self.check)(Loose::S(v.into())).map_err(E::custom)
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
-            (self.check)(Loose::S(v.to_owned().into())).map_err(E::custom)
-        }
-        fn visit_string<E: de::Error>(self, v: String) -> Result<T, E> {
-            (self.check)(Loose::S(v.into())).map_err(E::custom)
-        }
-    }
-    d.deserialize_any(V { check, expecting })
-}
-
-fn to_u64(v: Loose<'_>) -> Result<u64, String> {
-    match v {
-        Loose::U(u) => Ok(u),
-        Loose::I(_) => Err("negative id".into()),
-        Loose::F(f) if f.fract() == 0.0 && f >= 0.0 && f < u64::MAX as f64 => Ok(f as u64),
-        Loose::F(_) => Err("expected a whole number".into()),
-        Loose::S(s) => s
-            .trim()
-            .parse()
-            .map_err(|_| format!("expected a number, got {s:?}")),
-        Loose::Null => Err("expected a number".into()),
-    }
-}
-
-fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
-    loose(d, "a number", to_u64)
-}
-
-fn opt_lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    loose(d, "a number", |v| match v {
-        Loose::Null => Ok(None),
-        v => to_u64(v).map(Some),
-    })
-}
-
-fn lenient_u32<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
-    Ok(opt_lenient_u32(d)?.unwrap_or(0))
-}
-
-fn opt_lenient_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
-    loose(d, "a number", |v| match v {
-        Loose::Null => Ok(None),
-        v => u32::try_from(to_u64(v)?)
-            .map(Some)
-            .map_err(|_| "number too large".into()),
-    })
-}
-
-fn opt_lenient_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    loose(d, "a number", |v| match v {
-        Loose::Null => Ok(None),
-        Loose::U(u) => Ok(Some(u as f64)),
-        Loose::I(i) => Ok(Some(i as f64)),
-        Loose::F(f) => Ok(f.is_finite().then_some(f)),
-        Loose::S(s) if s.trim().is_empty() => Ok(None),
-        Loose::S(s) => decimal(&s)
-            .map(Some)
-            .ok_or_else(|| format!("expected a number, got {s:?}")),
-    })
-}
-
-/// A finite number written as text, in the forms `str::parse::<f64>` reads (`"1.5"`, `"+2"`,
-/// `"007"`, `".5"`, `"5."`, `"3E2"`), read by serde_json's number reader once rewritten in
-/// JSON's grammar: `str::parse::<f64>` would add core's own float parser and its 10 KB table
-/// of powers of five to the wasm module for this one field.
-fn decimal(s: &str) -> Option<f64> {
-    let s = s.trim();
-    let (minus, s) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let (mantissa, exponent) = match s.find(['e', 'E']) {
-        Some(i) => (&s[..i], Some(&s[i + 1..])),
-        None => (s, None),
-    };
-    let (int, frac) = match mantissa.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (mantissa, None),
-    };
-    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
-    if !digits(int) || !frac.is_none_or(digits) || int.is_empty() && frac.is_none_or(str::is_empty)
-    {
-        return None;
-    }
-    let mut json = String::with_capacity(s.len() + 4);
-    if minus {
-        json.push('-');
-    }
-    let int = int.trim_start_matches('0');
-    json.push_str(if int.is_empty() { "0" } else { int });
-    if let Some(f) = frac.filter(|f| !f.is_empty()) {
-        json.push('.');
-        json.push_str(f);
-    }
-    if let Some(e) = exponent {
-        let e = e.strip_prefix('+').unwrap_or(e);
-        let magnitude = e.strip_prefix('-').unwrap_or(e);
-        if magnitude.is_empty() || !digits(magnitude) {
-            return None;
-        }
-        json.push('e');
-        json.push_str(e);
-    }
-    serde_json::from_str::<f64>(&json)
-        .ok()
-        .filter(|v| v.is_finite())
-}
-
-/// Identifiers and texts: numbers are accepted and written in decimal.
-fn opt_lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    loose(d, "text", |v| {
-        Ok(match v {
-            Loose::Null => None,
-            Loose::U(u) => Some(u.to_string()),
-            Loose::I(i) => Some(i.to_string()),
-            Loose::F(f) => Some(crate::format::with_shortest(f, str::to_owned)),
-            Loose::S(s) => Some(s.into_owned()),
-        })
-    })
-}
-
 /// Parses a timestamp as backends write them: RFC 3339, or a zone-less form taken as UTC.
 pub fn parse_datetime(s: &str) -> Option<DateTime<Utc>> {
     let s = s.trim();
@@ -730,30 +400,6 @@ pub fn parse_datetime(s: &str) -> Option<DateTime<Utc>> {
         return Some(t.with_timezone(&Utc));
     }
     crate::format::parse_naive(s).map(|t| t.and_utc())
-}
-
-/// A timestamp field read as [`parse_datetime`] reads it (and not with chrono's own
-/// `Deserialize`, whose general format parser would then be in the wasm module too).
-pub(crate) fn lenient_datetime<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
-    loose(d, "an ISO-8601 timestamp", |v| match v {
-        Loose::S(s) => {
-            parse_datetime(&s).ok_or_else(|| format!("expected an ISO-8601 timestamp, got {s:?}"))
-        }
-        _ => Err("expected an ISO-8601 timestamp".into()),
-    })
-}
-
-pub(crate) fn opt_lenient_datetime<'de, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Option<DateTime<Utc>>, D::Error> {
-    loose(d, "an ISO-8601 timestamp", |v| match v {
-        Loose::Null => Ok(None),
-        Loose::S(s) if s.trim().is_empty() => Ok(None),
-        Loose::S(s) => parse_datetime(&s)
-            .map(Some)
-            .ok_or_else(|| format!("expected an ISO-8601 timestamp, got {s:?}")),
-        _ => Err("expected an ISO-8601 timestamp".into()),
-    })
 }
 
 #[cfg(test)]
@@ -978,31 +624,5 @@ mod signature_tests {
         assert_eq!(failure_signature(&failed("   ", "1")), None);
         // Unclosed quotes and odd text never panic.
         assert!(failure_signature(&failed("it's \u{201c}broken", "1")).is_some());
-    }
-}
-
-// proptest is a native dev-dependency.
-#[cfg(all(test, not(target_arch = "wasm32")))]
-mod decimal_tests {
-    use super::decimal;
-    use proptest::prelude::*;
-
-    proptest! {
-        /// Numbers as text read as `str::parse::<f64>` reads them (to the last bit or so:
-        /// serde_json's reader may round the last digit differently), and what it refuses is
-        /// refused.
-        #[test]
-        fn decimals_read_as_std_reads_them(
-            s in r"[ ]?[+-]?(0{0,3}[0-9]{0,12})?(\.[0-9]{0,10})?([eE][+-]?[0-9]{0,3})?[ ]?|[+-.eE0-9a-z ]{0,8}"
-        ) {
-            let std = s.trim().parse::<f64>().ok().filter(|v| v.is_finite());
-            match (decimal(&s), std) {
-                (Some(a), Some(b)) => prop_assert!(
-                    a == b || ((a - b) / b).abs() < 1e-15,
-                    "{:?}: {} vs {}", s, a, b
-                ),
-                (a, b) => prop_assert_eq!(a, b, "{:?}", s),
-            }
-        }
     }
 }

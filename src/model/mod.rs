@@ -7,7 +7,6 @@ pub mod csv_export;
 pub mod demo;
 pub mod entry;
 pub mod entry_text;
-pub mod page;
 pub mod query;
 pub mod resync;
 pub mod row_cache;

@@ -3,17 +3,10 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
-
 use super::entry::{Entry, EntryId, Status};
 
-/// Why an entry cannot be resynced.
-///
-/// On the wire, an object tagged by `code`. Read through [`RefusalWire`] (as the outcomes are),
-/// not serde's internally tagged enums, which buffer each value to find its tag first: the same
-/// JSON, in less code and time.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "code", rename_all = "snake_case", try_from = "RefusalWire")]
+/// Why an entry cannot be resynced (on the wire, an object tagged by `code`: `crate::wire`).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Refusal {
     /// The backend marked it as not resyncable from the dashboard.
     NotResyncable { detail: Option<String> },
@@ -82,18 +75,15 @@ pub fn check(e: &Entry) -> Result<(), Refusal> {
     }
 }
 
-/// One item's answer to a resync request: `{"id", "outcome", ...}` with the fields of its
-/// outcome beside them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "OutcomeWire")]
+/// One item's answer to a resync request (on the wire `{"id", "outcome", ...}` with the fields
+/// of its outcome beside them: `crate::wire`).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResyncOutcome {
     pub id: EntryId,
-    #[serde(flatten)]
     pub result: ResyncResult,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ResyncResult {
     /// Queued: the entry now has this status (Pending for a failure, Sent awaiting confirmation).
     Accepted {
@@ -107,89 +97,6 @@ pub enum ResyncResult {
     Failed {
         message: String,
     },
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum RefusalCode {
-    NotResyncable,
-    AlreadyOk,
-    InProgress,
-    UnknownStatus,
-    NotFound,
-}
-
-#[derive(Deserialize)]
-struct RefusalWire {
-    code: RefusalCode,
-    #[serde(default)]
-    detail: Option<String>,
-    #[serde(default)]
-    attempts: Option<u32>,
-    #[serde(default)]
-    max_attempts: Option<u32>,
-    #[serde(default)]
-    status: Option<String>,
-}
-
-fn missing(field: &str) -> String {
-    format!("missing field `{field}`")
-}
-
-impl TryFrom<RefusalWire> for Refusal {
-    type Error = String;
-    fn try_from(w: RefusalWire) -> Result<Self, String> {
-        Ok(match w.code {
-            RefusalCode::NotResyncable => Refusal::NotResyncable { detail: w.detail },
-            RefusalCode::AlreadyOk => Refusal::AlreadyOk,
-            RefusalCode::InProgress => Refusal::InProgress {
-                attempts: w.attempts.ok_or_else(|| missing("attempts"))?,
-                max_attempts: w.max_attempts,
-            },
-            RefusalCode::UnknownStatus => Refusal::UnknownStatus {
-                status: w.status.ok_or_else(|| missing("status"))?,
-            },
-            RefusalCode::NotFound => Refusal::NotFound,
-        })
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum OutcomeKind {
-    Accepted,
-    Refused,
-    Failed,
-}
-
-#[derive(Deserialize)]
-struct OutcomeWire {
-    id: EntryId,
-    outcome: OutcomeKind,
-    #[serde(default)]
-    status: Option<Status>,
-    #[serde(default)]
-    reason: Option<Refusal>,
-    #[serde(default)]
-    message: Option<String>,
-}
-
-impl TryFrom<OutcomeWire> for ResyncOutcome {
-    type Error = String;
-    fn try_from(w: OutcomeWire) -> Result<Self, String> {
-        let result = match w.outcome {
-            OutcomeKind::Accepted => ResyncResult::Accepted {
-                status: w.status.ok_or_else(|| missing("status"))?,
-            },
-            OutcomeKind::Refused => ResyncResult::Refused {
-                reason: w.reason.ok_or_else(|| missing("reason"))?,
-            },
-            OutcomeKind::Failed => ResyncResult::Failed {
-                message: w.message.ok_or_else(|| missing("message"))?,
-            },
-        };
-        Ok(ResyncOutcome { id: w.id, result })
-    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 //! syncs per hour by status for the whole query (the chart).
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
-use serde::{Deserialize, Serialize};
 
 use std::collections::HashMap;
 
@@ -14,14 +13,14 @@ use super::sort::{self, sort_by};
 /// Chart buckets are one hour long.
 pub const BUCKET_SECONDS: i64 = 3600;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StatusCount {
     /// As the API writes it (`Ok`, `Sent`, `Pending`, `Failed`, or any other text).
     pub status: String,
     pub count: u64,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Series {
     pub status: String,
     /// Entries per bucket, from `start`.
@@ -29,13 +28,12 @@ pub struct Series {
 }
 
 /// Failures sharing an error signature.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FailureGroup {
     /// The normalised reason ([`failure_signature`]); filter with it (`filter[failure]`).
     pub signature: String,
     pub count: u64,
     /// The newest occurrence's `created_at`.
-    #[serde(deserialize_with = "super::entry::lenient_datetime")]
     pub newest: DateTime<Utc>,
     /// The newest occurrence's reason, as written.
     pub example: String,
@@ -46,23 +44,20 @@ pub struct FailureGroup {
 /// The most groups a summary lists.
 pub const MAX_GROUPS: usize = 12;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
     /// Ok, Sent, Pending and Failed always (zero or not), then other statuses by count.
     pub statuses: Vec<StatusCount>,
     /// Start of the first bucket (the range's start, down to the hour).
-    #[serde(deserialize_with = "super::entry::lenient_datetime")]
     pub start: DateTime<Utc>,
     pub bucket_seconds: i64,
     /// One series per status present, in the order of `statuses`.
     pub series: Vec<Series>,
     /// Failures by error signature over the range, search and filters except the status and
     /// failure-group filters; the largest groups first (at most [`MAX_GROUPS`]).
-    #[serde(default)]
     pub groups: Vec<FailureGroup>,
     /// Entries Pending for longer than the stuck threshold, over the range, search and
     /// filters except the status filter.
-    #[serde(default)]
     pub stuck: u64,
 }
 

@@ -11,15 +11,17 @@ use std::collections::BTreeSet;
 
 use super::{FacetValues, SourceError};
 use crate::model::entry::{Entry, EntryId, Status};
-use crate::model::page::{self, ParsedPage};
-use crate::model::query::{FilterField, PageRequest, Query};
+use crate::model::query::{FilterField, Query};
 use crate::model::resync::{ResyncOutcome, ResyncResult};
+use crate::wire::{
+    self, ErrorAnswer, Facets, IdsAnswer, IdsRequest, OutcomesAnswer, PageRequest, ParsedPage,
+};
 
 /// Answers larger than this are refused rather than parsed (a page of 1,000 entries is about
 /// 0.5 MB; this leaves room for long error texts).
 pub const MAX_RESPONSE_BYTES: usize = 32_000_000;
 /// Ids per lookup or resync request.
-pub const IDS_PER_REQUEST: usize = 1000;
+pub const IDS_PER_REQUEST: usize = wire::MAX_IDS_PER_REQUEST;
 /// Entries per page when paging through a whole result (export).
 pub const EXPORT_PAGE: u64 = 1000;
 /// Pages of an export in flight at once.
@@ -45,13 +47,13 @@ pub fn url(base: &str, path: &str, query: &str) -> String {
 
 /// The query string of `GET /sync-reports`.
 pub fn list_query(q: &Query, page: PageRequest) -> String {
-    q.to_api_query_string(page)
+    wire::query_string(q, page)
 }
 
 /// The query string of `GET /sync-reports/ids` (the filters, no paging or sort).
 pub fn ids_query(q: &Query) -> String {
     let mut s = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in q.to_api_params(PageRequest::default()) {
+    for (k, v) in wire::query_params(q, PageRequest::default()) {
         if k.starts_with("filter[sort_") || k == "page" || k == "per_page" {
             continue;
         }
@@ -62,7 +64,7 @@ pub fn ids_query(q: &Query) -> String {
 
 /// The pages (1-based, with their size) that cover `offset..offset + len`.
 pub fn pages_for(offset: usize, len: usize) -> (PageRequest, Option<PageRequest>) {
-    let per_page = len.clamp(1, crate::model::query::MAX_PER_PAGE as usize);
+    let per_page = len.clamp(1, wire::MAX_PER_PAGE as usize);
     let first = offset / per_page;
     let p = |i: usize| PageRequest {
         page: i as u64 + 1,
@@ -70,15 +72,6 @@ pub fn pages_for(offset: usize, len: usize) -> (PageRequest, Option<PageRequest>
     };
     let second = (offset % per_page != 0).then(|| p(first + 1));
     (p(first), second)
-}
-
-/// The error body of a non-2xx answer (every field optional: servers differ).
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct ErrorBody {
-    message: Option<String>,
-    request_id: Option<String>,
-    error: Option<serde_json::Value>,
 }
 
 /// Keeps a server-written message short and single-line before it reaches the screen.
@@ -97,7 +90,7 @@ fn tidy(s: &str) -> Option<String> {
 /// What a non-2xx answer means, in words. The request id comes from the `X-Request-Id` header
 /// or the body.
 pub fn classify(status: u16, header_request_id: Option<String>, body: &str) -> SourceError {
-    let parsed: ErrorBody = serde_json::from_str(body).unwrap_or_default();
+    let parsed: ErrorAnswer = serde_json::from_str(body).unwrap_or_default();
     let message = parsed
         .message
         .as_deref()
@@ -192,7 +185,7 @@ pub fn retry_wait(tries: u32, retry_after: Option<Duration>, jitter: f64) -> Opt
 /// Reads a page answer. An unusable envelope is an error naming the field; unreadable entries
 /// are listed in the page, not dropped silently.
 pub fn read_page(body: &str) -> Result<ParsedPage, SourceError> {
-    page::parse_page(body).map_err(|e| {
+    wire::parse_page(body).map_err(|e| {
         SourceError::Malformed(format!("field `{}`: {}", e.field, tidy_msg(&e.message)))
     })
 }
@@ -215,29 +208,6 @@ fn parse<'a, T: Deserialize<'a>>(body: &'a str) -> Result<T, SourceError> {
 
 /// `GET /sync-reports/facets`: the known values of each filter field (keyed by
 /// [`FilterField::api_key`]; a field left out has none, other keys are ignored).
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct Facets {
-    status: Vec<String>,
-    integrations: Vec<String>,
-    #[serde(rename = "type")]
-    entity: Vec<String>,
-    source_system: Vec<String>,
-    destination_system: Vec<String>,
-}
-
-impl Facets {
-    pub fn get(&self, field: FilterField) -> &[String] {
-        match field {
-            FilterField::Status => &self.status,
-            FilterField::CompanyGroup => &self.integrations,
-            FilterField::ServiceEntity => &self.entity,
-            FilterField::SourceSystem => &self.source_system,
-            FilterField::DestinationSystem => &self.destination_system,
-        }
-    }
-}
-
 pub fn read_facets(body: &str) -> Result<Facets, SourceError> {
     parse(body)
 }
@@ -254,11 +224,6 @@ pub fn read_summary(body: &str) -> Result<crate::model::summary::Summary, Source
     Ok(s)
 }
 
-#[derive(Deserialize)]
-struct IdsAnswer {
-    data: Vec<EntryId>,
-}
-
 /// `GET /sync-reports/ids`.
 pub fn read_ids(body: &str) -> Result<Vec<EntryId>, SourceError> {
     Ok(parse::<IdsAnswer>(body)?.data)
@@ -267,12 +232,6 @@ pub fn read_ids(body: &str) -> Result<Vec<EntryId>, SourceError> {
 /// `POST /sync-reports/lookup`: entries; unreadable ones are returned as errors to report.
 pub fn read_lookup(body: &str) -> Result<ParsedPage, SourceError> {
     read_page(body)
-}
-
-#[derive(Deserialize)]
-struct OutcomesAnswer<'a> {
-    #[serde(borrow)]
-    data: Vec<&'a serde_json::value::RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -416,7 +375,7 @@ impl SeenValues {
 
 /// The JSON body of a lookup or resync request.
 pub fn ids_body(ids: &[EntryId]) -> String {
-    serde_json::json!({ "ids": ids }).to_string()
+    IdsRequest::body(ids)
 }
 
 /// Orders looked-up entries as asked (the server may answer in any order, and leaves out ids

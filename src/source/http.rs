@@ -23,11 +23,11 @@ use super::{
 use crate::config::{Config, Credentials};
 use crate::model::csv_export::{CsvOptions, CsvWriter};
 use crate::model::entry::{Entry, EntryId};
-use crate::model::page::ParsedPage;
-use crate::model::query::{FilterField, PageRequest, Query};
+use crate::model::query::{FilterField, Query};
 use crate::model::resync::{ResyncOutcome, ResyncResult};
 use crate::model::selection::Selection;
 use crate::model::store::Store;
+use crate::wire::{PageRequest, ParsedPage};
 
 /// Entries kept from recent windows, to tell whether a shown entry belongs to an "all matching"
 /// selection.
@@ -42,7 +42,7 @@ pub struct HttpSource {
     list_query: RefCell<Option<Query>>,
     /// The summary request in flight; a newer one aborts it.
     summary_abort: RefCell<Option<web_sys::AbortController>>,
-    facets: RefCell<Option<api::Facets>>,
+    facets: RefCell<Option<crate::wire::Facets>>,
     known: RefCell<HashMap<EntryId, Entry>>,
     /// Optional endpoints this backend answered 404, 405 or 501: not asked again this session.
     missing: RefCell<Vec<Optional>>,
@@ -109,7 +109,8 @@ impl HttpSource {
         what: &'static str,
         must_fit: bool,
         on_progress: &mut dyn FnMut(Progress),
-        mut stop: impl FnMut(&[Entry]) -> bool,
+        // `dyn`: one copy of this async function in the wasm module for both callers.
+        stop: &mut dyn FnMut(&[Entry]) -> bool,
     ) -> Result<(Vec<Entry>, usize), SourceError> {
         let per_page = EXPORT_PAGE;
         let mut out: Vec<Entry> = Vec::new();
@@ -393,7 +394,7 @@ impl HttpSource {
             };
             let mut left = wanted.len();
             let (read, _) = self
-                .read_pages(&widest, "entries by id", false, &mut |_| {}, |page| {
+                .read_pages(&widest, "entries by id", false, &mut |_| {}, &mut |page| {
                     left -= page.iter().filter(|e| wanted.contains(&e.id)).count();
                     left == 0
                 })
@@ -483,7 +484,7 @@ impl DataSource for HttpSource {
         field: FilterField,
     ) -> LocalBoxFuture<'_, Result<FacetValues, SourceError>> {
         Box::pin(async move {
-            let full = |f: &api::Facets| FacetValues {
+            let full = |f: &crate::wire::Facets| FacetValues {
                 values: f.get(field).to_vec(),
                 seen_only: false,
             };
@@ -545,7 +546,7 @@ impl DataSource for HttpSource {
                                 "the ids of all matching entries",
                                 true,
                                 &mut *on_progress,
-                                |_| false,
+                                &mut |_| false,
                             )
                             .await?;
                         let ids = entries.iter().map(|e| e.id).collect();

@@ -10,11 +10,11 @@ use std::pin::Pin;
 use chrono::{DateTime, Utc};
 
 use crate::model::entry::{Entry, EntryId};
-use crate::model::page::{EntryError, IntegrationProblem};
 use crate::model::query::{FilterField, Query};
 use crate::model::resync::ResyncOutcome;
 use crate::model::selection::Selection;
 use crate::model::summary::Summary;
+use crate::wire::{EntryError, IntegrationProblem};
 
 pub mod api;
 pub mod demo;
