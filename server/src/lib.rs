@@ -28,8 +28,8 @@ use sync_report::model::entry::EntryId;
 use sync_report::model::query::{FilterField, Ignored, Query};
 use sync_report::model::resync::{ResyncOutcome, ResyncResult};
 use sync_report::wire::{
-    self, ErrorBody, Facets, IdsAnswer, IdsMeta, IdsRequest, IntegrationProblem, PageBody,
-    PageMeta, PageRequest, ParamError,
+    self, EntriesBody, ErrorBody, Facets, IdsAnswer, IdsMeta, IdsRequest, IntegrationProblem,
+    OutcomesBody, PageBody, PageMeta, PageRequest, ParamError,
 };
 
 /// Most ids one lookup or resync request may carry.
@@ -743,7 +743,7 @@ async fn lookup(
         .iter()
         .filter_map(|&i| be.store.get(i).cloned())
         .collect();
-    Json(json!({ "data": data })).into_response()
+    Json(EntriesBody { data: &data }).into_response()
 }
 
 async fn resync(
@@ -784,7 +784,7 @@ async fn resync(
         }
         out.extend(be.resync(&[i], now));
     }
-    Json(json!({ "data": out })).into_response()
+    Json(OutcomesBody { data: &out }).into_response()
 }
 
 /// What `/config.json` tells the app.

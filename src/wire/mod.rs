@@ -6,11 +6,11 @@
 //! | Endpoint | Sent | Answered |
 //! |---|---|---|
 //! | `GET /sync-reports` (core) | [`params`]: `filter[...]`, `page`, `per_page` | [`PageBody`] ([`Entry`] as [`EntryWire`], [`PageMeta`]); read by [`parse_page`] |
-//! | `POST /sync-reports/resync` (core) | [`IdsRequest`] | [`OutcomesAnswer`] of [`ResyncOutcome`] |
+//! | `POST /sync-reports/resync` (core) | [`IdsRequest`] | [`OutcomesBody`] of [`ResyncOutcome`]; read as [`OutcomesAnswer`] |
 //! | `GET /sync-reports/facets` (optional) | nothing | [`Facets`] |
 //! | `GET /sync-reports/summary` (optional) | [`params`] without paging or sort | [`Summary`] with its [`FailureGroup`]s |
 //! | `GET /sync-reports/ids` (optional) | [`params`] without paging or sort | [`IdsAnswer`] |
-//! | `POST /sync-reports/lookup` (optional) | [`IdsRequest`] | [`PageBody`] without `meta` |
+//! | `POST /sync-reports/lookup` (optional) | [`IdsRequest`] | [`EntriesBody`]; read by [`parse_page`] |
 //! | any non-2xx answer | | [`ErrorBody`] as servers write it; read by [`ErrorAnswer`] |
 //!
 //! Reading is tolerant where real backends are loose ([`lenient`]): statuses as `_Sent`, ids
@@ -275,6 +275,18 @@ pub struct IntegrationProblem {
 pub struct PageBody<'a> {
     pub data: &'a [Entry],
     pub meta: &'a PageMeta,
+}
+
+/// `POST /sync-reports/lookup`'s answer as the server writes it: entries, no `meta`.
+#[derive(Clone, Debug, Serialize)]
+pub struct EntriesBody<'a> {
+    pub data: &'a [Entry],
+}
+
+/// `POST /sync-reports/resync`'s answer as the server writes it: one outcome per id asked.
+#[derive(Clone, Debug, Serialize)]
+pub struct OutcomesBody<'a> {
+    pub data: &'a [ResyncOutcome],
 }
 
 /// An entry the page could not read.
