@@ -589,3 +589,124 @@ async fn a_dropped_handle_leaves_the_report_mounted() {
     sleep(50).await;
     assert!(host.query_selector("table tbody tr").unwrap().is_some());
 }
+
+/// The demo's data behind a backend with the core endpoints only: the summary and the facets
+/// are "not offered" (`SourceError::NotOffered`), the filters get the values seen so far.
+struct CoreOnlySource(Rc<DemoSource>);
+
+mod core_only {
+    use super::CoreOnlySource;
+    use sync_report::model::entry::{Entry, EntryId};
+    use sync_report::model::query::{FilterField, Query};
+    use sync_report::model::resync::ResyncOutcome;
+    use sync_report::model::selection::Selection;
+    use sync_report::source::{
+        CsvOut, DataSource, ExportOutcome, FacetValues, LocalBoxFuture, Optional, Progress,
+        SourceError, Window,
+    };
+
+    impl DataSource for CoreOnlySource {
+        fn describe(&self) -> String {
+            "A core-only test source".into()
+        }
+        fn is_demo(&self) -> bool {
+            false
+        }
+        fn fetch(
+            &self,
+            q: Query,
+            offset: usize,
+            len: usize,
+        ) -> LocalBoxFuture<'_, Result<Window, SourceError>> {
+            self.0.fetch(q, offset, len)
+        }
+        fn summary(
+            &self,
+            _: Query,
+        ) -> LocalBoxFuture<'_, Result<sync_report::model::summary::Summary, SourceError>> {
+            Box::pin(async { Err(SourceError::NotOffered(Optional::Summary)) })
+        }
+        fn facet_values(
+            &self,
+            f: FilterField,
+        ) -> LocalBoxFuture<'_, Result<FacetValues, SourceError>> {
+            Box::pin(async move {
+                let mut v = self.0.facet_values(f).await?;
+                v.values.truncate(2);
+                v.seen_only = f != FilterField::Status;
+                Ok(v)
+            })
+        }
+        fn entries(
+            &self,
+            ids: Vec<EntryId>,
+        ) -> LocalBoxFuture<'_, Result<Vec<Entry>, SourceError>> {
+            self.0.entries(ids)
+        }
+        fn selection_count(&self, s: &Selection) -> usize {
+            self.0.selection_count(s)
+        }
+        fn selection_ids<'a>(
+            &'a self,
+            s: Selection,
+            p: Box<dyn FnMut(Progress) + 'a>,
+        ) -> LocalBoxFuture<'a, Result<Vec<EntryId>, SourceError>> {
+            self.0.selection_ids(s, p)
+        }
+        fn selection_contains(&self, s: &Selection, id: EntryId) -> bool {
+            self.0.selection_contains(s, id)
+        }
+        fn selection_set(&self, s: &mut Selection, ids: &[EntryId], on: bool) {
+            self.0.selection_set(s, ids, on)
+        }
+        fn resync(
+            &self,
+            ids: Vec<EntryId>,
+        ) -> LocalBoxFuture<'_, Result<Vec<ResyncOutcome>, SourceError>> {
+            self.0.resync(ids)
+        }
+        fn export_csv<'a>(
+            &'a self,
+            q: Query,
+            ids: Option<Vec<EntryId>>,
+            out: CsvOut<'a>,
+            p: Box<dyn FnMut(Progress) -> bool + 'a>,
+        ) -> LocalBoxFuture<'a, Result<ExportOutcome, SourceError>> {
+            self.0.export_csv(q, ids, out, p)
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_backend_without_the_summary_and_facets_says_so_and_shows_no_error() {
+    let wrapper = document().create_element("section").unwrap();
+    document().body().unwrap().append_child(&wrapper).unwrap();
+    let source = Rc::new(CoreOnlySource(pinned_source(500)));
+    leptos::mount::mount_to(
+        wrapper.clone().unchecked_into(),
+        move || view! { <App source=source.clone()/> },
+    )
+    .forget();
+    settle().await;
+    assert!(wrapper.query_selector("tbody tr.sr-row").unwrap().is_some());
+    assert_eq!(
+        q(&wrapper, ".sr-strip-note").text_content().as_deref(),
+        Some("This report server does not provide summary counts or failure groups.")
+    );
+    for gone in [".sr-groups", ".sr-chart", "[role=alert]"] {
+        assert!(wrapper.query_selector(gone).unwrap().is_none(), "{gone}");
+    }
+    // The stuck filter stays, without a count.
+    let stuck = q(&wrapper, ".sr-count-btn--stuck");
+    assert!(stuck.query_selector(".sr-count-num").unwrap().is_none());
+    // A filter of seen values says so; the statuses do not need to.
+    button(&wrapper, "Filter Company Group").click();
+    settle().await;
+    let note = q(&wrapper, ".sr-filter-note").text_content().unwrap();
+    assert!(note.contains("loaded so far"), "{note}");
+    button(&wrapper, "Filter Company Group").click();
+    button(&wrapper, "Filter Status").click();
+    settle().await;
+    assert!(wrapper.query_selector(".sr-filter-note").unwrap().is_none());
+    assert!(wrapper.query_selector(".sr-notice").unwrap().is_none());
+}
