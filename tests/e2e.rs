@@ -103,6 +103,35 @@ fn has_summary(t: Target) -> bool {
 }
 
 impl Browser {
+    /// Ticks "Select all", then "Select all `n` entries matching the filters".
+    async fn select_all_matching(&self, n: usize) {
+        self.find("input[aria-label='Select all']")
+            .await
+            .click()
+            .await
+            .unwrap();
+        self.button(&format!(
+            "Select all {} entries matching the filters",
+            fmt_thousands(n)
+        ))
+        .await
+        .click()
+        .await
+        .unwrap();
+    }
+
+    /// Opens the Actions menu and picks `item`.
+    async fn menu(&self, item: &str) {
+        self.button("Actions").await.click().await.unwrap();
+        self.wait_xpath(&format!(
+            "//button[@role='menuitem' and normalize-space()='{item}']"
+        ))
+        .await
+        .click()
+        .await
+        .unwrap();
+    }
+
     /// On a backend without the summary: the strip's one line says so, and there are no counts
     /// and no failure groups (README: Any backend).
     async fn says_it_has_no_summary(&self) {
@@ -1492,25 +1521,8 @@ async fn http_a_core_only_backend_gets_every_feature_but_the_summary() {
     assert!(!b.texts(".sr-popover--filter label").await.is_empty());
     b.press("\u{E00C}").await;
     // "All matching" without /ids: the list's pages, then the file holds every one.
-    b.find("input[aria-label='Select all']")
-        .await
-        .click()
-        .await
-        .unwrap();
-    b.button(&format!(
-        "Select all {} entries matching the filters",
-        fmt_thousands(n)
-    ))
-    .await
-    .click()
-    .await
-    .unwrap();
-    b.button("Actions").await.click().await.unwrap();
-    b.wait_xpath("//button[@role='menuitem' and normalize-space()='Download selected as CSV']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.select_all_matching(n).await;
+    b.menu("Download selected as CSV").await;
     b.button(&format!("Download {} entries", fmt_thousands(n)))
         .await
         .click()
@@ -1520,12 +1532,7 @@ async fn http_a_core_only_backend_gets_every_feature_but_the_summary() {
     let bytes = std::fs::read(&file).unwrap();
     assert_eq!(csv::Reader::from_reader(&bytes[3..]).records().count(), n);
     // The resync confirmation reads the same entries (no /lookup either).
-    b.button("Actions").await.click().await.unwrap();
-    b.wait_xpath("//button[@role='menuitem' and normalize-space()='Resync selected']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.menu("Resync selected").await;
     let dialog = b
         .wait_xpath("//dialog[@open][.//h2[normalize-space()='Resync selected']]")
         .await
@@ -1551,25 +1558,8 @@ async fn http_a_core_only_backend_gets_every_feature_but_the_summary() {
     b.open("/?days=15").await;
     let total = number(&b.count_text().await);
     assert!(total > 10_000, "{total}");
-    b.find("input[aria-label='Select all']")
-        .await
-        .click()
-        .await
-        .unwrap();
-    b.button(&format!(
-        "Select all {} entries matching the filters",
-        fmt_thousands(total)
-    ))
-    .await
-    .click()
-    .await
-    .unwrap();
-    b.button("Actions").await.click().await.unwrap();
-    b.wait_xpath("//button[@role='menuitem' and normalize-space()='Download selected as CSV']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.select_all_matching(total).await;
+    b.menu("Download selected as CSV").await;
     let notice = b
         .wait_xpath("//*[contains(@class,'sr-notice')][contains(., 'stops at 10,000 entries')]")
         .await

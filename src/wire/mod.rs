@@ -677,6 +677,63 @@ pub struct ErrorAnswer {
 mod tests {
     use super::*;
 
+    /// What the outcomes write is what they read, for every variant; missing fields are named.
+    #[test]
+    fn outcomes_read_back_what_they_write() {
+        let reasons = [
+            Refusal::NotResyncable { detail: None },
+            Refusal::NotResyncable {
+                detail: Some("processed".into()),
+            },
+            Refusal::AlreadyOk,
+            Refusal::InProgress {
+                attempts: 2,
+                max_attempts: Some(4),
+            },
+            Refusal::InProgress {
+                attempts: 1,
+                max_attempts: None,
+            },
+            Refusal::UnknownStatus {
+                status: "Queued".into(),
+            },
+            Refusal::NotFound,
+        ];
+        let mut outcomes: Vec<ResyncResult> = reasons
+            .into_iter()
+            .map(|reason| ResyncResult::Refused { reason })
+            .collect();
+        outcomes.push(ResyncResult::Accepted {
+            status: Status::Pending,
+        });
+        outcomes.push(ResyncResult::Failed {
+            message: "HTTP 502".into(),
+        });
+        for (i, result) in outcomes.into_iter().enumerate() {
+            let o = ResyncOutcome {
+                id: EntryId(i as u64),
+                result,
+            };
+            let json = serde_json::to_string(&o).unwrap();
+            assert_eq!(
+                serde_json::from_str::<ResyncOutcome>(&json).unwrap(),
+                o,
+                "{json}"
+            );
+        }
+        let err = |json: &str| {
+            serde_json::from_str::<ResyncOutcome>(json)
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(err(r#"{"id":1,"outcome":"accepted"}"#).contains("`status`"));
+        assert!(
+            err(r#"{"id":1,"outcome":"refused","reason":{"code":"in_progress"}}"#)
+                .contains("`attempts`")
+        );
+        assert!(err(r#"{"id":1,"outcome":"exploded"}"#).contains("exploded"));
+    }
+
     #[test]
     fn good_entries_survive_a_bad_one() {
         let body = r#"{"data":[
