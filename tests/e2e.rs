@@ -620,6 +620,18 @@ impl Browser {
     }
 }
 
+/// The number in the element at `css` inside `el`.
+async fn number_in(el: &Element, css: &str) -> usize {
+    number(
+        &el.find(Locator::Css(css))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    )
+}
+
 fn number(s: &str) -> usize {
     s.split_whitespace()
         .next()
@@ -3234,15 +3246,7 @@ async fn failure_groups_filter_resync_and_export(t: Target) {
     line.click().await.unwrap();
     b.wait_css(".sr-groups[open]").await;
     let first = b.wait_css(".sr-groups .sr-group").await;
-    let n = number(
-        &first
-            .find(Locator::Css(".sr-group-count"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    );
+    let n = number_in(&first, ".sr-group-count").await;
     assert!(n > 1, "the first group has several failures");
     // Show: the table holds the group, failures only.
     first
@@ -3350,15 +3354,7 @@ async fn retry_state_and_stuck_entries(t: Target) {
     // filter, a highlight.
     let stuck_btn = b.wait_css(".sr-count-btn--stuck").await;
     let n = if has_summary(t) {
-        number(
-            &stuck_btn
-                .find(Locator::Css(".sr-count-num"))
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap(),
-        )
+        number_in(&stuck_btn, ".sr-count-num").await
     } else {
         b.says_it_has_no_summary().await;
         usize::MAX
