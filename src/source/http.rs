@@ -382,11 +382,14 @@ impl HttpSource {
                 }
             }
         }
-        let wanted: BTreeSet<EntryId> = ids
+        // Sorted, searched by halves (a BTreeSet here cost 0.7 KB of wasm).
+        let mut wanted: Vec<EntryId> = ids
             .iter()
             .filter(|id| !found.contains_key(id))
             .copied()
             .collect();
+        crate::model::sort::sort_by_key(&mut wanted, |id| *id);
+        wanted.dedup();
         if !wanted.is_empty() {
             let widest = Query {
                 range: crate::model::query::DateRange::LastDays(crate::model::query::MAX_DAYS),
@@ -395,12 +398,17 @@ impl HttpSource {
             let mut left = wanted.len();
             let (read, _) = self
                 .read_pages(&widest, "entries by id", false, &mut |_| {}, &mut |page| {
-                    left -= page.iter().filter(|e| wanted.contains(&e.id)).count();
+                    let hits = page
+                        .iter()
+                        .filter(|e| wanted.binary_search(&e.id).is_ok())
+                        .count();
+                    // (An entry repeated across pages is not counted twice into a panic.)
+                    left = left.saturating_sub(hits);
                     left == 0
                 })
                 .await?;
             for e in read {
-                if wanted.contains(&e.id) {
+                if wanted.binary_search(&e.id).is_ok() {
                     found.insert(e.id, e);
                 }
             }

@@ -442,7 +442,8 @@ impl Facets {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IdsAnswer {
     pub data: Vec<EntryId>,
-    #[serde(default)]
+    /// Written by servers; the viewer does not need it (not read: 1.3 KB less wasm).
+    #[serde(default, skip_deserializing)]
     pub meta: IdsMeta,
 }
 
@@ -469,15 +470,20 @@ pub struct IdsRequest {
 pub const MAX_IDS_PER_REQUEST: usize = 1000;
 
 impl IdsRequest {
-    /// The JSON body for `ids`.
+    /// The JSON body for `ids`: `{"ids":[1,2,3]}`, written by hand (a serde serializer for
+    /// this one shape cost 0.7 KB of wasm).
     pub fn body(ids: &[EntryId]) -> String {
-        serde_json::to_string(&IdsRequestRef { ids }).unwrap_or_default()
+        let mut out = String::with_capacity(9 + ids.len() * 12);
+        out.push_str("{\"ids\":[");
+        for (i, id) in ids.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(itoa::Buffer::new().format(id.0));
+        }
+        out.push_str("]}");
+        out
     }
-}
-
-#[derive(Serialize)]
-struct IdsRequestRef<'a> {
-    ids: &'a [EntryId],
 }
 
 // ---- resync: POST /sync-reports/resync --------------------------------------------------------
@@ -678,6 +684,23 @@ mod tests {
     use super::*;
 
     /// What the outcomes write is what they read, for every variant; missing fields are named.
+    #[test]
+    fn an_ids_body_is_what_serde_would_write() {
+        for ids in [
+            vec![],
+            vec![EntryId(0)],
+            vec![EntryId(7), EntryId(u64::MAX)],
+        ] {
+            let body = IdsRequest::body(&ids);
+            assert_eq!(
+                body,
+                serde_json::to_string(&IdsRequest { ids: ids.clone() }).unwrap()
+            );
+            let back: IdsRequest = serde_json::from_str(&body).unwrap();
+            assert_eq!(back.ids, ids);
+        }
+    }
+
     #[test]
     fn outcomes_read_back_what_they_write() {
         let reasons = [
