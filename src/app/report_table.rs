@@ -244,6 +244,8 @@ fn SelectAll(rows: Memo<Vec<Entry>>) -> impl IntoView {
     let state = move || {
         let ids: Vec<_> = rows.with(|r| r.iter().map(|e| e.id).collect());
         let src = report.source();
+        // Counted through the source, which knows whether a row is in an "all matching"
+        // selection (the model's Store-based count served the demo only).
         report.selection.with(|s| {
             let on = ids
                 .iter()

@@ -163,10 +163,6 @@ impl Column {
         }
     }
 
-    pub fn default_visible(self) -> bool {
-        self.placement() == Placement::Default
-    }
-
     /// Whether the table shows this column under the given toggles.
     pub fn visible(self, t: Toggles) -> bool {
         match self.placement() {

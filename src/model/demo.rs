@@ -511,9 +511,4 @@ impl DemoBackend {
         }
         changed
     }
-
-    /// When the next scheduled change is due, if any.
-    pub fn next_due(&self) -> Option<DateTime<Utc>> {
-        self.schedule.iter().map(|s| s.due).min()
-    }
 }

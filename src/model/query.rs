@@ -415,15 +415,6 @@ pub struct Query {
 }
 
 impl Query {
-    /// The part that decides membership (not order): selection "all matching" keys on it.
-    pub fn matching_part(&self) -> (DateRange, Search, Filters) {
-        (
-            self.range.clone(),
-            self.search.clone(),
-            self.filters.clone(),
-        )
-    }
-
     /// Whether one entry matches (range, filters and search) at `now`: the plain definition the
     /// indexed [`Store`](super::store::Store) pipeline is tested against, and what sources
     /// without a local store use to decide membership of a loaded entry.

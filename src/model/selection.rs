@@ -176,18 +176,4 @@ impl Selection {
         }
         out.into_iter().collect()
     }
-
-    /// The header checkbox over `loaded`.
-    pub fn tristate(&self, store: &Store, loaded: impl IntoIterator<Item = EntryId>) -> Tristate {
-        let (mut on, mut total) = (0usize, 0usize);
-        for id in loaded {
-            total += 1;
-            on += self.is_selected(store, id) as usize;
-        }
-        match on {
-            0 => Tristate::None,
-            n if n == total => Tristate::All,
-            _ => Tristate::Some,
-        }
-    }
 }
