@@ -290,6 +290,8 @@ def schemathesis(args, report):
     cmd = [args.st, "run", args.schema, "--url", args.base, "--checks", "all", "--no-color"]
     if args.token:
         cmd += ["-H", f"Authorization: Bearer {args.token}"]
+    if args.seed is not None:
+        cmd += ["--seed", str(args.seed)]
     excluded = list(report.missing)
     if not args.allow_resync:
         excluded.append("/sync-reports/resync")
@@ -317,6 +319,7 @@ def main():
     p.add_argument("--schema", required=True)
     p.add_argument("--st", required=True, help="the Schemathesis command")
     p.add_argument("--timeout", type=float, default=30)
+    p.add_argument("--seed", type=int, help="Schemathesis' random seed (for a repeatable run; random by default)")
     args = p.parse_args()
     api = Backend(args.base, args.token, args.timeout)
     print(f"Backend conformance: {args.base}")
