@@ -449,9 +449,12 @@ impl DataSource for HttpSource {
                 page.entries.extend(more.entries);
                 page.rejected.extend(more.rejected);
             }
-            self.seen
-                .borrow_mut()
-                .record(&page.entries, &page.meta.available_entities);
+            // Only while the filters may need them: once /facets answered, they never do.
+            if self.facets.borrow().is_none() {
+                self.seen
+                    .borrow_mut()
+                    .record(&page.entries, &page.meta.available_entities);
+            }
             let entries: Vec<Entry> = page.entries.into_iter().skip(start).take(len).collect();
             self.remember(&entries);
             let total = page.meta.total as usize;
