@@ -5,7 +5,7 @@
 use chrono::{TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use std::hint::black_box;
-use sync_report::model::csv_export::{self, CsvOptions};
+use sync_report::export::csv::{self as export_csv, CsvOptions};
 use sync_report::model::demo::{self, DemoConfig};
 use sync_report::model::query::MAX_DAYS;
 use sync_report::model::*;
@@ -74,7 +74,7 @@ fn bench(c: &mut Criterion) {
         let rows = store.run(&all, now).rows;
         g.bench_function(BenchmarkId::new("csv", "all"), |b| {
             b.iter(|| {
-                black_box(csv_export::to_csv(&store, rows.clone(), CsvOptions::default()).len())
+                black_box(export_csv::to_csv(&store, rows.clone(), CsvOptions::default()).len())
             })
         });
         g.finish();

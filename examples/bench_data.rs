@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::io::{BufWriter, Write};
 
-use sync_report::model::csv_export::{to_csv, CsvOptions};
+use sync_report::export::csv::{to_csv, CsvOptions};
 use sync_report::model::demo::{generate, DemoConfig};
 use sync_report::model::Store;
 

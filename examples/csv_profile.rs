@@ -1,6 +1,6 @@
 //! Profiling aid: exports 100k demo entries to CSV a few times (run under callgrind).
 use chrono::{TimeZone, Utc};
-use sync_report::model::csv_export::{to_csv, CsvOptions};
+use sync_report::export::csv::{to_csv, CsvOptions};
 use sync_report::model::demo::{generate, DemoConfig};
 use sync_report::model::Store;
 

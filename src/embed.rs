@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::app::{App, Report};
+use crate::app::{App, Host, Report};
 use crate::config::{Config, ConfigError, ConfigFile, MountOptions, Theme};
 use crate::model::query::View;
 
@@ -143,16 +143,19 @@ impl Instance {
         let source = crate::source_for(&self.config);
         let theme = self.theme;
         let report = self.report.clone();
-        let url_prefix = self.options.url_prefix.clone();
-        let host: web_sys::EventTarget = self.element.clone().into();
-        let instance = Some(self.element.id()).filter(|i| !i.is_empty());
+        let host = Host {
+            options: MountOptions {
+                filters: initial,
+                ..self.options.clone()
+            },
+            theme: Some(theme.into()),
+            events: Some(self.element.clone().into()),
+            instance: Some(self.element.id()).filter(|i| !i.is_empty()),
+            expose: Some(report),
+        };
         self.element.set_inner_html("");
         let handle = leptos::mount::mount_to(self.element.clone(), move || {
-            view! {
-                <App source=source.clone() url_prefix=url_prefix.clone()
-                    initial=initial.clone() theme=Some(theme.into()) host=Some(host.clone())
-                    instance=instance.clone() expose=Some(report.clone())/>
-            }
+            view! { <App source=source.clone() host=host.clone()/> }
         });
         self.mounted = Some(Box::new(handle));
         let el = self.element.clone();

@@ -7,6 +7,7 @@ pub mod app;
 pub mod config;
 #[cfg(target_arch = "wasm32")]
 pub mod embed;
+pub mod export;
 pub mod format;
 pub mod json_path;
 pub mod model;

@@ -958,7 +958,7 @@ async fn download_as_csv_holds_every_matching_entry(t: Target) {
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM for Excel");
     let mut rd = csv::Reader::from_reader(&bytes[3..]);
     let headers = rd.headers().unwrap().clone();
-    let labels: Vec<&str> = sync_report::model::Column::CSV
+    let labels: Vec<&str> = sync_report::export::csv::COLUMNS
         .iter()
         .map(|c| c.label())
         .collect();

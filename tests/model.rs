@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use proptest::prelude::*;
-use sync_report::model::csv_export::{self, CsvExport, CsvOptions};
+use sync_report::export::csv::{self as export_csv, CsvExport, CsvOptions};
 use sync_report::model::demo::{self, DemoBackend, DemoConfig};
 use sync_report::model::entry::{EntryText, Integration, TextFields};
 use sync_report::model::query::MAX_DAYS;
@@ -710,6 +710,19 @@ proptest! {
     }
 }
 
+#[test]
+fn the_select_all_box_is_none_some_or_all_of_the_rows_in_view() {
+    use sync_report::model::selection::Tristate;
+    assert_eq!(
+        Tristate::of(0, 0),
+        Tristate::None,
+        "no rows: nothing to tick"
+    );
+    assert_eq!(Tristate::of(0, 5), Tristate::None);
+    assert_eq!(Tristate::of(3, 5), Tristate::Some);
+    assert_eq!(Tristate::of(5, 5), Tristate::All);
+}
+
 // ---- summary -------------------------------------------------------------------------------------
 
 proptest! {
@@ -740,7 +753,7 @@ proptest! {
     fn csv_reads_back_cell_for_cell(all in entries(30), chunk in 1usize..7, bom in any::<bool>()) {
         let store = Store::from_entries(all);
         let rows: Vec<u32> = (0..store.len() as u32).collect();
-        let whole = csv_export::to_csv(&store, rows.clone(), CsvOptions { bom });
+        let whole = export_csv::to_csv(&store, rows.clone(), CsvOptions { bom });
         // Chunked output is byte-for-byte the same as one pass.
         let mut exp = CsvExport::new(rows.clone(), CsvOptions { bom });
         let mut chunked = Vec::new();
@@ -748,9 +761,9 @@ proptest! {
             prop_assert!(exp.done() <= exp.total());
         }
         prop_assert_eq!(&chunked, &whole);
-        prop_assert_eq!(whole.starts_with(csv_export::BOM), bom);
+        prop_assert_eq!(whole.starts_with(export_csv::BOM), bom);
         // Pages of entries (as the HTTP source fetches them) give the same bytes.
-        let mut w = csv_export::CsvWriter::new(CsvOptions { bom });
+        let mut w = export_csv::CsvWriter::new(CsvOptions { bom });
         let mut paged = Vec::new();
         for page in store.entries().chunks(chunk) {
             w.write(&mut paged, page);
@@ -763,15 +776,15 @@ proptest! {
         let body = if bom { &whole[3..] } else { &whole[..] };
         let mut rd = csv::ReaderBuilder::new().has_headers(true).from_reader(body);
         let headers: Vec<String> = rd.headers().unwrap().iter().map(str::to_string).collect();
-        prop_assert_eq!(headers, Column::CSV.iter().map(|c| c.label().to_string()).collect::<Vec<_>>());
+        prop_assert_eq!(headers, export_csv::COLUMNS.iter().map(|c| c.label().to_string()).collect::<Vec<_>>());
         let records: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
         prop_assert_eq!(records.len(), rows.len());
         for (rec, &r) in records.iter().zip(&rows) {
-            for (cell, col) in rec.iter().zip(Column::CSV) {
+            for (cell, col) in rec.iter().zip(export_csv::COLUMNS) {
                 let mut raw = Vec::new();
                 col.csv_cell(store.entry(r), &mut raw);
                 let raw = String::from_utf8(raw).unwrap();
-                let expected = csv_export::neutralize(&raw).into_owned();
+                let expected = export_csv::neutralize(&raw).into_owned();
                 prop_assert_eq!(cell, expected.as_str());
                 prop_assert!(!matches!(cell.as_bytes().first(), Some(b'=' | b'+' | b'@' | b'\t' | b'\r'))
                     || cell.parse::<f64>().is_ok());
@@ -785,17 +798,17 @@ proptest! {
     fn csv_is_what_the_csv_crate_writes(all in entries(30), bom in any::<bool>()) {
         let store = Store::from_entries(all);
         let rows: Vec<u32> = (0..store.len() as u32).rev().collect();
-        let ours = csv_export::to_csv(&store, rows.clone(), CsvOptions { bom });
+        let ours = export_csv::to_csv(&store, rows.clone(), CsvOptions { bom });
         let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
-        w.write_record(Column::CSV.iter().map(|c| c.label())).unwrap();
+        w.write_record(export_csv::COLUMNS.iter().map(|c| c.label())).unwrap();
         for &r in &rows {
-            w.write_record(Column::CSV.iter().map(|c| {
+            w.write_record(export_csv::COLUMNS.iter().map(|c| {
                 let mut raw = Vec::new();
                 c.csv_cell(store.entry(r), &mut raw);
-                csv_export::neutralize(&String::from_utf8(raw).unwrap()).into_owned()
+                export_csv::neutralize(&String::from_utf8(raw).unwrap()).into_owned()
             })).unwrap();
         }
-        let mut theirs = if bom { csv_export::BOM.to_vec() } else { Vec::new() };
+        let mut theirs = if bom { export_csv::BOM.to_vec() } else { Vec::new() };
         theirs.extend(w.into_inner().unwrap());
         prop_assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(&theirs));
     }
@@ -808,7 +821,7 @@ fn csv_uses_crlf_and_iso_timestamps() {
         size: 10,
         now: now(),
     }));
-    let out = csv_export::to_csv(&store, vec![0, 1], CsvOptions::default());
+    let out = export_csv::to_csv(&store, vec![0, 1], CsvOptions::default());
     let text = std::str::from_utf8(&out[3..]).unwrap();
     let lines: Vec<&str> = text.split("\r\n").collect();
     assert_eq!(lines.len(), 4, "header, two rows, and the final terminator");
@@ -835,10 +848,11 @@ fn csv_neutralises_hostile_cells() {
         ..e.text.fields()
     });
     let store = Store::from_entries(vec![e]);
-    let out = csv_export::to_csv(&store, vec![0], CsvOptions { bom: false });
+    let out = export_csv::to_csv(&store, vec![0], CsvOptions { bom: false });
     let mut rd = csv::Reader::from_reader(&out[..]);
     let rec = rd.records().next().unwrap().unwrap();
-    let col = |c: Column| rec[Column::CSV.iter().position(|&x| x == c).unwrap()].to_string();
+    let col =
+        |c: Column| rec[export_csv::COLUMNS.iter().position(|&x| x == c).unwrap()].to_string();
     assert_eq!(col(Column::Reference), "'=HYPERLINK(\"http://evil\",\"x\")");
     assert_eq!(col(Column::Message), "'-2+3");
     assert_eq!(col(Column::SourceId), "-5");

@@ -341,7 +341,7 @@ mod failing {
     use sync_report::model::resync::ResyncOutcome;
     use sync_report::model::selection::Selection;
     use sync_report::source::{
-        DataSource, ExportOutcome, FacetValues, LocalBoxFuture, Progress, SourceError, Window,
+        DataSource, ExportRows, FacetValues, LocalBoxFuture, Progress, SourceError, Window,
     };
 
     fn err() -> SourceError {
@@ -355,9 +355,6 @@ mod failing {
     impl DataSource for FailingSource {
         fn describe(&self) -> String {
             "A failing test source".into()
-        }
-        fn is_demo(&self) -> bool {
-            false
         }
         fn fetch(
             &self,
@@ -393,23 +390,20 @@ mod failing {
         ) -> LocalBoxFuture<'a, Result<Vec<EntryId>, SourceError>> {
             Box::pin(async { Err(err()) })
         }
-        fn selection_contains(&self, _: &Selection, _: EntryId) -> bool {
+        fn in_selection_base(&self, _: &Selection, _: EntryId) -> bool {
             false
         }
-        fn selection_set(&self, _: &mut Selection, _: &[EntryId], _: bool) {}
         fn resync(
             &self,
             _: Vec<EntryId>,
         ) -> LocalBoxFuture<'_, Result<Vec<ResyncOutcome>, SourceError>> {
             Box::pin(async { Err(err()) })
         }
-        fn export_csv<'a>(
+        fn export_rows<'a>(
             &'a self,
             _: Query,
             _: Option<Vec<EntryId>>,
-            _: sync_report::source::CsvOut<'a>,
-            _: Box<dyn FnMut(Progress) -> bool + 'a>,
-        ) -> LocalBoxFuture<'a, Result<ExportOutcome, SourceError>> {
+        ) -> LocalBoxFuture<'a, Result<Box<dyn ExportRows + 'a>, SourceError>> {
             Box::pin(async { Err(err()) })
         }
     }
@@ -601,16 +595,13 @@ mod core_only {
     use sync_report::model::resync::ResyncOutcome;
     use sync_report::model::selection::Selection;
     use sync_report::source::{
-        CsvOut, DataSource, ExportOutcome, FacetValues, LocalBoxFuture, Optional, Progress,
-        SourceError, Window,
+        DataSource, ExportRows, FacetValues, LocalBoxFuture, Optional, Progress, SourceError,
+        Window,
     };
 
     impl DataSource for CoreOnlySource {
         fn describe(&self) -> String {
             "A core-only test source".into()
-        }
-        fn is_demo(&self) -> bool {
-            false
         }
         fn fetch(
             &self,
@@ -653,11 +644,8 @@ mod core_only {
         ) -> LocalBoxFuture<'a, Result<Vec<EntryId>, SourceError>> {
             self.0.selection_ids(s, p)
         }
-        fn selection_contains(&self, s: &Selection, id: EntryId) -> bool {
-            self.0.selection_contains(s, id)
-        }
-        fn selection_set(&self, s: &mut Selection, ids: &[EntryId], on: bool) {
-            self.0.selection_set(s, ids, on)
+        fn in_selection_base(&self, s: &Selection, id: EntryId) -> bool {
+            self.0.in_selection_base(s, id)
         }
         fn resync(
             &self,
@@ -665,14 +653,12 @@ mod core_only {
         ) -> LocalBoxFuture<'_, Result<Vec<ResyncOutcome>, SourceError>> {
             self.0.resync(ids)
         }
-        fn export_csv<'a>(
+        fn export_rows<'a>(
             &'a self,
             q: Query,
             ids: Option<Vec<EntryId>>,
-            out: CsvOut<'a>,
-            p: Box<dyn FnMut(Progress) -> bool + 'a>,
-        ) -> LocalBoxFuture<'a, Result<ExportOutcome, SourceError>> {
-            self.0.export_csv(q, ids, out, p)
+        ) -> LocalBoxFuture<'a, Result<Box<dyn ExportRows + 'a>, SourceError>> {
+            self.0.export_rows(q, ids)
         }
     }
 }

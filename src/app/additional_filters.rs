@@ -45,7 +45,7 @@ fn ToggleBox(
                 prop:checked=move || report.view.with(|v| get(v.toggles))
                 on:change=move |ev| {
                     let on = event_target_checked(&ev);
-                    report.view.update(|v| set(&mut v.toggles, on));
+                    report.update_view(|v| set(&mut v.toggles, on));
                 } />
             {label}
         </label>

@@ -150,8 +150,8 @@ pub fn FailureGroups() -> impl IntoView {
                                                 show(sig_resync.clone());
                                                 let q = report.view.get_untracked().query;
                                                 let at = report.load.with_untracked(|l| if let Load::Ready(w) = l { w.at } else { chrono::Utc::now() });
-                                                report.selection.update(|s| s.select_all_matching(q, at, count));
-                                                report.resync_request.update(|n| *n += 1);
+                                                report.selection.all_matching(q, at, count);
+                                                report.resync.open(report);
                                             }>
                                             "Resync all"
                                         </button>
@@ -160,7 +160,7 @@ pub fn FailureGroups() -> impl IntoView {
                                             on:click=move |_| {
                                                 active.set(i);
                                                 show(sig_export.clone());
-                                                report.export_request.set(Some(count));
+                                                report.export.confirm_view(count);
                                             }>
                                             "Download"
                                         </button>

@@ -72,9 +72,9 @@ pub fn HeaderFilter(column: Column) -> impl IntoView {
                         });
                         out.push((f, v))
                     }
-                    Err(e) => {
-                        report.notify(format!("Could not load the {} values: {e}", f.label()))
-                    }
+                    Err(e) => report
+                        .notices
+                        .notify(format!("Could not load the {} values: {e}", f.label())),
                 }
             }
             values.set(out);

@@ -1,28 +1,41 @@
-//! The Leptos view: thin components over the model, one per file.
+//! The Leptos view: thin components over the model, one per file, over the state in
+//! [`state`] (one small type per feature).
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use crate::config::Theme;
+use crate::config::{MountOptions, Theme};
 use crate::model::query::View;
 use crate::source::DataSource;
 
 pub mod actions_menu;
 pub mod additional_filters;
-pub mod dialogs;
+pub mod error_details;
+pub mod export_dialog;
 pub mod failure_groups;
+pub mod header_cell;
 pub mod header_filter;
+pub mod host_event;
+pub mod listing_progress;
+pub mod modal;
 pub mod notices;
+pub mod placeholder_row;
 pub mod range_control;
 pub mod report_table;
+pub mod result_count;
+pub mod resync_dialog;
+pub mod row_line;
 pub mod saved_views;
 pub mod search_box;
+pub mod select_all;
 pub mod selection_bar;
 pub mod state;
 pub mod status_badge;
 pub mod summary_strip;
+pub mod table_row;
+pub mod table_state;
 pub mod triage;
 
 pub use state::Report;
@@ -86,25 +99,39 @@ fn location_search() -> String {
     window().location().search().unwrap_or_default()
 }
 
+/// What the page around a report gives it: `embed.rs` builds it from the mount options and the
+/// element; a bare `<App source/>` (the component tests) has none of it.
+#[derive(Clone, Default)]
+pub struct Host {
+    /// Read here: `url_prefix` (Some mirrors the view in the page URL under keys with that
+    /// prefix; the standalone page uses "") and `filters` (the first view, as a shared link's
+    /// query string, when the URL holds none). The other keys chose the source.
+    pub options: MountOptions,
+    /// Light, dark or the browser's choice, live (`handle.update` changes it).
+    pub theme: Option<Signal<Theme>>,
+    /// Where `sync-report:*` events are dispatched (the mount element).
+    pub events: Option<web_sys::EventTarget>,
+    /// Tells apart several reports on one page (remembered toggles): the element's id.
+    pub instance: Option<String>,
+    /// Receives the report's state, for a host's handle to drive it.
+    pub expose: Option<Rc<RefCell<Option<Report>>>>,
+}
+
 /// The whole report.
-///
-/// - `url_prefix`: Some(prefix) mirrors the view in the page URL under keys with that prefix
-///   (the standalone page uses ""); None leaves the URL alone (the default when embedded).
-/// - `initial`: the first view, as the query string of a shared link, when the URL holds none.
-/// - `theme`: light, dark, or the browser's choice.
-/// - `host`: where `sync-report:*` events are dispatched (the mount element).
-/// - `instance`: tells apart several reports on one page (remembered toggles).
-/// - `expose`: receives the report's state, for a host's handle to drive it.
 #[component]
-pub fn App(
-    source: Rc<dyn DataSource>,
-    #[prop(default = None)] url_prefix: Option<String>,
-    #[prop(default = None)] initial: Option<String>,
-    #[prop(default = None)] theme: Option<Signal<Theme>>,
-    #[prop(default = None)] host: Option<web_sys::EventTarget>,
-    #[prop(default = None)] instance: Option<String>,
-    #[prop(default = None)] expose: Option<Rc<RefCell<Option<Report>>>>,
-) -> impl IntoView {
+pub fn App(source: Rc<dyn DataSource>, #[prop(optional)] host: Host) -> impl IntoView {
+    let Host {
+        options:
+            MountOptions {
+                url_prefix,
+                filters: initial,
+                ..
+            },
+        theme,
+        events,
+        instance,
+        expose,
+    } = host;
     let url_view = url_prefix
         .as_ref()
         .map(|p| View::from_url_query(&location_search(), p))
@@ -132,10 +159,11 @@ pub fn App(
             view.toggles = t;
         }
     }
-    let is_demo = source.is_demo();
     let describe = source.describe();
+    let banner = source.banner();
+    let fill_delay = source.scroll_fetch_delay_ms();
     let report = Report::new(source, view, url_prefix);
-    report.set_host(host);
+    report.set_host(events);
     report.storage_suffix.set_value(storage_suffix);
     if let Some(e) = &expose {
         *e.borrow_mut() = Some(report);
@@ -146,20 +174,19 @@ pub fn App(
     // Tell the host when the selection changes.
     Effect::new(move |prev: Option<(usize, bool)>| {
         report.selection.track();
-        let now = (
-            report.selection_count(),
-            report.selection.with_untracked(|s| s.base().is_some()),
-        );
+        let now = (report.selection.count(), report.selection.is_all_matching());
         if prev.is_some_and(|p| p != now) {
-            report.emit(
-                "selection-change",
-                serde_json::json!({ "count": now.0, "allMatching": now.1 }),
-            );
+            report.emit(host_event::HostEvent::SelectionChange {
+                count: now.0,
+                all_matching: now.1,
+            });
         }
         now
     });
     for i in ignored {
-        report.notify(format!("Ignored part of the link: {i}"));
+        report
+            .notices
+            .notify(format!("Ignored part of the link: {i}"));
     }
 
     // Load whenever the query or the data changes.
@@ -170,7 +197,6 @@ pub fn App(
     });
     // Fetch the blocks the drawn rows need as the user scrolls. A remote source waits for the
     // scrolling to pause; the demo answers at once.
-    let fill_delay = if is_demo { 0 } else { 60 };
     Effect::new(move |_| {
         report.drawn.track();
         report.cache.track();
@@ -206,30 +232,26 @@ pub fn App(
             }
         });
 
-    // A live backend does not push changes: while resynced entries are unsettled, refresh.
-    if !is_demo {
-        if let Ok(handle) = set_interval_with_handle(
-            move || {
-                report.follow_resyncs();
-            },
-            std::time::Duration::from_millis(1500),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
+    // A backend does not push changes: while resynced entries are unsettled, refresh.
+    if let Ok(handle) = set_interval_with_handle(
+        move || {
+            report.follow_resyncs();
+        },
+        std::time::Duration::from_millis(1500),
+    ) {
+        on_cleanup(move || handle.clear());
     }
-
-    // The demo's simulated backend settles resyncs and confirmations over time.
-    if is_demo {
-        if let Ok(handle) = set_interval_with_handle(
-            move || {
-                if report.source().poll() {
-                    report.data_version.update(|v| *v += 1);
-                }
-            },
-            std::time::Duration::from_millis(500),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
+    // A source that changes by itself (the demo's simulated backend settles resyncs and
+    // confirmations over time) says so when polled.
+    if let Ok(handle) = set_interval_with_handle(
+        move || {
+            if report.source().poll() {
+                report.data_changed();
+            }
+        },
+        std::time::Duration::from_millis(500),
+    ) {
+        on_cleanup(move || handle.clear());
     }
 
     let root = NodeRef::<leptos::html::Div>::new();
@@ -255,11 +277,7 @@ pub fn App(
                     "Keyboard shortcuts"
                 </button>
             </header>
-            {is_demo.then(|| view! {
-                <p class="sr-banner" role="note">
-                    "Demo mode: every entry here is generated in your browser. Resyncs are simulated and nothing leaves this page."
-                </p>
-            })}
+            {banner.map(|text| view! { <p class="sr-banner" role="note">{text}</p> })}
             <notices::Notices/>
             <div class="sr-toolbar">
                 <search_box::SearchBox/>
@@ -272,11 +290,13 @@ pub fn App(
             </div>
             <summary_strip::SummaryStrip/>
             <failure_groups::FailureGroups/>
-            <report_table::Summary/>
+            <result_count::ResultCount/>
             <selection_bar::SelectionBar/>
             <report_table::ReportTable/>
             <status_badge::Legend/>
-            <dialogs::ErrorDetails/>
+            <error_details::ErrorDetails/>
+            <export_dialog::ExportDialog/>
+            <resync_dialog::ResyncDialog/>
             <triage::Shortcuts/>
             <p class="sr-visually-hidden" role="status" aria-live="polite">{move || report.announcement.get()}</p>
         </div>

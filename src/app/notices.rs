@@ -9,10 +9,10 @@ pub fn Notices() -> impl IntoView {
     let report = expect_context::<Report>();
     view! {
         <div class="sr-notices" role="status" aria-live="polite">
-            <For each=move || report.notices.get() key=|n| n.id let:n>
+            <For each=move || report.notices.shown() key=|n| n.id let:n>
                 <p class="sr-notice">
                     <span>{n.text.clone()}</span>
-                    <button class="sr-icon-btn" aria-label="Dismiss" on:click=move |_| report.dismiss(n.id)>"×"</button>
+                    <button class="sr-icon-btn" aria-label="Dismiss" on:click=move |_| report.notices.dismiss(n.id)>"×"</button>
                 </p>
             </For>
         </div>

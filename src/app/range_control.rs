@@ -32,7 +32,9 @@ pub fn RangeControl() -> impl IntoView {
         parse_local_input(&to.get_untracked()),
     ) {
         (Some(f), Some(t)) => report.set_between(f, t),
-        _ => report.notify("Enter both a start and an end (UTC) to use a custom range."),
+        _ => report
+            .notices
+            .notify("Enter both a start and an end (UTC) to use a custom range."),
     };
     // An explicit range is the less common choice: its inputs (a datetime field is several Tab
     // stops) show when asked for, and whenever the view holds one.
@@ -66,7 +68,7 @@ pub fn RangeControl() -> impl IntoView {
                         match raw.trim().parse::<i64>() {
                             Ok(n) => report.set_days(n),
                             Err(_) if raw.trim().is_empty() => {}
-                            Err(_) => report.notify("Previous days must be a whole number from 1 to 15."),
+                            Err(_) => report.notices.notify("Previous days must be a whole number from 1 to 15."),
                         }
                     }
                 />

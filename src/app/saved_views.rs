@@ -31,7 +31,9 @@ pub fn SavedViewsMenu() -> impl IntoView {
     let store = move |v: &SavedViews| {
         if let Some(s) = storage() {
             if s.set_item(&key.get_value(), &v.to_json()).is_err() {
-                report.notify("The view could not be saved: the browser's storage is full or off.");
+                report
+                    .notices
+                    .notify("The view could not be saved: the browser's storage is full or off.");
             }
         }
     };

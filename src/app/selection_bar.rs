@@ -12,18 +12,18 @@ pub fn SelectionBar() -> impl IntoView {
     let count = Memo::new(move |_| {
         report.selection.track();
         report.data_version.track();
-        report.selection_count()
+        report.selection.count()
     });
     let total = move || {
         report
             .load
             .with(|l| if let Load::Ready(w) = l { w.total } else { 0 })
     };
-    let all_matching = move || report.selection.with(|s| s.base().is_some());
+    let all_matching = move || report.selection.is_all_matching();
     let page_all = move || {
         report
             .rows
-            .with(|rows| !rows.is_empty() && rows.iter().all(|e| report.is_selected(e.id)))
+            .with(|rows| !rows.is_empty() && rows.iter().all(|e| report.selection.contains(e.id)))
     };
     // Offer "all matching" once every row in view is picked and there are more than those.
     let offer_all = move || !all_matching() && page_all() && total() > report.rows.with(Vec::len);
@@ -42,7 +42,7 @@ pub fn SelectionBar() -> impl IntoView {
                         on:click=move |_| {
                             let q = report.view.get_untracked().query;
                             let (at, n) = report.load.with_untracked(|l| if let Load::Ready(w) = l { (w.at, w.total) } else { (chrono::Utc::now(), 0) });
-                            report.selection.update(|s| s.select_all_matching(q, at, n));
+                            report.selection.all_matching(q, at, n);
                         }>
                         {move || format!("Select all {} matching the filters", n_entries(total()))}
                     </button>
@@ -51,13 +51,13 @@ pub fn SelectionBar() -> impl IntoView {
                     <button class="sr-btn sr-btn--quiet" type="button"
                         on:click=move |_| {
                             let ids: Vec<_> = report.rows.with_untracked(|r| r.iter().map(|e| e.id).collect());
-                            report.selection.update(|s| s.clear());
-                            report.set_selected(&ids, true);
+                            report.selection.clear();
+                            report.selection.set(&ids, true);
                         }>
                         "Select only the rows in view"
                     </button>
                 </Show>
-                <button class="sr-btn sr-btn--quiet" type="button" on:click=move |_| report.selection.update(|s| s.clear())>
+                <button class="sr-btn sr-btn--quiet" type="button" on:click=move |_| report.selection.clear()>
                     "Clear selection"
                 </button>
             </div>

@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::dialogs::Modal;
+use super::modal::Modal;
 use super::Report;
 use crate::format::thousands;
 use crate::model::entry::EntryId;
@@ -103,26 +103,26 @@ pub fn on_key(report: Report, ev: leptos::ev::KeyboardEvent, root: NodeRef<lepto
         }
         "x" => {
             let Some(e) = current else { return };
-            let on = !report.is_selected(e.id);
-            report.set_selected(&[e.id], on);
+            let on = !report.selection.contains(e.id);
+            report.selection.set(&[e.id], on);
             report.announcement.set(format!(
                 "{} {}; {} selected",
                 e.display_name(),
                 if on { "selected" } else { "unselected" },
-                thousands(report.selection_count())
+                thousands(report.selection.count())
             ));
         }
         "r" => {
-            if report.selection_count() == 0 {
+            if report.selection.count() == 0 {
                 let Some(e) = current else {
                     report
                         .announcement
                         .set("Select entries (x) or move to a row (j) first".into());
                     return;
                 };
-                report.set_selected(&[e.id], true);
+                report.selection.set(&[e.id], true);
             }
-            report.resync_request.update(|n| *n += 1);
+            report.resync.open(report);
         }
         "e" => {
             let Some(e) = current else { return };

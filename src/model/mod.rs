@@ -3,7 +3,6 @@
 //! run the same pipeline, so both behave the same.
 
 pub mod column;
-pub mod csv_export;
 pub mod demo;
 pub mod entry;
 pub mod entry_text;

@@ -37,6 +37,17 @@ pub enum Tristate {
     All,
 }
 
+impl Tristate {
+    /// The state for `on` selected of `of` rows (no rows: none).
+    pub fn of(on: usize, of: usize) -> Tristate {
+        match on {
+            0 => Tristate::None,
+            n if n >= of => Tristate::All,
+            _ => Tristate::Some,
+        }
+    }
+}
+
 impl Selection {
     pub fn is_empty(&self) -> bool {
         self.base.is_none() && self.added.is_empty()
@@ -47,7 +58,8 @@ impl Selection {
         self.base.as_ref()
     }
 
-    fn in_base(&self, store: &Store, id: EntryId) -> bool {
+    /// Whether `id` matches the "all matching" base (false without one).
+    pub fn in_base(&self, store: &Store, id: EntryId) -> bool {
         match (&self.base, store.row_of(id)) {
             (Some(b), Some(row)) => store.matches(row, &b.query, b.at),
             _ => false,

@@ -5,10 +5,8 @@ use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 
-use super::{
-    CsvOut, DataSource, ExportOutcome, FacetValues, LocalBoxFuture, Progress, SourceError, Window,
-};
-use crate::model::csv_export::{CsvExport, CsvOptions};
+use super::{DataSource, ExportRows, FacetValues, LocalBoxFuture, Progress, SourceError, Window};
+use crate::export::csv::CsvWriter;
 use crate::model::demo::{DemoBackend, DemoConfig};
 use crate::model::entry::{Entry, EntryId};
 use crate::model::query::{FilterField, Query};
@@ -17,12 +15,8 @@ use crate::model::selection::Selection;
 use crate::model::store::ResultSet;
 use crate::model::summary::Summary;
 
-/// Rows per CSV step. Steps run back to back until [`CSV_BUDGET_MS`] is spent, then the browser
-/// gets a turn (progress, input, Cancel): no task near the 50 ms a user would notice, and few
-/// enough turns that they cost nothing. The budget leaves room for the step that also hands a
-/// 16 MB part of the file to the browser (about 10 ms on top).
+/// Rows per CSV step (`crate::export::run` runs steps back to back within its time budget).
 const CSV_STEP: usize = 2_000;
-const CSV_BUDGET_MS: f64 = 20.0;
 
 pub struct DemoSource {
     backend: RefCell<DemoBackend>,
@@ -83,8 +77,13 @@ impl DataSource for DemoSource {
         )
     }
 
-    fn is_demo(&self) -> bool {
-        true
+    fn banner(&self) -> Option<&'static str> {
+        Some("Demo mode: every entry here is generated in your browser. Resyncs are simulated and nothing leaves this page.")
+    }
+
+    /// Every row is at hand: fetched at once, as the table scrolls.
+    fn scroll_fetch_delay_ms(&self) -> u32 {
+        0
     }
 
     fn fetch(
@@ -159,15 +158,8 @@ impl DataSource for DemoSource {
         Box::pin(async move { Ok(selection.ids(&self.backend.borrow().store)) })
     }
 
-    fn selection_contains(&self, selection: &Selection, id: EntryId) -> bool {
-        selection.is_selected(&self.backend.borrow().store, id)
-    }
-
-    fn selection_set(&self, selection: &mut Selection, ids: &[EntryId], on: bool) {
-        let be = self.backend.borrow();
-        for &id in ids {
-            selection.set(&be.store, id, on);
-        }
+    fn in_selection_base(&self, selection: &Selection, id: EntryId) -> bool {
+        selection.in_base(&self.backend.borrow().store, id)
     }
 
     fn resync(
@@ -191,15 +183,12 @@ impl DataSource for DemoSource {
         changed
     }
 
-    fn export_csv<'a>(
+    fn export_rows<'a>(
         &'a self,
         query: Query,
         ids: Option<Vec<EntryId>>,
-        mut out: CsvOut<'a>,
-        mut on_progress: Box<dyn FnMut(Progress) -> bool + 'a>,
-    ) -> LocalBoxFuture<'a, Result<ExportOutcome, SourceError>> {
+    ) -> LocalBoxFuture<'a, Result<Box<dyn ExportRows + 'a>, SourceError>> {
         Box::pin(async move {
-            let at = (self.clock)();
             let rows: Vec<u32> = match ids {
                 // The selection, in the order the table shows.
                 Some(ids) => {
@@ -207,36 +196,50 @@ impl DataSource for DemoSource {
                     be.store
                         .sort_rows(ids.iter().filter_map(|&id| be.store.row_of(id)), query.sort)
                 }
-                None => self.result(&query, at).rows.clone(),
+                None => self.result(&query, (self.clock)()).rows.clone(),
             };
             crate::perf::mark("csv-rows");
-            let mut exp = CsvExport::new(rows, CsvOptions::default());
-            let total = exp.total();
-            if !on_progress(Progress { done: 0, total }) {
-                return Ok(ExportOutcome::Cancelled { rows: 0 });
-            }
-            loop {
-                let started = crate::perf::now_ms();
-                let mut more = true;
-                while more && crate::perf::now_ms() - started < CSV_BUDGET_MS {
-                    let store = &self.backend.borrow().store;
-                    out(&mut |buf| more = exp.write_next(store, CSV_STEP, buf));
-                }
-                if !more {
-                    break;
-                }
-                if !on_progress(Progress {
-                    done: exp.done(),
-                    total,
-                }) {
-                    return Ok(ExportOutcome::Cancelled { rows: exp.done() });
-                }
-                crate::perf::yield_now().await;
-            }
-            Ok(ExportOutcome::Complete {
-                rows: total,
-                skipped: 0,
-            })
+            Ok(Box::new(DemoRows {
+                source: self,
+                rows,
+                next: 0,
+            }) as Box<dyn ExportRows>)
         })
+    }
+}
+
+/// An export's rows: store positions in file order, written [`CSV_STEP`] at a time.
+struct DemoRows<'a> {
+    source: &'a DemoSource,
+    rows: Vec<u32>,
+    next: usize,
+}
+
+impl ExportRows for DemoRows<'_> {
+    fn total(&self) -> usize {
+        self.rows.len()
+    }
+
+    fn done(&self) -> usize {
+        self.next
+    }
+
+    fn skipped(&self) -> usize {
+        0
+    }
+
+    fn ready(&mut self) -> LocalBoxFuture<'_, Result<bool, SourceError>> {
+        let more = self.next < self.rows.len();
+        Box::pin(async move { Ok(more) })
+    }
+
+    fn write(&mut self, writer: &mut CsvWriter, out: &mut Vec<u8>) {
+        let end = (self.next + CSV_STEP).min(self.rows.len());
+        let store = &self.source.backend.borrow().store;
+        writer.write(
+            out,
+            self.rows[self.next..end].iter().map(|&r| store.entry(r)),
+        );
+        self.next = end;
     }
 }

@@ -17,11 +17,10 @@ use gloo_net::http::{Method, RequestBuilder};
 
 use super::api::{self, EXPORT_CONCURRENCY, EXPORT_PAGE, IDS_PER_REQUEST, MAX_RESPONSE_BYTES};
 use super::{
-    CsvOut, DataSource, ExportOutcome, FacetValues, LocalBoxFuture, Optional, Progress,
-    SourceError, Window,
+    DataSource, ExportRows, FacetValues, LocalBoxFuture, Optional, Progress, SourceError, Window,
 };
 use crate::config::{Config, Credentials};
-use crate::model::csv_export::{CsvOptions, CsvWriter};
+use crate::export::csv::CsvWriter;
 use crate::model::entry::{Entry, EntryId};
 use crate::model::query::{FilterField, Query};
 use crate::model::resync::{ResyncOutcome, ResyncResult};
@@ -183,7 +182,7 @@ impl HttpSource {
         loop {
             tries += 1;
             let controller = web_sys::AbortController::new()
-                .map_err(|e| SourceError::Other(format!("cannot start a request: {e:?}")))?;
+                .map_err(|e| SourceError::Browser(format!("{e:?}")))?;
             if let Some(slot) = slot {
                 if let Some(old) = slot.replace(Some(controller.clone())) {
                     old.abort();
@@ -224,7 +223,7 @@ impl HttpSource {
                     .body(b.clone())
                 {
                     Ok(r) => r.send().await,
-                    Err(e) => return Err(SourceError::Other(e.to_string())),
+                    Err(e) => return Err(SourceError::Browser(e.to_string())),
                 },
                 None => req.send().await,
             };
@@ -425,10 +424,6 @@ impl DataSource for HttpSource {
         format!("Live data from {}", self.config.api_base())
     }
 
-    fn is_demo(&self) -> bool {
-        false
-    }
-
     fn fetch(
         &self,
         query: Query,
@@ -576,15 +571,8 @@ impl DataSource for HttpSource {
         })
     }
 
-    fn selection_contains(&self, selection: &Selection, id: EntryId) -> bool {
-        selection.contains_with(id, self.in_base(selection, id))
-    }
-
-    fn selection_set(&self, selection: &mut Selection, ids: &[EntryId], on: bool) {
-        for &id in ids {
-            let in_base = self.in_base(selection, id);
-            selection.set_with(id, on, in_base);
-        }
+    fn in_selection_base(&self, selection: &Selection, id: EntryId) -> bool {
+        self.in_base(selection, id)
     }
 
     fn resync(
@@ -626,111 +614,179 @@ impl DataSource for HttpSource {
         })
     }
 
-    fn export_csv<'a>(
+    fn export_rows<'a>(
         &'a self,
         query: Query,
         ids: Option<Vec<EntryId>>,
-        mut out: CsvOut<'a>,
-        mut on_progress: Box<dyn FnMut(Progress) -> bool + 'a>,
-    ) -> LocalBoxFuture<'a, Result<ExportOutcome, SourceError>> {
+    ) -> LocalBoxFuture<'a, Result<Box<dyn ExportRows + 'a>, SourceError>> {
         Box::pin(async move {
-            let mut writer = CsvWriter::new(CsvOptions::default());
             if let Some(ids) = ids {
                 // The selection: looked up, then put in the table's order.
                 let total = ids.len();
-                if !on_progress(Progress { done: 0, total }) {
-                    return Ok(ExportOutcome::Cancelled { rows: 0 });
-                }
                 let (entries, _unreadable) = self.lookup(&ids).await?;
                 let store = Store::from_entries(entries);
                 let rows = store.sort_rows(0..store.len() as u32, query.sort);
-                let written = rows.len();
-                out(&mut |buf| writer.write(buf, rows.iter().map(|&r| store.entry(r))));
-                on_progress(Progress {
-                    done: written,
+                return Ok(Box::new(LookedUp {
+                    store,
+                    rows,
                     total,
-                });
-                return Ok(ExportOutcome::Complete {
-                    rows: written,
-                    skipped: total - written,
-                });
+                    written: false,
+                }) as Box<dyn ExportRows>);
             }
-            let cancel = Cell::new(false);
-            let per_page = PageRequest {
+            let cancel = Rc::new(Cell::new(false));
+            let first_page = PageRequest {
                 page: 1,
                 per_page: EXPORT_PAGE,
             };
-            let first = self.page(&query, per_page, None, Some(&cancel)).await?;
+            let first = self.page(&query, first_page, None, Some(&cancel)).await?;
             let total = first.meta.total as usize;
             let at = first.meta.generated_at.unwrap_or_else(Utc::now);
             // Later pages see exactly the range the first one did.
-            let pinned = query.pinned(at);
+            let pinned = Rc::new(query.pinned(at));
             let pages = total.div_ceil(EXPORT_PAGE as usize).max(1) as u64;
-            let mut done = 0usize;
-            let mut skipped = 0usize;
-            let mut take = |page: ParsedPage,
-                            done: &mut usize,
-                            skipped: &mut usize|
-             -> Result<bool, SourceError> {
-                if page.meta.total as usize != total {
-                    return Err(SourceError::Other(format!(
-                        "The entries changed while the file was being written ({} matched at first, {} now); no file was saved. Try again.",
-                        crate::format::thousands(total),
-                        crate::format::thousands(page.meta.total as usize)
-                    )));
-                }
-                *done += page.entries.len() + page.rejected.len();
-                *skipped += page.rejected.len();
-                out(&mut |buf| writer.write(buf, page.entries.iter()));
-                Ok(on_progress(Progress { done: *done, total }))
-            };
-            if !take(first, &mut done, &mut skipped)? {
-                return Ok(ExportOutcome::Cancelled { rows: done });
-            }
-            let cancel_ref = &cancel;
-            let pinned_ref = &pinned;
-            let mut rest = futures_util::stream::iter(2..=pages)
-                .map(|p| async move {
-                    self.page(
-                        pinned_ref,
-                        PageRequest {
+            let stop = cancel.clone();
+            let rest = futures_util::stream::iter(2..=pages)
+                .map(move |p| {
+                    let (pinned, cancel) = (pinned.clone(), stop.clone());
+                    async move {
+                        let page = PageRequest {
                             page: p,
                             per_page: EXPORT_PAGE,
-                        },
-                        None,
-                        Some(cancel_ref),
-                    )
-                    .await
+                        };
+                        self.page(&pinned, page, None, Some(&cancel)).await
+                    }
                 })
-                .buffered(EXPORT_CONCURRENCY);
-            while let Some(page) = rest.next().await {
-                let page = match page {
-                    Ok(p) => p,
-                    Err(e) => {
-                        cancel.set(true);
-                        return Err(SourceError::Other(format!(
-                            "The download stopped after {} of {} entries; no file was saved. {e}",
-                            crate::format::thousands(done),
-                            crate::format::thousands(total)
-                        )));
+                .buffered(EXPORT_CONCURRENCY)
+                .boxed_local();
+            Ok(Box::new(Paged {
+                total,
+                done: 0,
+                skipped: 0,
+                page: Some(first),
+                readied: false,
+                rest,
+                cancel,
+            }) as Box<dyn ExportRows>)
+        })
+    }
+}
+
+/// A selection's entries, looked up: written in one step.
+struct LookedUp {
+    store: Store,
+    rows: Vec<u32>,
+    total: usize,
+    written: bool,
+}
+
+impl ExportRows for LookedUp {
+    fn total(&self) -> usize {
+        self.total
+    }
+
+    fn done(&self) -> usize {
+        if self.written {
+            self.total
+        } else {
+            0
+        }
+    }
+
+    fn skipped(&self) -> usize {
+        if self.written {
+            self.total - self.rows.len()
+        } else {
+            0
+        }
+    }
+
+    fn ready(&mut self) -> LocalBoxFuture<'_, Result<bool, SourceError>> {
+        let more = !self.written;
+        Box::pin(async move { Ok(more) })
+    }
+
+    fn write(&mut self, writer: &mut CsvWriter, out: &mut Vec<u8>) {
+        let store = &self.store;
+        writer.write(out, self.rows.iter().map(|&r| store.entry(r)));
+        self.written = true;
+    }
+}
+
+/// The pages of `GET /sync-reports`, [`EXPORT_CONCURRENCY`] in flight, written in order.
+struct Paged<'a> {
+    total: usize,
+    done: usize,
+    skipped: usize,
+    /// The page to write next.
+    page: Option<ParsedPage>,
+    /// Whether `page` was readied (the first one comes with the count).
+    readied: bool,
+    rest: futures_util::stream::LocalBoxStream<'a, Result<ParsedPage, SourceError>>,
+    /// Set to abort the requests in flight.
+    cancel: Rc<Cell<bool>>,
+}
+
+impl ExportRows for Paged<'_> {
+    fn total(&self) -> usize {
+        self.total
+    }
+
+    fn done(&self) -> usize {
+        self.done
+    }
+
+    fn skipped(&self) -> usize {
+        self.skipped
+    }
+
+    fn ready(&mut self) -> LocalBoxFuture<'_, Result<bool, SourceError>> {
+        Box::pin(async move {
+            if !self.readied {
+                self.readied = true;
+            } else {
+                self.page = match self.rest.next().await {
+                    None => None,
+                    Some(Ok(p)) => Some(p),
+                    Some(Err(e)) => {
+                        return Err(SourceError::Stopped {
+                            done: self.done,
+                            total: self.total,
+                            cause: Box::new(e),
+                        })
                     }
                 };
-                if !take(page, &mut done, &mut skipped)? {
-                    cancel.set(true);
-                    return Ok(ExportOutcome::Cancelled { rows: done });
-                }
             }
-            if done != total {
-                return Err(SourceError::Other(format!(
-                    "The server sent {} of the {} entries it counted; no file was saved. Try again.",
-                    crate::format::thousands(done),
-                    crate::format::thousands(total)
-                )));
+            match &self.page {
+                Some(p) if p.meta.total as usize != self.total => Err(SourceError::Changed {
+                    before: self.total,
+                    now: p.meta.total as usize,
+                }),
+                Some(_) => Ok(true),
+                None if self.done != self.total => Err(SourceError::Short {
+                    sent: self.done,
+                    counted: self.total,
+                }),
+                None => Ok(false),
             }
-            Ok(ExportOutcome::Complete {
-                rows: done - skipped,
-                skipped,
-            })
         })
+    }
+
+    fn write(&mut self, writer: &mut CsvWriter, out: &mut Vec<u8>) {
+        if let Some(page) = self.page.take() {
+            self.done += page.entries.len() + page.rejected.len();
+            self.skipped += page.rejected.len();
+            writer.write(out, page.entries.iter());
+        }
+    }
+
+    fn stop(&mut self) {
+        self.cancel.set(true);
+    }
+}
+
+impl Drop for Paged<'_> {
+    /// Requests still in flight are aborted when the export ends early.
+    fn drop(&mut self) {
+        self.cancel.set(true);
     }
 }

@@ -65,8 +65,22 @@ pub enum SourceError {
         count: usize,
         limit: usize,
     },
-    #[error("{0}")]
-    Other(String),
+    /// The browser would not start a request (the cause as it said it).
+    #[error("The browser could not send the request: {0}")]
+    Browser(String),
+    /// The result's size changed between the pages of a download.
+    #[error("The entries changed while the file was being written ({} matched at first, {} now); no file was saved. Try again.", crate::format::thousands(*.before), crate::format::thousands(*.now))]
+    Changed { before: usize, now: usize },
+    /// A page of a download failed: how far it got, and why.
+    #[error("The download stopped after {} of {} entries; no file was saved. {cause}", crate::format::thousands(*.done), crate::format::thousands(*.total))]
+    Stopped {
+        done: usize,
+        total: usize,
+        cause: Box<SourceError>,
+    },
+    /// The server's pages held fewer entries than its count.
+    #[error("The server sent {} of the {} entries it counted; no file was saved. Try again.", crate::format::thousands(*.sent), crate::format::thousands(*.counted))]
+    Short { sent: usize, counted: usize },
 }
 
 /// The API's optional endpoints. The core (`GET /sync-reports`, `POST /sync-reports/resync`)
@@ -158,8 +172,18 @@ pub trait DataSource {
     /// A short description for the page ("Demo data (5,000 generated entries)").
     fn describe(&self) -> String;
 
-    /// Whether the data is generated (the page says so in a banner).
-    fn is_demo(&self) -> bool;
+    /// A line the page shows under its heading, about where the data comes from (the demo's:
+    /// generated, nothing leaves the page).
+    fn banner(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// How long the table waits for scrolling to pause before asking for the rows it reached
+    /// (ms): a remote source is not asked for every block a fling passes. A source that has
+    /// every row at hand answers at once.
+    fn scroll_fetch_delay_ms(&self) -> u32 {
+        60
+    }
 
     /// The window `offset..offset + len` of the query's sorted result.
     fn fetch(
@@ -199,11 +223,9 @@ pub trait DataSource {
         on_progress: Box<dyn FnMut(Progress) + 'a>,
     ) -> LocalBoxFuture<'a, Result<Vec<EntryId>, SourceError>>;
 
-    /// Whether one entry is selected.
-    fn selection_contains(&self, selection: &Selection, id: EntryId) -> bool;
-
-    /// Picks or unpicks entries.
-    fn selection_set(&self, selection: &mut Selection, ids: &[EntryId], on: bool);
+    /// Whether `id` is in the selection's "all matching" base (the selection's own sets say
+    /// the rest: `crate::app::state::Selected`).
+    fn in_selection_base(&self, selection: &Selection, id: EntryId) -> bool;
 
     /// Asks for a resync; every id gets an outcome.
     fn resync(
@@ -212,36 +234,33 @@ pub trait DataSource {
     ) -> LocalBoxFuture<'_, Result<Vec<ResyncOutcome>, SourceError>>;
 
     /// Applies changes that came due (the demo's simulated backend); returns whether any did.
+    /// The page asks twice a second, whatever the source.
     fn poll(&self) -> bool {
         false
     }
 
-    /// Writes a CSV of every entry matching `query` (or only `ids`) through `out`, calling
-    /// `on_progress` between chunks. Returning false from `on_progress` cancels.
-    fn export_csv<'a>(
+    /// The rows of a CSV export: every entry matching `query`, or only `ids` (in the table's
+    /// order). [`crate::export::run`] drives it.
+    fn export_rows<'a>(
         &'a self,
         query: Query,
         ids: Option<Vec<EntryId>>,
-        out: CsvOut<'a>,
-        on_progress: Box<dyn FnMut(Progress) -> bool + 'a>,
-    ) -> LocalBoxFuture<'a, Result<ExportOutcome, SourceError>>;
+    ) -> LocalBoxFuture<'a, Result<Box<dyn ExportRows + 'a>, SourceError>>;
 }
 
-/// Where an export's bytes go. A source calls it with a function that appends its next rows to
-/// the file's buffer: the file is written where it is assembled instead of in chunks copied
-/// there (a copy of the whole file, and an allocation per chunk).
-pub type CsvOut<'a> = Box<dyn FnMut(&mut dyn FnMut(&mut Vec<u8>)) + 'a>;
-
-/// How an export ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExportOutcome {
-    /// Every entry was written, except `skipped` ones the source could not read (the user is
-    /// told; a file is never silently short).
-    Complete {
-        rows: usize,
-        skipped: usize,
-    },
-    Cancelled {
-        rows: usize,
-    },
+/// An export's rows, a step at a time: the source readies them (a page from the server, or the
+/// next rows of a result held in memory) and writes them as CSV where the file is assembled.
+pub trait ExportRows {
+    /// Entries the file will hold.
+    fn total(&self) -> usize;
+    /// Entries written or skipped so far.
+    fn done(&self) -> usize;
+    /// Entries the source could not read: left out, and the user is told.
+    fn skipped(&self) -> usize;
+    /// Readies the next rows; false once every row has been written.
+    fn ready(&mut self) -> LocalBoxFuture<'_, Result<bool, SourceError>>;
+    /// Writes the rows readied through `writer` to `out`.
+    fn write(&mut self, writer: &mut crate::export::csv::CsvWriter, out: &mut Vec<u8>);
+    /// Stops what is under way (requests in flight); the export was cancelled or failed.
+    fn stop(&mut self) {}
 }

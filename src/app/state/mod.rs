@@ -1,18 +1,31 @@
 //! The page's reactive state: the view (mirrored in the URL), the rows held for the viewport
-//! (fetched by block as the user scrolls), the selection. Components read it from context; the
-//! model does the work.
+//! (fetched by block as the user scrolls), and one small type per feature: the selection
+//! ([`Selected`]), the notices ([`Notices`]), an export ([`ExportJob`]) and a resync
+//! ([`ResyncJob`]), each changed only through its methods. Components read it from context and
+//! ask each other for things through those methods (typed commands), never through counters;
+//! the model does the work.
 
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
+use super::host_event::{During, HostEvent};
 use crate::model::entry::{Entry, EntryId};
 use crate::model::query::{DateRange, RangeNotice, View};
 use crate::model::row_cache::{RowCache, BLOCK, MAX_BLOCKS};
-use crate::model::selection::Selection;
 use crate::model::viewport::{Layout, Span, OVERSCAN};
 use crate::source::{DataSource, SourceError, Window};
+
+pub mod export;
+pub mod notices;
+pub mod resync;
+pub mod selection;
+
+pub use export::{ExportJob, ExportStep};
+pub use notices::Notices;
+pub use resync::{ResyncJob, ResyncStep};
+pub use selection::Selected;
 
 /// A row's height until the table has measured one (the default density's).
 pub const DEFAULT_ROW_PX: f64 = 54.0;
@@ -28,24 +41,22 @@ pub enum Load {
     Failed(SourceError),
 }
 
-/// A message for the notice area (range capped, link parameters ignored, outcomes).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Notice {
-    pub id: u64,
-    pub text: String,
-}
-
 /// How long the page's first rows may wait for the summary strip's numbers (see
 /// `Report::await_first_summary`).
 const FIRST_SUMMARY_WAIT_MS: f64 = 500.0;
 
-/// Everything the page shares. `Copy`: all fields are arena handles.
+/// Everything the page shares. `Copy`: all fields are arena handles. What the page loads (the
+/// view's rows, counts and summary) is read here and written only by `Report`'s methods.
 #[derive(Clone, Copy)]
 pub struct Report {
-    pub view: RwSignal<View>,
-    pub load: RwSignal<Load>,
+    /// The view (changed through [`Report::update_view`]).
+    pub view: ReadSignal<View>,
+    set_view: WriteSignal<View>,
+    pub load: ReadSignal<Load>,
+    set_load: WriteSignal<Load>,
     /// The blocks of the result held for the viewport.
-    pub cache: RwSignal<RowCache>,
+    pub cache: ReadSignal<RowCache>,
+    set_cache: WriteSignal<RowCache>,
     /// The table body's scroll position, its visible height and one row's height (px).
     pub scroll_top: RwSignal<f64>,
     pub viewport_px: RwSignal<f64>,
@@ -59,24 +70,28 @@ pub struct Report {
     /// The loaded entries in the viewport ("the rows in view" of "Select all").
     pub rows: Memo<Vec<Entry>>,
     /// True while a newer request than the shown data is under way.
-    pub busy: RwSignal<bool>,
-    pub selection: RwSignal<Selection>,
-    /// Bumped whenever the source's data changed (a resync, a confirmation).
+    pub busy: ReadSignal<bool>,
+    set_busy: WriteSignal<bool>,
+    pub selection: Selected,
+    /// Bumped whenever the source's data changed (a resync, a confirmation): see
+    /// [`Report::data_changed`].
     pub data_version: RwSignal<u64>,
-    pub notices: RwSignal<Vec<Notice>>,
+    pub notices: Notices,
+    pub export: ExportJob,
+    pub resync: ResyncJob,
     /// The entry whose error details dialog is open.
     pub details: RwSignal<Option<Entry>>,
-    /// Ids being resynced right now (their actions are disabled: no double submission).
-    pub resyncing: RwSignal<Vec<EntryId>>,
     /// Resynced ids whose outcome is not settled yet, and until when (ms since the epoch) to
     /// keep refreshing for them. A live backend does not push changes, so the page asks.
     pub watching: RwSignal<(Vec<EntryId>, f64)>,
     /// Prefix of our URL query keys; None when the URL is not ours to change.
     pub url_prefix: StoredValue<Option<String>>,
     /// The summary strip's numbers for the current query (None until loaded or after a failure).
-    pub summary: RwSignal<Option<crate::model::summary::Summary>>,
+    pub summary: ReadSignal<Option<crate::model::summary::Summary>>,
+    set_summary: WriteSignal<Option<crate::model::summary::Summary>>,
     /// False once the backend turned out not to offer `/summary` (the strip says so).
-    pub summary_offered: RwSignal<bool>,
+    pub summary_offered: ReadSignal<bool>,
+    set_summary_offered: WriteSignal<bool>,
     summary_generation: StoredValue<u64>,
     /// Whether a summary answer (numbers or an error) has come since the page started.
     summary_settled: StoredValue<bool>,
@@ -84,11 +99,6 @@ pub struct Report {
     pub uid: u32,
     /// The row the keyboard cursor is on (j/k).
     pub active: RwSignal<Option<EntryId>>,
-    /// Bumped to open the resync confirmation for the selection (the `r` key, a failure group).
-    pub resync_request: RwSignal<u64>,
-    /// Set to open the export confirmation for the current view holding this many entries (a
-    /// failure group's "Download").
-    pub export_request: RwSignal<Option<usize>>,
     /// The keyboard shortcuts dialog (`?`).
     pub shortcuts_open: RwSignal<bool>,
     /// Said politely to screen readers (what a shortcut did).
@@ -107,15 +117,19 @@ pub struct Report {
     cache_query: StoredValue<Option<crate::model::Query>>,
     /// Bumped per scheduled fill, so only the last one of a fast scroll runs (HTTP).
     fill_ticket: StoredValue<u64>,
-    next_notice: StoredValue<u64>,
 }
 
 impl Report {
     pub fn new(source: Rc<dyn DataSource>, view: View, url_prefix: Option<String>) -> Self {
         static NEXT_UID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
         let uid = NEXT_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let load = RwSignal::new(Load::Loading);
-        let cache = RwSignal::new(RowCache::default());
+        let (load, set_load) = signal(Load::Loading);
+        let (cache, set_cache) = signal(RowCache::default());
+        let (view, set_view) = signal(view);
+        let (busy, set_busy) = signal(true);
+        let (summary, set_summary) = signal(None);
+        let (summary_offered, set_summary_offered) = signal(true);
+        let source = StoredValue::new_local(source);
         let scroll_top = RwSignal::new(0.0);
         let viewport_px = RwSignal::new(600.0);
         let row_px = RwSignal::new(DEFAULT_ROW_PX);
@@ -128,9 +142,12 @@ impl Report {
         let drawn = Memo::new(move |_| span.get().range());
         let visible = Memo::new(move |_| layout().span(scroll_top.get(), 0).range());
         Report {
-            view: RwSignal::new(view),
+            view,
+            set_view,
             load,
+            set_load,
             cache,
+            set_cache,
             scroll_top,
             viewport_px,
             row_px,
@@ -141,33 +158,34 @@ impl Report {
                 let range = visible.get();
                 cache.with(|c| c.loaded(range))
             }),
-            busy: RwSignal::new(true),
-            selection: RwSignal::new(Selection::default()),
+            busy,
+            set_busy,
+            selection: Selected::new(source),
             data_version: RwSignal::new(0),
-            notices: RwSignal::new(Vec::new()),
+            notices: Notices::default(),
+            export: ExportJob::default(),
+            resync: ResyncJob::default(),
             details: RwSignal::new(None),
-            resyncing: RwSignal::new(Vec::new()),
             watching: RwSignal::new((Vec::new(), 0.0)),
             url_prefix: StoredValue::new(url_prefix),
-            summary: RwSignal::new(None),
-            summary_offered: RwSignal::new(true),
+            summary,
+            set_summary,
+            summary_offered,
+            set_summary_offered,
             summary_generation: StoredValue::new(0),
             summary_settled: StoredValue::new(false),
             uid,
             active: RwSignal::new(None),
-            resync_request: RwSignal::new(0),
-            export_request: RwSignal::new(None),
             shortcuts_open: RwSignal::new(false),
             announcement: RwSignal::new(String::new()),
             storage_suffix: StoredValue::new(String::new()),
             host: StoredValue::new_local(None),
             scroller: StoredValue::new_local(None),
-            source: StoredValue::new_local(source),
+            source,
             generation: StoredValue::new(0),
             cache_generation: StoredValue::new(0),
             cache_query: StoredValue::new(None),
             fill_ticket: StoredValue::new(0),
-            next_notice: StoredValue::new(0),
         }
     }
 
@@ -185,43 +203,47 @@ impl Report {
         self.host.set_value(target);
     }
 
-    /// Dispatches `sync-report:{name}` on the mount element, bubbling, with `detail` as a plain
-    /// object (docs: README, Embedding).
-    pub fn emit(&self, name: &str, detail: serde_json::Value) {
+    /// Dispatches `sync-report:{name}` on the mount element, bubbling, with the event's
+    /// `detail` as a plain object (docs: README, Embedding).
+    pub fn emit(&self, event: HostEvent<'_>) {
         let Some(target) = self.host.try_get_value().flatten() else {
             return;
         };
         let init = web_sys::CustomEventInit::new();
         init.set_bubbles(true);
         init.set_composed(true);
-        init.set_detail(&js_sys::JSON::parse(&detail.to_string()).unwrap_or_default());
-        if let Ok(ev) =
-            web_sys::CustomEvent::new_with_event_init_dict(&format!("sync-report:{name}"), &init)
-        {
+        init.set_detail(&js_sys::JSON::parse(&event.detail().to_string()).unwrap_or_default());
+        if let Ok(ev) = web_sys::CustomEvent::new_with_event_init_dict(
+            &format!("sync-report:{}", event.name()),
+            &init,
+        ) {
             let _ = target.dispatch_event(&ev);
         }
     }
 
-    /// Shows a notice the user can dismiss.
-    pub fn notify(&self, text: impl Into<String>) {
-        let id = self.next_notice.get_value();
-        self.next_notice.set_value(id + 1);
-        let text = text.into();
-        self.notices.update(|n| {
-            if !n.iter().any(|x| x.text == text) {
-                n.push(Notice { id, text });
-            }
-        });
+    /// The source's data changed (a resync, a confirmation): the view and summary reload.
+    pub fn data_changed(&self) {
+        self.data_version.update(|v| *v += 1);
     }
 
-    pub fn dismiss(&self, id: u64) {
-        self.notices.update(|n| n.retain(|x| x.id != id));
+    /// When the shown result resolved its range ("last N days"): the server's clock over HTTP.
+    pub fn resolved_at(&self) -> DateTime<Utc> {
+        self.load.with_untracked(|l| match l {
+            Load::Ready(w) => w.at,
+            _ => Utc::now(),
+        })
+    }
+
+    /// Entries matching the view (0 until loaded), untracked.
+    pub fn matching(&self) -> usize {
+        self.load
+            .with_untracked(|l| if let Load::Ready(w) = l { w.total } else { 0 })
     }
 
     /// Changes the view; a new query's result is shown from its first row.
     pub fn update_view(&self, f: impl FnOnce(&mut View)) {
         let before = self.view.with_untracked(|v| v.query.clone());
-        self.view.update(f);
+        self.set_view.update(f);
         if self.view.with_untracked(|v| v.query != before) {
             self.scroll_to(0.0);
         }
@@ -307,7 +329,7 @@ impl Report {
 
     fn apply_range(&self, range: DateRange, notice: Option<RangeNotice>) {
         if let Some(n) = notice {
-            self.notify(n.to_string());
+            self.notices.notify(n.to_string());
         }
         self.update_view(|v| v.query.range = range);
     }
@@ -323,7 +345,7 @@ impl Report {
         let block = self.span.get_untracked().first / BLOCK;
         let source = self.source();
         let this = *self;
-        self.busy.set(true);
+        self.set_busy.set(true);
         crate::perf::mark("load-start");
         leptos::task::spawn_local(async move {
             let result = source.fetch(query.clone(), block * BLOCK, BLOCK).await;
@@ -338,15 +360,15 @@ impl Report {
                     return;
                 }
             }
-            this.busy.set(false);
+            this.set_busy.set(false);
             match result {
                 Ok(mut w) => {
                     let mut cache = RowCache::new(w.total);
                     cache.insert(block, std::mem::take(&mut w.entries));
                     this.cache_generation.set_value(generation);
                     this.cache_query.set_value(Some(query));
-                    this.cache.set(cache);
-                    this.load.set(Load::Ready(w));
+                    this.set_cache.set(cache);
+                    this.set_load.set(Load::Ready(w));
                     crate::perf::mark("loaded");
                     crate::perf::mark_after_paint("painted");
                 }
@@ -398,14 +420,14 @@ impl Report {
     /// already shown stay (a block failed while scrolling: Retry reloads from where the user
     /// is), else the table empties (the view itself could not be loaded).
     fn fail(&self, e: SourceError, keep_rows: bool) {
-        self.emit(
-            "error",
-            serde_json::json!({ "during": "load", "message": e.to_string() }),
-        );
+        self.emit(HostEvent::Error {
+            during: During::Load,
+            message: e.to_string(),
+        });
         if !keep_rows {
-            self.cache.set(RowCache::default());
+            self.set_cache.set(RowCache::default());
         }
-        self.load.set(Load::Failed(e));
+        self.set_load.set(Load::Failed(e));
     }
 
     /// Fetches the blocks in view that are neither held nor asked for. With a remote source
@@ -452,7 +474,7 @@ impl Report {
         let query = self.view.get_untracked().query;
         let source = self.source();
         for block in missing {
-            self.cache.update(|c| c.mark_pending(block));
+            self.set_cache.update(|c| c.mark_pending(block));
             let this = *self;
             let source = source.clone();
             let query = query.clone();
@@ -464,20 +486,20 @@ impl Report {
                 match result {
                     Ok(w) if w.total != this.cache.with_untracked(RowCache::total) => {
                         // The data changed between blocks: start again from a fresh count.
-                        this.data_version.update(|v| *v += 1);
+                        this.data_changed();
                     }
                     Ok(w) => {
                         let keep = this.drawn.get_untracked();
-                        this.cache.update(|c| {
+                        this.set_cache.update(|c| {
                             c.insert(block, w.entries);
                             c.evict(keep, MAX_BLOCKS);
                         });
                     }
                     Err(SourceError::Superseded) => {
-                        this.cache.update(|c| c.forget_pending(block));
+                        this.set_cache.update(|c| c.forget_pending(block));
                     }
                     Err(e) => {
-                        this.cache.update(|c| c.forget_pending(block));
+                        this.set_cache.update(|c| c.forget_pending(block));
                         this.fail(e, true);
                     }
                 }
@@ -523,7 +545,7 @@ impl Report {
         let any = !left.is_empty();
         self.watching.set((left, until));
         if any && !self.busy.get_untracked() {
-            self.data_version.update(|v| *v += 1);
+            self.data_changed();
         }
         any
     }
@@ -557,30 +579,15 @@ impl Report {
                 this.summary_settled.set_value(true);
             }
             match result {
-                Ok(s) => this.summary.set(Some(s)),
+                Ok(s) => this.set_summary.set(Some(s)),
                 // The table says what went wrong; the strip just stays empty.
                 Err(SourceError::Superseded) => {}
                 Err(SourceError::NotOffered(_)) => {
-                    this.summary.set(None);
-                    this.summary_offered.set(false);
+                    this.set_summary.set(None);
+                    this.set_summary_offered.set(false);
                 }
-                Err(_) => this.summary.set(None),
+                Err(_) => this.set_summary.set(None),
             }
         });
-    }
-
-    pub fn is_selected(&self, id: EntryId) -> bool {
-        let src = self.source();
-        self.selection.with(|s| src.selection_contains(s, id))
-    }
-
-    pub fn set_selected(&self, ids: &[EntryId], on: bool) {
-        let src = self.source();
-        self.selection.update(|s| src.selection_set(s, ids, on));
-    }
-
-    pub fn selection_count(&self) -> usize {
-        let src = self.source();
-        self.selection.with(|s| src.selection_count(s))
     }
 }
