@@ -100,8 +100,9 @@ step "end-to-end tests in Firefox ESR (geckodriver; demo and HTTP)" e2e firefox
 step "end-to-end tests in WebKit (WebKitGTK MiniBrowser under Xvfb; demo and HTTP)" e2e webkit
 # The feature tests' HTTP halves against a backend with the core endpoints only: everything but
 # the summary strip and the failure groups, which say in one line that they are not provided.
+# (`name::http` is a feature test's HTTP half; `module::http_…` are HTTP-only tests, skipped.)
 step "end-to-end feature tests against a core-only backend (Chromium)" \
-  env E2E_DIST="$PWD/dist" E2E_BACKEND=core cargo test --locked --test e2e -- ::http
+  env E2E_DIST="$PWD/dist" E2E_BACKEND=core cargo test --locked --test e2e -- ::http --skip ::http_
 component_tests() {
   # The runner's Chromium writes a profile into TMPDIR and leaves it: give it one to remove.
   local scratch rc

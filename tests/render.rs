@@ -3,7 +3,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use leptos::prelude::*;
-use sync_report::app::status_badge::{Legend, StatusBadge};
+use sync_report::app::status_badge::StatusBadge;
+use sync_report::app::status_legend::Legend;
 use sync_report::model::Status;
 
 #[test]

@@ -7,6 +7,7 @@ use crate::model::Toggles;
 
 #[component]
 pub fn AdditionalFilters() -> impl IntoView {
+    let report = expect_context::<Report>();
     let open = RwSignal::new(false);
     let root = NodeRef::<leptos::html::Div>::new();
     let _ = leptos_use_on_click_outside::on_click_outside(root, move |_| open.set(false));
@@ -21,10 +22,8 @@ pub fn AdditionalFilters() -> impl IntoView {
             </button>
             <Show when=move || open.get()>
                 <div class="sr-popover" role="group" aria-label="Additional filters">
-                    <ToggleBox label="Show additional sync data"
-                        get=|t| t.sync_data set=|t, on| t.sync_data = on />
-                    <ToggleBox label="Show additional fields"
-                        get=|t| t.additional_fields set=|t, on| t.additional_fields = on />
+                    {toggle_box(report, "Show additional sync data", |t| t.sync_data, |t, on| t.sync_data = on)}
+                    {toggle_box(report, "Show additional fields", |t| t.additional_fields, |t, on| t.additional_fields = on)}
                 </div>
             </Show>
         </div>
@@ -32,13 +31,12 @@ pub fn AdditionalFilters() -> impl IntoView {
 }
 
 /// One toggle: a labelled checkbox bound to a field of the view's toggles.
-#[component]
-fn ToggleBox(
+fn toggle_box(
+    report: Report,
     label: &'static str,
     get: fn(Toggles) -> bool,
     set: fn(&mut Toggles, bool),
 ) -> impl IntoView {
-    let report = expect_context::<Report>();
     view! {
         <label class="sr-check-label">
             <input type="checkbox"

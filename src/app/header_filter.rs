@@ -35,7 +35,7 @@ pub fn HeaderFilter(column: Column) -> impl IntoView {
                         }
                     }
                 }>
-                <FilterIcon/>
+                {filter_icon()}
             </button>
         }
         .into_any();
@@ -128,7 +128,7 @@ pub fn HeaderFilter(column: Column) -> impl IntoView {
                         follow(open, position);
                     }
                 }>
-                <FilterIcon/>
+                {filter_icon()}
             </button>
             <Show when=move || open.get()>
                 <div class="sr-popover sr-popover--filter" role="group" aria-label=label.clone()
@@ -204,8 +204,8 @@ impl Place {
     }
 }
 
-#[component]
-fn FilterIcon() -> impl IntoView {
+/// The funnel drawn in a filter's button.
+fn filter_icon() -> impl IntoView {
     view! {
         <svg class="sr-icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
             <path d="M1.5 2h13l-5 6v5l-3 1.5V8z" fill="currentColor"/>

@@ -31,8 +31,10 @@ pub mod saved_views;
 pub mod search_box;
 pub mod select_all;
 pub mod selection_bar;
+pub mod shortcuts_dialog;
 pub mod state;
 pub mod status_badge;
+pub mod status_legend;
 pub mod summary_strip;
 pub mod table_row;
 pub mod table_state;
@@ -293,11 +295,11 @@ pub fn App(source: Rc<dyn DataSource>, #[prop(optional)] host: Host) -> impl Int
             <result_count::ResultCount/>
             <selection_bar::SelectionBar/>
             <report_table::ReportTable/>
-            <status_badge::Legend/>
+            <status_legend::Legend/>
             <error_details::ErrorDetails/>
             <export_dialog::ExportDialog/>
             <resync_dialog::ResyncDialog/>
-            <triage::Shortcuts/>
+            <shortcuts_dialog::Shortcuts/>
             <p class="sr-visually-hidden" role="status" aria-live="polite">{move || report.announcement.get()}</p>
         </div>
     }

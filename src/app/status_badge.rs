@@ -1,4 +1,4 @@
-//! Status badges and the legend explaining them (meanings from the product's help page).
+//! A status badge: the label, coloured by status, with its meaning as a tooltip.
 
 use leptos::prelude::*;
 
@@ -8,21 +8,4 @@ use crate::model::entry::Status;
 pub fn StatusBadge(status: Status) -> impl IntoView {
     let class = format!("sr-badge sr-badge--{}", status.css_class());
     view! { <span class=class title=status.description()>{status.label().to_string()}</span> }
-}
-
-#[component]
-pub fn Legend() -> impl IntoView {
-    view! {
-        <details class="sr-legend">
-            <summary>"What do the statuses mean?"</summary>
-            <dl>
-                {Status::KNOWN.into_iter().map(|s| view! {
-                    <div class="sr-legend-row">
-                        <dt><StatusBadge status=s.clone()/></dt>
-                        <dd>{s.description()}</dd>
-                    </div>
-                }).collect_view()}
-            </dl>
-        </details>
-    }
 }
