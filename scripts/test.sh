@@ -75,7 +75,7 @@ conformance() {
 }
 step "backend conformance kit (reference server, and core-only; Schemathesis --checks all)" conformance
 step "release build (trunk, wasm-opt)" trunk build --release
-# The end-to-end suite once per browser engine, every test in each (tests/e2e.rs: Engine).
+# The end-to-end suite once per browser engine, every test in each (tests/e2e/harness.rs: Engine).
 # WebKit's MiniBrowser needs a display: a virtual one, big enough for the tests' windows.
 # A browser that dies mid-test can leave its driver waiting forever (seen once with WebKit's
 # MiniBrowser): a suite that has not finished in 20 minutes (they take 2 to 4) is stopped, and

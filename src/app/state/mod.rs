@@ -110,6 +110,12 @@ pub struct Report {
     /// The table's scroll container, to move it (back to the top, to the keyboard cursor).
     scroller: StoredValue<Option<web_sys::HtmlElement>, LocalStorage>,
     source: StoredValue<Rc<dyn DataSource>, LocalStorage>,
+    /// Bumped per reload: only the newest answer lands. A counter rather than a Leptos
+    /// resource: the table is a cache of blocks fetched as they scroll into view (a resource
+    /// per block, or one over the whole result, would refetch or drop what is held), the rows
+    /// shown stay until the new answer lands (a resource would go back to pending and flash
+    /// placeholders), and the summary lands a frame after the rows. Not measured against a
+    /// resource-based version: no such version was built.
     generation: StoredValue<u64>,
     /// The generation `cache` belongs to: blocks are only added to the newest answer.
     cache_generation: StoredValue<u64>,
