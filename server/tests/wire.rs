@@ -208,7 +208,7 @@ fn every_wire_type_is_saved_with_every_field_for_the_drift_check() {
         (FilterField::SourceSystem, "Shopify"),
         (FilterField::DestinationSystem, "NetSuite"),
     ] {
-        q.filters.insert(f, value);
+        q.filters.insert_text(f, value);
     }
     q.filters.failure = Some("Customer <id> not found".into());
     q.filters.stuck = true;

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::Report;
 use crate::model::column::Column;
-use crate::model::query::FilterField;
+use crate::model::query::{FilterField, FilterValue};
 use crate::source::FacetValues;
 
 /// The filter fields a column's header filter offers.
@@ -49,11 +49,9 @@ pub fn HeaderFilter(column: Column) -> impl IntoView {
     let root = NodeRef::<leptos::html::Div>::new();
     let _ = leptos_use_on_click_outside::on_click_outside(root, move |_| open.set(false));
     let active = move || {
-        report.view.with(|v| {
-            fields
-                .iter()
-                .any(|&f| !v.query.filters.values(f).is_empty())
-        })
+        report
+            .view
+            .with(|v| fields.iter().any(|&f| v.query.filters.any_chosen(f)))
     };
     let load_values = move || {
         let src = report.source();
@@ -64,9 +62,9 @@ pub fn HeaderFilter(column: Column) -> impl IntoView {
                     Ok(mut v) => {
                         // A value in the view (from a link, say) stays listed, to be unticked.
                         report.view.with_untracked(|view| {
-                            for chosen in view.query.filters.values(f) {
-                                if !v.values.contains(&chosen) {
-                                    v.values.push(chosen);
+                            for chosen in view.query.filters.chosen(f) {
+                                if !v.values.iter().any(|t| t == chosen.api_text()) {
+                                    v.values.push(chosen.api_text().to_string());
                                 }
                             }
                         });
@@ -142,15 +140,16 @@ pub fn HeaderFilter(column: Column) -> impl IntoView {
                             {seen_only.then(|| view! {
                                 <p class="sr-filter-note">"Values in the entries loaded so far; this report server does not list them all."</p>
                             })}
-                            {vals.into_iter().map(|val| {
-                                let v2 = val.clone();
-                                let v3 = val.clone();
-                                let shown = if f == FilterField::Status { crate::model::Status::parse(&val).label().to_string() } else { val.clone() };
+                            {vals.into_iter().map(|text| {
+                                // Read once, here, where the values arrive as text.
+                                let value = FilterValue::parse(f, &text);
+                                let shown = value.label().to_string();
+                                let v2 = value.clone();
                                 view! {
                                     <label class="sr-check-label">
                                         <input type="checkbox"
-                                            prop:checked=move || report.view.with(|v| v.query.filters.values(f).contains(&v2))
-                                            on:change=move |_| report.update_view(|v| v.query.filters.toggle(f, &v3)) />
+                                            prop:checked=move || report.view.with(|v| v.query.filters.contains(f, &value))
+                                            on:change=move |_| report.update_view(|v| v.query.filters.toggle(f, v2.clone())) />
                                         {shown}
                                     </label>
                                 }

@@ -237,7 +237,7 @@ pub fn App(source: Rc<dyn DataSource>, #[prop(optional)] host: Host) -> impl Int
     // A backend does not push changes: while resynced entries are unsettled, refresh.
     if let Ok(handle) = set_interval_with_handle(
         move || {
-            report.follow_resyncs();
+            report.resync.follow(report);
         },
         std::time::Duration::from_millis(1500),
     ) {

@@ -42,14 +42,8 @@ pub fn ReportTable() -> impl IntoView {
                 .unwrap_or(1000.0);
             let h = f64::from(el.client_height()).min(window_px)
                 - head.get_bounding_client_rect().height();
-            if (h - report.viewport_px.get_untracked()).abs() >= 1.0 {
-                report.viewport_px.set(h.max(0.0));
-            }
             // Every row has the same height; take it from a drawn one (density, zoom, fonts).
-            let px = row.get_bounding_client_rect().height();
-            if px >= 1.0 && (px - report.row_px.get_untracked()).abs() >= 0.5 {
-                report.row_px.set(px);
-            }
+            report.measured(h, Some(row.get_bounding_client_rect().height()));
         }
     };
     Effect::new(move |_| {
@@ -83,7 +77,7 @@ pub fn ReportTable() -> impl IntoView {
         <div class="sr-table-wrap" node_ref=scroller tabindex="-1"
             on:scroll=move |_| {
                 if let Some(el) = scroller.get_untracked() {
-                    report.scroll_top.set(f64::from(el.scroll_top()));
+                    report.scrolled(f64::from(el.scroll_top()));
                 }
             }>
             // The row lines are sized in this box's width (cqw): the scroll box's width less

@@ -240,6 +240,48 @@ impl FilterField {
     }
 }
 
+/// One value a header filter offers or holds: a status, or the text of a company group, service
+/// entity or system.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FilterValue {
+    Status(Status),
+    Text(String),
+}
+
+impl FilterValue {
+    /// A value of `field` as the API, the facets and links write it (a status by its API value).
+    pub fn parse(field: FilterField, text: &str) -> Self {
+        match field {
+            FilterField::Status => FilterValue::Status(Status::parse(text)),
+            _ => FilterValue::Text(text.to_string()),
+        }
+    }
+
+    /// As the API, the facets and links write it.
+    pub fn api_text(&self) -> &str {
+        match self {
+            FilterValue::Status(s) => s.api_value(),
+            FilterValue::Text(t) => t,
+        }
+    }
+
+    /// As a filter menu shows it (a status's label).
+    pub fn label(&self) -> &str {
+        match self {
+            FilterValue::Status(s) => s.label(),
+            FilterValue::Text(t) => t,
+        }
+    }
+
+    /// This value as `field` holds it: a value of the other kind is read from its text.
+    fn for_field(self, field: FilterField) -> FilterValue {
+        match (field == FilterField::Status, &self) {
+            (true, FilterValue::Status(_)) | (false, FilterValue::Text(_)) => self,
+            _ => FilterValue::parse(field, self.api_text()),
+        }
+    }
+}
+
 /// Column filters. An empty set means "any".
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Filters {
@@ -259,62 +301,85 @@ impl Filters {
     pub fn is_empty(&self) -> bool {
         self.failure.is_none()
             && !self.stuck
-            && FilterField::ALL
-                .into_iter()
-                .all(|f| self.values(f).is_empty())
+            && FilterField::ALL.into_iter().all(|f| !self.any_chosen(f))
     }
 
-    /// The chosen values of a text field, or of statuses by their API value.
-    pub fn values(&self, f: FilterField) -> Vec<String> {
-        match f {
-            FilterField::Status => self
+    /// The chosen values of a field.
+    pub fn chosen(&self, f: FilterField) -> Vec<FilterValue> {
+        match self.text_set(f) {
+            Some(set) => set.iter().cloned().map(FilterValue::Text).collect(),
+            None => self
                 .status
                 .iter()
-                .map(|s| s.api_value().to_string())
+                .cloned()
+                .map(FilterValue::Status)
                 .collect(),
-            _ => self.text_set(f).iter().cloned().collect(),
         }
     }
 
-    fn text_set(&self, f: FilterField) -> &BTreeSet<String> {
+    /// Whether any value of `f` is chosen.
+    pub fn any_chosen(&self, f: FilterField) -> bool {
+        match self.text_set(f) {
+            Some(set) => !set.is_empty(),
+            None => !self.status.is_empty(),
+        }
+    }
+
+    /// Whether `value` is chosen for `f`.
+    pub fn contains(&self, f: FilterField, value: &FilterValue) -> bool {
+        match (self.text_set(f), value.clone().for_field(f)) {
+            (None, FilterValue::Status(s)) => self.status.contains(&s),
+            (Some(set), FilterValue::Text(t)) => set.contains(&t),
+            _ => false,
+        }
+    }
+
+    /// The text values of a field; None for the status (typed).
+    fn text_set(&self, f: FilterField) -> Option<&BTreeSet<String>> {
         match f {
-            FilterField::CompanyGroup => &self.groups,
-            FilterField::ServiceEntity => &self.entities,
-            FilterField::SourceSystem => &self.sources,
-            FilterField::DestinationSystem => &self.destinations,
-            FilterField::Status => unreachable!("statuses are typed"),
+            FilterField::CompanyGroup => Some(&self.groups),
+            FilterField::ServiceEntity => Some(&self.entities),
+            FilterField::SourceSystem => Some(&self.sources),
+            FilterField::DestinationSystem => Some(&self.destinations),
+            FilterField::Status => None,
         }
     }
 
-    /// Adds a value given as text (statuses are parsed).
-    pub fn insert(&mut self, f: FilterField, value: &str) {
+    fn text_set_mut(&mut self, f: FilterField) -> Option<&mut BTreeSet<String>> {
         match f {
-            FilterField::Status => {
-                self.status.insert(Status::parse(value));
-            }
-            FilterField::CompanyGroup => {
-                self.groups.insert(value.to_string());
-            }
-            FilterField::ServiceEntity => {
-                self.entities.insert(value.to_string());
-            }
-            FilterField::SourceSystem => {
-                self.sources.insert(value.to_string());
-            }
-            FilterField::DestinationSystem => {
-                self.destinations.insert(value.to_string());
-            }
+            FilterField::CompanyGroup => Some(&mut self.groups),
+            FilterField::ServiceEntity => Some(&mut self.entities),
+            FilterField::SourceSystem => Some(&mut self.sources),
+            FilterField::DestinationSystem => Some(&mut self.destinations),
+            FilterField::Status => None,
         }
     }
 
-    /// Flips one value in or out of a field's set.
-    pub fn toggle(&mut self, f: FilterField, value: &str) {
-        let removed = match f {
-            FilterField::Status => self.status.remove(&Status::parse(value)),
-            FilterField::CompanyGroup => self.groups.remove(value),
-            FilterField::ServiceEntity => self.entities.remove(value),
-            FilterField::SourceSystem => self.sources.remove(value),
-            FilterField::DestinationSystem => self.destinations.remove(value),
+    /// Chooses `value` for `f`.
+    pub fn insert(&mut self, f: FilterField, value: FilterValue) {
+        match (self.text_set_mut(f), value.for_field(f)) {
+            (None, FilterValue::Status(s)) => {
+                self.status.insert(s);
+            }
+            (Some(set), FilterValue::Text(t)) => {
+                set.insert(t);
+            }
+            _ => {}
+        }
+    }
+
+    /// Chooses a value given as text, from a link or an API parameter: parsed here, once.
+    pub fn insert_text(&mut self, f: FilterField, text: &str) {
+        self.insert(f, FilterValue::parse(f, text));
+    }
+
+    /// Flips one value in or out of a field's choice.
+    pub fn toggle(&mut self, f: FilterField, value: FilterValue) {
+        let value = value.for_field(f);
+        let removed = match (self.text_set_mut(f), &value) {
+            (None, FilterValue::Status(s)) => self.status.remove(s),
+            (Some(set), FilterValue::Text(t)) => set.remove(t),
+            _ => false,
         };
         if !removed {
             self.insert(f, value);
@@ -524,8 +589,8 @@ impl View {
             put("in", q.search.scope.key());
         }
         for f in FilterField::ALL {
-            for v in q.filters.values(f) {
-                put(f.url_key(), &v);
+            for v in q.filters.chosen(f) {
+                put(f.url_key(), v.api_text());
             }
         }
         if let Some(g) = &q.filters.failure {
@@ -612,7 +677,7 @@ impl View {
                 },
                 other => match FilterField::ALL.into_iter().find(|f| f.url_key() == other) {
                     Some(_) if v.is_empty() => bad("empty filter value"),
-                    Some(f) => q.filters.insert(f, &v),
+                    Some(f) => q.filters.insert_text(f, &v),
                     None => bad("unknown parameter"),
                 },
             }
@@ -699,6 +764,26 @@ fn parse_flag(v: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn filter_values_are_typed_and_toggle_in_and_out() {
+        let mut f = Filters::default();
+        let failed = FilterValue::parse(FilterField::Status, "Failed");
+        assert_eq!(failed, FilterValue::Status(Status::Failed));
+        assert_eq!((failed.api_text(), failed.label()), ("Failed", "Failed"));
+        let sent = FilterValue::parse(FilterField::Status, "_Sent");
+        assert_eq!(sent.label(), "Sent");
+        f.toggle(FilterField::Status, failed.clone());
+        f.toggle(FilterField::CompanyGroup, FilterValue::Text("Acme".into()));
+        assert!(f.contains(FilterField::Status, &failed));
+        assert!(f.any_chosen(FilterField::CompanyGroup));
+        assert_eq!(f.chosen(FilterField::Status), std::slice::from_ref(&failed));
+        // A value of the other kind is read from its text.
+        assert!(f.contains(FilterField::Status, &FilterValue::Text("Failed".into())));
+        f.toggle(FilterField::Status, FilterValue::Text("Failed".into()));
+        f.toggle(FilterField::CompanyGroup, FilterValue::Text("Acme".into()));
+        assert!(f.is_empty(), "{f:?}");
+    }
     use chrono::TimeZone;
 
     fn t(d: u32, h: u32) -> DateTime<Utc> {
@@ -759,10 +844,10 @@ mod tests {
             term: "Shop, ify & co".into(),
             scope: SearchScope::System,
         };
-        v.query.filters.insert(FilterField::Status, "Failed");
+        v.query.filters.insert_text(FilterField::Status, "Failed");
         v.query
             .filters
-            .insert(FilterField::CompanyGroup, "A&B, Ltd");
+            .insert_text(FilterField::CompanyGroup, "A&B, Ltd");
         v.query.sort = Sort {
             column: Column::Reference,
             direction: Direction::Asc,

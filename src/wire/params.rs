@@ -75,9 +75,9 @@ pub fn query_params(q: &Query, page: PageRequest) -> Vec<(String, String)> {
         }
     }
     for f in FilterField::ALL {
-        let vals = q.filters.values(f);
+        let vals = q.filters.chosen(f);
         if !vals.is_empty() {
-            put(f.api_key(), join_list(vals.iter().map(String::as_str)));
+            put(f.api_key(), join_list(vals.iter().map(|v| v.api_text())));
         }
     }
     if let Some(g) = &q.filters.failure {
@@ -192,7 +192,7 @@ pub fn read_params<'a>(
             other => match FilterField::ALL.into_iter().find(|f| f.api_key() == other) {
                 Some(f) => {
                     for item in split_list(v) {
-                        q.filters.insert(f, &item);
+                        q.filters.insert_text(f, &item);
                     }
                 }
                 None => bad("unknown filter"),
@@ -224,8 +224,8 @@ mod tests {
     #[test]
     fn api_params_match_the_contract() {
         let mut q = Query::default();
-        q.filters.insert(FilterField::Status, "Failed");
-        q.filters.insert(FilterField::Status, "Pending");
+        q.filters.insert_text(FilterField::Status, "Failed");
+        q.filters.insert_text(FilterField::Status, "Pending");
         q.search = Search {
             term: "DEMOTEST".into(),
             scope: SearchScope::Reference,

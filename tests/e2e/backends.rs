@@ -330,12 +330,7 @@ pub(crate) async fn http_resync_items_that_fail_say_so() {
         .click()
         .await
         .unwrap();
-    b.button("Actions").await.click().await.unwrap();
-    b.wait_xpath("//button[@role='menuitem' and normalize-space()='Resync selected']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.menu("Resync selected").await;
     b.wait_xpath("//dialog[@open]//button[starts-with(normalize-space(),'Resync ')]")
         .await
         .click()

@@ -12,12 +12,7 @@ pub(crate) async fn download_as_csv_holds_every_matching_entry(t: Target) {
         n > 100,
         "need more than one page to prove it is not just the loaded rows: {n}"
     );
-    b.button("Actions").await.click().await.unwrap();
-    b.wait_xpath("//button[@role='menuitem' and normalize-space()='Download as CSV']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.menu("Download as CSV").await;
     let dialog = b.wait_css("dialog.sr-dialog[open]").await;
     assert!(dialog
         .text()
@@ -68,12 +63,7 @@ pub(crate) async fn download_selected_as_csv_holds_just_the_selection(t: Target)
         boxes[i].click().await.unwrap();
         ids.push(rows[i].attr("data-id").await.unwrap().unwrap());
     }
-    b.button("Actions").await.click().await.unwrap();
-    b.wait_xpath("//button[@role='menuitem' and normalize-space()='Download selected as CSV']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.menu("Download selected as CSV").await;
     b.button("Download 3 entries").await.click().await.unwrap();
     let file = wait_for_download(&b).await;
     assert!(file

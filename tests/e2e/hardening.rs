@@ -97,12 +97,7 @@ pub(crate) async fn http_double_clicks_send_one_request() {
         .click()
         .await
         .unwrap();
-    b.button("Actions").await.click().await.unwrap();
-    b.wait_xpath("//button[@role='menuitem' and normalize-space()='Resync selected']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.menu("Resync selected").await;
     b.wait_xpath("//dialog[@open]//button[starts-with(normalize-space(),'Resync ')]")
         .await;
     b.js("const btn = [...document.querySelectorAll('dialog[open] button')].find(x => x.textContent.startsWith('Resync ')); btn.click(); btn.click(); btn.dispatchEvent(new MouseEvent('dblclick', {bubbles: true}));")
@@ -116,12 +111,7 @@ pub(crate) async fn http_double_clicks_send_one_request() {
     );
     b.button("Close").await.click().await.unwrap();
     // Download: a double click on the confirm saves one file.
-    b.button("Actions").await.click().await.unwrap();
-    b.wait_xpath("//button[@role='menuitem' and normalize-space()='Download as CSV']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.menu("Download as CSV").await;
     b.wait_xpath("//dialog[@open]//button[starts-with(normalize-space(),'Download ')]")
         .await;
     b.js("const btn = [...document.querySelectorAll('dialog[open] button')].find(x => x.textContent.startsWith('Download ')); btn.click(); btn.click();")

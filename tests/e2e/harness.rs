@@ -303,7 +303,7 @@ pub(crate) async fn browser_at(base: String, server: Option<Arc<Server>>) -> Bro
     // A driver that has just come up can still drop the first connection: retry briefly.
     let mut attempt = 0;
     let client = loop {
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let connector = TimedConnector::default();
         match ClientBuilder::new(connector)
             .capabilities(caps.clone())
             .connect(&format!("http://127.0.0.1:{port}"))
@@ -595,12 +595,7 @@ pub(crate) async fn http_browser(opts: Options) -> (Browser, Arc<Server>) {
 impl Browser {
     /// Actions, "Download as CSV", then the confirmation's Download button.
     pub(crate) async fn download_via_menu(&self) {
-        self.button("Actions").await.click().await.unwrap();
-        self.wait_xpath("//button[@role='menuitem' and normalize-space()='Download as CSV']")
-            .await
-            .click()
-            .await
-            .unwrap();
+        self.menu("Download as CSV").await;
         self.wait_xpath("//dialog[@open]//button[starts-with(normalize-space(),'Download ')]")
             .await
             .click()
@@ -630,4 +625,172 @@ impl Browser {
             .filter(|s| s.target.split('?').next().unwrap().ends_with(path_end))
             .collect()
     }
+}
+
+/// How long one WebDriver command may go without an answer. A browser that dies can leave its
+/// driver holding the connection open without ever answering (seen once with WebKit's
+/// MiniBrowser): the command then fails with this timeout instead of hanging the suite. The
+/// longest a healthy command takes is a page load of a million demo entries, a few seconds.
+pub(crate) const COMMAND_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The WebDriver connection: plain HTTP whose reads fail after [`COMMAND_TIMEOUT`] without a
+/// byte (counted from the last write, so an idle connection's wait is not).
+#[derive(Clone)]
+pub(crate) struct TimedConnector {
+    http: hyper_util::client::legacy::connect::HttpConnector,
+    timeout: Duration,
+}
+
+impl Default for TimedConnector {
+    fn default() -> Self {
+        TimedConnector {
+            http: hyper_util::client::legacy::connect::HttpConnector::new(),
+            timeout: COMMAND_TIMEOUT,
+        }
+    }
+}
+
+type PlainIo = hyper_util::rt::TokioIo<tokio::net::TcpStream>;
+
+impl tower_service::Service<hyper::Uri> for TimedConnector {
+    type Response = Timed;
+    type Error = <hyper_util::client::legacy::connect::HttpConnector as tower_service::Service<
+        hyper::Uri,
+    >>::Error;
+    type Future =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Result<Timed, Self::Error>> + Send>>;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        self.http.poll_ready(cx)
+    }
+
+    fn call(&mut self, uri: hyper::Uri) -> Self::Future {
+        let connecting = self.http.call(uri);
+        let timeout = self.timeout;
+        Box::pin(async move {
+            Ok(Timed {
+                io: connecting.await?,
+                timeout,
+                deadline: None,
+            })
+        })
+    }
+}
+
+/// A connection whose reads time out ([`TimedConnector`]).
+pub(crate) struct Timed {
+    io: PlainIo,
+    timeout: Duration,
+    /// When a read waiting since the last write gives up.
+    deadline: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl hyper::rt::Read for Timed {
+    fn poll_read(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: hyper::rt::ReadBufCursor<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        use std::future::Future;
+        use std::task::Poll;
+        let this = self.get_mut();
+        match std::pin::Pin::new(&mut this.io).poll_read(cx, buf) {
+            Poll::Ready(r) => {
+                this.deadline = None;
+                Poll::Ready(r)
+            }
+            Poll::Pending => {
+                let timeout = this.timeout;
+                let deadline = this
+                    .deadline
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+                match deadline.as_mut().poll(cx) {
+                    Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        format!(
+                            "the WebDriver server did not answer within {:?}",
+                            this.timeout
+                        ),
+                    ))),
+                    Poll::Pending => Poll::Pending,
+                }
+            }
+        }
+    }
+}
+
+impl hyper::rt::Write for Timed {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        use std::future::Future;
+        let this = self.get_mut();
+        // A command is being sent: its answer's wait starts now, and the timer wakes this
+        // connection's task (a read may already be waiting, registered before the write).
+        let until = tokio::time::Instant::now() + this.timeout;
+        match &mut this.deadline {
+            Some(d) => d.as_mut().reset(until),
+            None => this.deadline = Some(Box::pin(tokio::time::sleep_until(until))),
+        }
+        if let Some(d) = &mut this.deadline {
+            let _ = d.as_mut().poll(cx);
+        }
+        std::pin::Pin::new(&mut this.io).poll_write(cx, buf)
+    }
+
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.get_mut().io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
+    }
+}
+
+impl hyper_util::client::legacy::connect::Connection for Timed {
+    fn connected(&self) -> hyper_util::client::legacy::connect::Connected {
+        self.io.connected()
+    }
+}
+
+/// A WebDriver server that accepts a command and never answers fails it after the timeout,
+/// instead of hanging the test.
+#[tokio::test]
+async fn a_webdriver_command_without_an_answer_fails_after_the_timeout() {
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = silent.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = silent.accept().await {
+            held.push(socket); // read nothing, answer nothing, close nothing
+        }
+    });
+    let connector = TimedConnector {
+        timeout: Duration::from_millis(300),
+        ..TimedConnector::default()
+    };
+    let started = Instant::now();
+    let session = tokio::time::timeout(
+        Duration::from_secs(10),
+        ClientBuilder::new(connector).connect(&format!("http://{addr}")),
+    )
+    .await
+    .expect("the command must not hang");
+    let err = session.expect_err("no session from a silent server");
+    assert!(
+        format!("{err:?}").contains("did not answer"),
+        "the error says why: {err:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
 }

@@ -41,12 +41,7 @@ pub(crate) async fn the_url_restores_the_view_and_back_works(t: Target) {
 pub(crate) async fn copy_link_to_this_view(t: Target) {
     let b = browser(t).await;
     b.open("/?status=Failed").await;
-    b.button("Actions").await.click().await.unwrap();
-    b.wait_xpath("//button[@role='menuitem' and normalize-space()='Copy link to this view']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.menu("Copy link to this view").await;
     let notice = b.wait_css(".sr-notice").await.text().await.unwrap();
     // Copied, or (where the browser refuses clipboard access) the link to copy by hand.
     assert!(

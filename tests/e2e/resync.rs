@@ -22,12 +22,7 @@ pub(crate) async fn resync_selected_updates_statuses_in_place(t: Target) {
             .await
             .unwrap();
     }
-    b.button("Actions").await.click().await.unwrap();
-    b.wait_xpath("//button[@role='menuitem' and normalize-space()='Resync selected']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.menu("Resync selected").await;
     let dialog = b.wait_css("dialog.sr-dialog[open] .sr-dialog-title").await;
     assert_eq!(dialog.text().await.unwrap(), "Resync selected");
     let confirm = b

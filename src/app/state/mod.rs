@@ -43,7 +43,7 @@ pub enum Load {
 
 /// How long the page's first rows may wait for the summary strip's numbers (see
 /// `Report::await_first_summary`).
-const FIRST_SUMMARY_WAIT_MS: f64 = 500.0;
+const FIRST_SUMMARY_WAIT_MS: u32 = 500;
 
 /// Everything the page shares. `Copy`: all fields are arena handles. What the page loads (the
 /// view's rows, counts and summary) is read here and written only by `Report`'s methods.
@@ -58,9 +58,13 @@ pub struct Report {
     pub cache: ReadSignal<RowCache>,
     set_cache: WriteSignal<RowCache>,
     /// The table body's scroll position, its visible height and one row's height (px).
-    pub scroll_top: RwSignal<f64>,
-    pub viewport_px: RwSignal<f64>,
-    pub row_px: RwSignal<f64>,
+    /// (Set by the table through [`Report::scrolled`] and [`Report::measured`].)
+    pub scroll_top: ReadSignal<f64>,
+    set_scroll_top: WriteSignal<f64>,
+    pub viewport_px: ReadSignal<f64>,
+    set_viewport_px: WriteSignal<f64>,
+    pub row_px: ReadSignal<f64>,
+    set_row_px: WriteSignal<f64>,
     /// The rows drawn (the viewport and the overscan) and the spacers around them.
     pub span: Memo<Span>,
     /// Indexes of the rows drawn.
@@ -75,15 +79,13 @@ pub struct Report {
     pub selection: Selected,
     /// Bumped whenever the source's data changed (a resync, a confirmation): see
     /// [`Report::data_changed`].
-    pub data_version: RwSignal<u64>,
+    pub data_version: ReadSignal<u64>,
+    set_data_version: WriteSignal<u64>,
     pub notices: Notices,
     pub export: ExportJob,
     pub resync: ResyncJob,
     /// The entry whose error details dialog is open.
     pub details: RwSignal<Option<Entry>>,
-    /// Resynced ids whose outcome is not settled yet, and until when (ms since the epoch) to
-    /// keep refreshing for them. A live backend does not push changes, so the page asks.
-    pub watching: RwSignal<(Vec<EntryId>, f64)>,
     /// Prefix of our URL query keys; None when the URL is not ours to change.
     pub url_prefix: StoredValue<Option<String>>,
     /// The summary strip's numbers for the current query (None until loaded or after a failure).
@@ -95,6 +97,8 @@ pub struct Report {
     summary_generation: StoredValue<u64>,
     /// Whether a summary answer (numbers or an error) has come since the page started.
     summary_settled: StoredValue<bool>,
+    /// Wakes the first rows' wait for the first summary (see `Report::await_first_summary`).
+    wake_first_rows: StoredValue<Option<js_sys::Function>, LocalStorage>,
     /// Unique per report on the page (element ids, storage keys).
     pub uid: u32,
     /// The row the keyboard cursor is on (j/k).
@@ -133,12 +137,13 @@ impl Report {
         let (cache, set_cache) = signal(RowCache::default());
         let (view, set_view) = signal(view);
         let (busy, set_busy) = signal(true);
+        let (data_version, set_data_version) = signal(0u64);
         let (summary, set_summary) = signal(None);
         let (summary_offered, set_summary_offered) = signal(true);
         let source = StoredValue::new_local(source);
-        let scroll_top = RwSignal::new(0.0);
-        let viewport_px = RwSignal::new(600.0);
-        let row_px = RwSignal::new(DEFAULT_ROW_PX);
+        let (scroll_top, set_scroll_top) = signal(0.0);
+        let (viewport_px, set_viewport_px) = signal(600.0);
+        let (row_px, set_row_px) = signal(DEFAULT_ROW_PX);
         let layout = move || Layout {
             total: cache.with(RowCache::total),
             row_px: row_px.get(),
@@ -155,8 +160,11 @@ impl Report {
             cache,
             set_cache,
             scroll_top,
+            set_scroll_top,
             viewport_px,
+            set_viewport_px,
             row_px,
+            set_row_px,
             span,
             drawn,
             visible,
@@ -167,12 +175,12 @@ impl Report {
             busy,
             set_busy,
             selection: Selected::new(source),
-            data_version: RwSignal::new(0),
+            data_version,
+            set_data_version,
             notices: Notices::default(),
             export: ExportJob::default(),
             resync: ResyncJob::default(),
             details: RwSignal::new(None),
-            watching: RwSignal::new((Vec::new(), 0.0)),
             url_prefix: StoredValue::new(url_prefix),
             summary,
             set_summary,
@@ -180,6 +188,7 @@ impl Report {
             set_summary_offered,
             summary_generation: StoredValue::new(0),
             summary_settled: StoredValue::new(false),
+            wake_first_rows: StoredValue::new_local(None),
             uid,
             active: RwSignal::new(None),
             shortcuts_open: RwSignal::new(false),
@@ -229,7 +238,7 @@ impl Report {
 
     /// The source's data changed (a resync, a confirmation): the view and summary reload.
     pub fn data_changed(&self) {
-        self.data_version.update(|v| *v += 1);
+        self.set_data_version.update(|v| *v += 1);
     }
 
     /// When the shown result resolved its range ("last N days"): the server's clock over HTTP.
@@ -300,7 +309,25 @@ impl Report {
         if let Some(el) = self.scroller.try_get_value().flatten() {
             el.set_scroll_top(top.round() as i32);
         }
-        self.scroll_top.set(top);
+        self.set_scroll_top.set(top);
+    }
+
+    /// The table's body was scrolled to `top` px (by the user).
+    pub fn scrolled(&self, top: f64) {
+        self.set_scroll_top.set(top);
+    }
+
+    /// The table measured its body's visible height and a row's height (px); a change of less
+    /// than a pixel (half for a row) is ignored.
+    pub fn measured(&self, viewport_px: f64, row_px: Option<f64>) {
+        if (viewport_px - self.viewport_px.get_untracked()).abs() >= 1.0 {
+            self.set_viewport_px.set(viewport_px.max(0.0));
+        }
+        if let Some(px) = row_px.filter(|&px| px >= 1.0) {
+            if (px - self.row_px.get_untracked()).abs() >= 0.5 {
+                self.set_row_px.set(px);
+            }
+        }
     }
 
     fn layout_untracked(&self) -> Layout {
@@ -385,20 +412,20 @@ impl Report {
 
     /// The page's first rows wait for the first summary (at most [`FIRST_SUMMARY_WAIT_MS`]), so
     /// the strip and the failure groups above the table appear in the same paint: arriving
-    /// later, they pushed the rows down (a layout shift of 0.2 in HTTP mode). The demo's summary
-    /// is ready after one turn of the task queue.
+    /// later, they pushed the rows down (a layout shift of 0.2 in HTTP mode). The summary's
+    /// answer wakes the wait (no polling); the demo's comes after one turn of the task queue.
     async fn await_first_summary(&self) {
-        let started = js_sys::Date::now();
-        // One microtask: a summary that is already computed (the demo's) lands first.
-        let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(
-            &wasm_bindgen::JsValue::NULL,
-        ))
-        .await;
-        while self.summary_settled.try_get_value() == Some(false)
-            && js_sys::Date::now() - started < FIRST_SUMMARY_WAIT_MS
-        {
-            gloo_timers::future::TimeoutFuture::new(10).await;
+        if self.summary_settled.try_get_value() != Some(false) {
+            return;
         }
+        // Woken by the summary's answer (`reload_summary`), or given up on after the wait.
+        let this = *self;
+        let settled = js_sys::Promise::new(&mut |resolve, _| {
+            this.wake_first_rows.set_value(Some(resolve));
+        });
+        let settled = wasm_bindgen_futures::JsFuture::from(settled);
+        let timeout = gloo_timers::future::TimeoutFuture::new(FIRST_SUMMARY_WAIT_MS);
+        futures_util::future::select(settled, timeout).await;
     }
 
     /// What to draw at each index of `range`: the cache's rows, and where it has none yet,
@@ -513,49 +540,6 @@ impl Report {
         }
     }
 
-    /// Follows resynced entries until they settle (Pending or Sent → OK or Failed), for at
-    /// most two minutes.
-    pub fn watch(&self, ids: impl IntoIterator<Item = EntryId>) {
-        let until = js_sys::Date::now() + 120_000.0;
-        self.watching.update(|(w, u)| {
-            w.extend(ids);
-            crate::model::sort::sort(w);
-            w.dedup();
-            *u = until;
-        });
-    }
-
-    /// One step of following resynced entries: drops those now settled on screen and asks for
-    /// fresh data while any remain. Returns whether it asked.
-    pub fn follow_resyncs(&self) -> bool {
-        use crate::model::entry::Status;
-        let (watched, until) = self.watching.get_untracked();
-        if watched.is_empty() {
-            return false;
-        }
-        if js_sys::Date::now() > until {
-            self.watching.set((Vec::new(), 0.0));
-            return false;
-        }
-        let settled: Vec<EntryId> = self.rows.with_untracked(|rows| {
-            rows.iter()
-                .filter(|e| watched.contains(&e.id))
-                .filter(|e| !matches!(e.status, Status::Pending | Status::Sent))
-                .map(|e| e.id)
-                .collect()
-        });
-        let left: Vec<EntryId> = watched
-            .into_iter()
-            .filter(|id| !settled.contains(id))
-            .collect();
-        let any = !left.is_empty();
-        self.watching.set((left, until));
-        if any && !self.busy.get_untracked() {
-            self.data_changed();
-        }
-        any
-    }
-
     /// Loads the summary strip's numbers for the current query; only the newest answer lands.
     pub fn reload_summary(&self) {
         let generation = self.summary_generation.get_value() + 1;
@@ -583,6 +567,13 @@ impl Report {
             }
             if result != Err(SourceError::Superseded) {
                 this.summary_settled.set_value(true);
+                if let Some(wake) = this
+                    .wake_first_rows
+                    .try_update_value(Option::take)
+                    .flatten()
+                {
+                    let _ = wake.call0(&wasm_bindgen::JsValue::NULL);
+                }
             }
             match result {
                 Ok(s) => this.set_summary.set(Some(s)),

@@ -89,6 +89,42 @@ impl ResyncDone {
     }
 }
 
+/// Resynced entries whose outcome is not settled yet (Pending or Sent), followed for at most
+/// [`Following::FOR_MS`]: a backend does not push changes, so the page asks again while any is
+/// unsettled on screen.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Following {
+    ids: Vec<EntryId>,
+    /// Until when to keep asking (ms since the epoch).
+    until: f64,
+}
+
+impl Following {
+    pub const FOR_MS: f64 = 120_000.0;
+
+    /// Follows `ids` too, from `now` (ms).
+    pub fn add(&mut self, ids: impl IntoIterator<Item = EntryId>, now: f64) {
+        self.ids.extend(ids);
+        crate::model::sort::sort(&mut self.ids);
+        self.ids.dedup();
+        self.until = now + Self::FOR_MS;
+    }
+
+    /// Drops the entries settled in `rows` (those on screen); true while any remain to ask for.
+    pub fn step(&mut self, rows: &[Entry], now: f64) -> bool {
+        use crate::model::entry::Status;
+        if now > self.until {
+            self.ids.clear();
+        }
+        self.ids.retain(|id| {
+            !rows
+                .iter()
+                .any(|e| e.id == *id && !matches!(e.status, Status::Pending | Status::Sent))
+        });
+        !self.ids.is_empty()
+    }
+}
+
 /// One entry's outcome in words.
 pub fn outcome_text(o: &ResyncOutcome) -> String {
     match &o.result {
@@ -106,6 +142,7 @@ pub struct ResyncJob {
     listing: RwSignal<Option<Progress>>,
     /// Ids being resynced right now (their actions are disabled: no double submission).
     sending: RwSignal<Vec<EntryId>>,
+    following: StoredValue<Following>,
 }
 
 impl Default for ResyncJob {
@@ -114,6 +151,7 @@ impl Default for ResyncJob {
             step: RwSignal::new(ResyncStep::Closed),
             listing: RwSignal::new(None),
             sending: RwSignal::new(Vec::new()),
+            following: StoredValue::new(Following::default()),
         }
     }
 }
@@ -202,6 +240,20 @@ impl ResyncJob {
         }
     }
 
+    /// One step of following resynced entries (the page calls it every 1.5 s): asks for fresh
+    /// data while any is unsettled on screen, unless a load is under way.
+    pub fn follow(&self, report: Report) {
+        let now = js_sys::Date::now();
+        let any = report.rows.with_untracked(|rows| {
+            self.following
+                .try_update_value(|f| f.step(rows, now))
+                .unwrap_or(false)
+        });
+        if any && !report.busy.get_untracked() {
+            report.data_changed();
+        }
+    }
+
     /// Resyncs one entry (error details); the outcome in words.
     pub async fn one(&self, report: Report, id: EntryId) -> String {
         match self.send(report, vec![id]).await {
@@ -224,12 +276,12 @@ impl ResyncJob {
         report.data_changed();
         match &out {
             Ok(outcomes) => {
-                report.watch(
-                    outcomes
-                        .iter()
-                        .filter(|o| matches!(o.result, ResyncResult::Accepted { .. }))
-                        .map(|o| o.id),
-                );
+                let accepted = outcomes
+                    .iter()
+                    .filter(|o| matches!(o.result, ResyncResult::Accepted { .. }))
+                    .map(|o| o.id);
+                let now = js_sys::Date::now();
+                self.following.update_value(|f| f.add(accepted, now));
                 report.emit(HostEvent::ResyncCompleted { outcomes });
             }
             Err(e) => report.emit(HostEvent::Error {
@@ -261,6 +313,27 @@ mod tests {
             size: 200,
             now,
         })
+    }
+
+    #[test]
+    fn resynced_entries_are_followed_until_settled_on_screen_or_two_minutes() {
+        let mut rows = entries();
+        rows.truncate(3);
+        rows[0].status = Status::Pending;
+        rows[1].status = Status::Sent;
+        rows[2].status = Status::Pending;
+        let mut f = Following::default();
+        assert!(!f.step(&rows, 0.0), "nothing followed");
+        f.add([rows[0].id, rows[1].id, rows[2].id, rows[0].id], 1_000.0);
+        assert!(f.step(&rows, 2_000.0), "all unsettled");
+        rows[0].status = Status::Ok;
+        rows[1].status = Status::Failed;
+        assert!(f.step(&rows, 3_000.0), "one left");
+        assert!(f.step(&rows[..1], 4_000.0), "off screen: still followed");
+        assert!(
+            !f.step(&rows, 1_000.0 + Following::FOR_MS + 1.0),
+            "given up"
+        );
     }
 
     #[test]
