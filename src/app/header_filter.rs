@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::report_table::px;
 use super::Report;
 use crate::model::column::Column;
 use crate::model::query::{FilterField, FilterValue};
@@ -130,10 +131,10 @@ pub fn HeaderFilter(column: Column) -> impl IntoView {
             </button>
             <Show when=move || open.get()>
                 <div class="sr-popover sr-popover--filter" role="group" aria-label=label.clone()
-                    style:top=move || place.get().top.map(|v| format!("{v}px")).unwrap_or_else(|| "auto".into())
-                    style:bottom=move || place.get().bottom.map(|v| format!("{v}px")).unwrap_or_else(|| "auto".into())
-                    style:left=move || format!("{}px", place.get().left)
-                    style:max-height=move || format!("{}px", place.get().max_height)>
+                    style:top=move || place.get().top.map(px).unwrap_or_else(|| "auto".into())
+                    style:bottom=move || place.get().bottom.map(px).unwrap_or_else(|| "auto".into())
+                    style:left=move || px(place.get().left)
+                    style:max-height=move || px(place.get().max_height)>
                     {move || values.get().into_iter().map(|(f, FacetValues { values: vals, seen_only })| view! {
                         <fieldset class="sr-filter-group">
                             <legend>{f.label()}</legend>

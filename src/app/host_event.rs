@@ -2,7 +2,7 @@
 //! as `sync-report:{name}` with a JSON `detail` in one place, so the documented table has one
 //! typed source (a test compares them).
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::model::entry::EntryId;
 use crate::model::resync::{ResyncOutcome, ResyncResult};
@@ -66,26 +66,63 @@ impl HostEvent<'_> {
         }]
     }
 
-    /// The event's `detail`, a plain object.
-    pub fn detail(&self) -> Value {
-        match self {
+    /// The event's `detail`, a plain object, as JSON, through serde's derive for each shape:
+    /// a `serde_json::Value` tree cost 0.4 KiB more of the download (brotli) for five small
+    /// objects. (Writing them with `format!` saved nothing more.)
+    pub fn detail_json(&self) -> String {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Selection {
+            count: usize,
+            all_matching: bool,
+        }
+        #[derive(Serialize)]
+        struct Requested {
+            ids: Vec<u64>,
+            count: usize,
+        }
+        #[derive(Serialize)]
+        struct Completed<'a> {
+            count: usize,
+            accepted: usize,
+            refused: usize,
+            failed: usize,
+            outcomes: &'a [ResyncOutcome],
+        }
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Exported<'a> {
+            rows: usize,
+            skipped: usize,
+            filename: &'a str,
+            selected_only: bool,
+        }
+        #[derive(Serialize)]
+        struct Failed<'a> {
+            during: &'static str,
+            message: &'a str,
+        }
+        let json = match self {
             HostEvent::SelectionChange {
                 count,
                 all_matching,
-            } => json!({ "count": count, "allMatching": all_matching }),
-            HostEvent::ResyncRequested { ids } => json!({
-                "ids": ids.iter().map(|i| i.0).collect::<Vec<_>>(),
-                "count": ids.len(),
+            } => serde_json::to_string(&Selection {
+                count: *count,
+                all_matching: *all_matching,
+            }),
+            HostEvent::ResyncRequested { ids } => serde_json::to_string(&Requested {
+                ids: ids.iter().map(|i| i.0).collect(),
+                count: ids.len(),
             }),
             HostEvent::ResyncCompleted { outcomes } => {
                 let count =
                     |f: fn(&ResyncResult) -> bool| outcomes.iter().filter(|o| f(&o.result)).count();
-                json!({
-                    "count": outcomes.len(),
-                    "accepted": count(|r| matches!(r, ResyncResult::Accepted { .. })),
-                    "refused": count(|r| matches!(r, ResyncResult::Refused { .. })),
-                    "failed": count(|r| matches!(r, ResyncResult::Failed { .. })),
-                    "outcomes": outcomes,
+                serde_json::to_string(&Completed {
+                    count: outcomes.len(),
+                    accepted: count(|r| matches!(r, ResyncResult::Accepted { .. })),
+                    refused: count(|r| matches!(r, ResyncResult::Refused { .. })),
+                    failed: count(|r| matches!(r, ResyncResult::Failed { .. })),
+                    outcomes,
                 })
             }
             HostEvent::ExportCompleted {
@@ -93,20 +130,32 @@ impl HostEvent<'_> {
                 skipped,
                 filename,
                 selected_only,
-            } => json!({
-                "rows": rows, "skipped": skipped, "filename": filename,
-                "selectedOnly": selected_only,
+            } => serde_json::to_string(&Exported {
+                rows: *rows,
+                skipped: *skipped,
+                filename,
+                selected_only: *selected_only,
             }),
-            HostEvent::Error { during, message } => {
-                json!({ "during": during.key(), "message": message })
-            }
-        }
+            HostEvent::Error { during, message } => serde_json::to_string(&Failed {
+                during: during.key(),
+                message,
+            }),
+        };
+        // Plain structs of numbers and strings: writing them cannot fail.
+        json.unwrap_or_default()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Value};
+
+    impl HostEvent<'_> {
+        fn detail(&self) -> Value {
+            serde_json::from_str(&self.detail_json()).unwrap()
+        }
+    }
     use crate::model::entry::Status;
     use crate::model::resync::Refusal;
 

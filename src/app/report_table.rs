@@ -71,8 +71,8 @@ pub fn ReportTable() -> impl IntoView {
     // Spacer rows need a cell: a row without one has no height.
     let colspan = move || (columns.with(Vec::len) + 1).to_string();
     // Set through the CSSOM (`style:`), which a strict CSP allows, unlike style attributes.
-    let before = move || format!("{}px", report.span.get().before_px);
-    let after = move || format!("{}px", report.span.get().after_px);
+    let before = move || px(report.span.get().before_px);
+    let after = move || px(report.span.get().after_px);
     view! {
         <div class="sr-table-wrap" node_ref=scroller tabindex="-1"
             on:scroll=move |_| {
@@ -117,4 +117,9 @@ pub fn ReportTable() -> impl IntoView {
         </div>
             <TableMessage state=state/>
     }
+}
+
+/// A CSS length in px (through ryu, not core's float formatting: `crate::format`).
+pub(crate) fn px(v: f64) -> String {
+    crate::format::with_shortest(v, |s| format!("{s}px"))
 }

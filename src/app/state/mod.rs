@@ -45,26 +45,57 @@ pub enum Load {
 /// `Report::await_first_summary`).
 const FIRST_SUMMARY_WAIT_MS: u32 = 500;
 
+/// A signal the page reads and only [`Report`] writes. A thin wrapper: the reads are the
+/// signal's own, so it costs nothing (a `ReadSignal` and `WriteSignal` pair is two arena
+/// items and about 10 KB more wasm for these ten).
+pub struct ReadOnly<T: 'static>(RwSignal<T>);
+
+impl<T: 'static> Clone for ReadOnly<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: 'static> Copy for ReadOnly<T> {}
+
+impl<T: Send + Sync + 'static> ReadOnly<T> {
+    pub fn with<U>(&self, f: impl FnOnce(&T) -> U) -> U {
+        self.0.with(f)
+    }
+
+    pub fn with_untracked<U>(&self, f: impl FnOnce(&T) -> U) -> U {
+        self.0.with_untracked(f)
+    }
+
+    pub fn track(&self) {
+        self.0.track()
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> ReadOnly<T> {
+    pub fn get(&self) -> T {
+        self.0.get()
+    }
+
+    pub fn get_untracked(&self) -> T {
+        self.0.get_untracked()
+    }
+}
+
 /// Everything the page shares. `Copy`: all fields are arena handles. What the page loads (the
 /// view's rows, counts and summary) is read here and written only by `Report`'s methods.
 #[derive(Clone, Copy)]
 pub struct Report {
     /// The view (changed through [`Report::update_view`]).
-    pub view: ReadSignal<View>,
-    set_view: WriteSignal<View>,
-    pub load: ReadSignal<Load>,
-    set_load: WriteSignal<Load>,
+    pub view: ReadOnly<View>,
+    pub load: ReadOnly<Load>,
     /// The blocks of the result held for the viewport.
-    pub cache: ReadSignal<RowCache>,
-    set_cache: WriteSignal<RowCache>,
+    pub cache: ReadOnly<RowCache>,
     /// The table body's scroll position, its visible height and one row's height (px).
     /// (Set by the table through [`Report::scrolled`] and [`Report::measured`].)
-    pub scroll_top: ReadSignal<f64>,
-    set_scroll_top: WriteSignal<f64>,
-    pub viewport_px: ReadSignal<f64>,
-    set_viewport_px: WriteSignal<f64>,
-    pub row_px: ReadSignal<f64>,
-    set_row_px: WriteSignal<f64>,
+    pub scroll_top: ReadOnly<f64>,
+    pub viewport_px: ReadOnly<f64>,
+    pub row_px: ReadOnly<f64>,
     /// The rows drawn (the viewport and the overscan) and the spacers around them.
     pub span: Memo<Span>,
     /// Indexes of the rows drawn.
@@ -74,13 +105,11 @@ pub struct Report {
     /// The loaded entries in the viewport ("the rows in view" of "Select all").
     pub rows: Memo<Vec<Entry>>,
     /// True while a newer request than the shown data is under way.
-    pub busy: ReadSignal<bool>,
-    set_busy: WriteSignal<bool>,
+    pub busy: ReadOnly<bool>,
     pub selection: Selected,
     /// Bumped whenever the source's data changed (a resync, a confirmation): see
     /// [`Report::data_changed`].
-    pub data_version: ReadSignal<u64>,
-    set_data_version: WriteSignal<u64>,
+    pub data_version: ReadOnly<u64>,
     pub notices: Notices,
     pub export: ExportJob,
     pub resync: ResyncJob,
@@ -89,11 +118,9 @@ pub struct Report {
     /// Prefix of our URL query keys; None when the URL is not ours to change.
     pub url_prefix: StoredValue<Option<String>>,
     /// The summary strip's numbers for the current query (None until loaded or after a failure).
-    pub summary: ReadSignal<Option<crate::model::summary::Summary>>,
-    set_summary: WriteSignal<Option<crate::model::summary::Summary>>,
+    pub summary: ReadOnly<Option<crate::model::summary::Summary>>,
     /// False once the backend turned out not to offer `/summary` (the strip says so).
-    pub summary_offered: ReadSignal<bool>,
-    set_summary_offered: WriteSignal<bool>,
+    pub summary_offered: ReadOnly<bool>,
     summary_generation: StoredValue<u64>,
     /// Whether a summary answer (numbers or an error) has come since the page started.
     summary_settled: StoredValue<bool>,
@@ -133,17 +160,17 @@ impl Report {
     pub fn new(source: Rc<dyn DataSource>, view: View, url_prefix: Option<String>) -> Self {
         static NEXT_UID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
         let uid = NEXT_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let (load, set_load) = signal(Load::Loading);
-        let (cache, set_cache) = signal(RowCache::default());
-        let (view, set_view) = signal(view);
-        let (busy, set_busy) = signal(true);
-        let (data_version, set_data_version) = signal(0u64);
-        let (summary, set_summary) = signal(None);
-        let (summary_offered, set_summary_offered) = signal(true);
+        let load = ReadOnly(RwSignal::new(Load::Loading));
+        let cache = ReadOnly(RwSignal::new(RowCache::default()));
+        let view = ReadOnly(RwSignal::new(view));
+        let busy = ReadOnly(RwSignal::new(true));
+        let data_version = ReadOnly(RwSignal::new(0u64));
+        let summary = ReadOnly(RwSignal::new(None));
+        let summary_offered = ReadOnly(RwSignal::new(true));
         let source = StoredValue::new_local(source);
-        let (scroll_top, set_scroll_top) = signal(0.0);
-        let (viewport_px, set_viewport_px) = signal(600.0);
-        let (row_px, set_row_px) = signal(DEFAULT_ROW_PX);
+        let scroll_top = ReadOnly(RwSignal::new(0.0));
+        let viewport_px = ReadOnly(RwSignal::new(600.0));
+        let row_px = ReadOnly(RwSignal::new(DEFAULT_ROW_PX));
         let layout = move || Layout {
             total: cache.with(RowCache::total),
             row_px: row_px.get(),
@@ -154,17 +181,11 @@ impl Report {
         let visible = Memo::new(move |_| layout().span(scroll_top.get(), 0).range());
         Report {
             view,
-            set_view,
             load,
-            set_load,
             cache,
-            set_cache,
             scroll_top,
-            set_scroll_top,
             viewport_px,
-            set_viewport_px,
             row_px,
-            set_row_px,
             span,
             drawn,
             visible,
@@ -173,19 +194,15 @@ impl Report {
                 cache.with(|c| c.loaded(range))
             }),
             busy,
-            set_busy,
             selection: Selected::new(source),
             data_version,
-            set_data_version,
             notices: Notices::default(),
             export: ExportJob::default(),
             resync: ResyncJob::default(),
             details: RwSignal::new(None),
             url_prefix: StoredValue::new(url_prefix),
             summary,
-            set_summary,
             summary_offered,
-            set_summary_offered,
             summary_generation: StoredValue::new(0),
             summary_settled: StoredValue::new(false),
             wake_first_rows: StoredValue::new_local(None),
@@ -227,7 +244,7 @@ impl Report {
         let init = web_sys::CustomEventInit::new();
         init.set_bubbles(true);
         init.set_composed(true);
-        init.set_detail(&js_sys::JSON::parse(&event.detail().to_string()).unwrap_or_default());
+        init.set_detail(&js_sys::JSON::parse(&event.detail_json()).unwrap_or_default());
         if let Ok(ev) = web_sys::CustomEvent::new_with_event_init_dict(
             &format!("sync-report:{}", event.name()),
             &init,
@@ -238,7 +255,7 @@ impl Report {
 
     /// The source's data changed (a resync, a confirmation): the view and summary reload.
     pub fn data_changed(&self) {
-        self.set_data_version.update(|v| *v += 1);
+        self.data_version.0.update(|v| *v += 1);
     }
 
     /// When the shown result resolved its range ("last N days"): the server's clock over HTTP.
@@ -258,7 +275,7 @@ impl Report {
     /// Changes the view; a new query's result is shown from its first row.
     pub fn update_view(&self, f: impl FnOnce(&mut View)) {
         let before = self.view.with_untracked(|v| v.query.clone());
-        self.set_view.update(f);
+        self.view.0.update(f);
         if self.view.with_untracked(|v| v.query != before) {
             self.scroll_to(0.0);
         }
@@ -309,23 +326,23 @@ impl Report {
         if let Some(el) = self.scroller.try_get_value().flatten() {
             el.set_scroll_top(top.round() as i32);
         }
-        self.set_scroll_top.set(top);
+        self.scroll_top.0.set(top);
     }
 
     /// The table's body was scrolled to `top` px (by the user).
     pub fn scrolled(&self, top: f64) {
-        self.set_scroll_top.set(top);
+        self.scroll_top.0.set(top);
     }
 
     /// The table measured its body's visible height and a row's height (px); a change of less
     /// than a pixel (half for a row) is ignored.
     pub fn measured(&self, viewport_px: f64, row_px: Option<f64>) {
         if (viewport_px - self.viewport_px.get_untracked()).abs() >= 1.0 {
-            self.set_viewport_px.set(viewport_px.max(0.0));
+            self.viewport_px.0.set(viewport_px.max(0.0));
         }
         if let Some(px) = row_px.filter(|&px| px >= 1.0) {
             if (px - self.row_px.get_untracked()).abs() >= 0.5 {
-                self.set_row_px.set(px);
+                self.row_px.0.set(px);
             }
         }
     }
@@ -378,7 +395,7 @@ impl Report {
         let block = self.span.get_untracked().first / BLOCK;
         let source = self.source();
         let this = *self;
-        self.set_busy.set(true);
+        self.busy.0.set(true);
         crate::perf::mark("load-start");
         leptos::task::spawn_local(async move {
             let result = source.fetch(query.clone(), block * BLOCK, BLOCK).await;
@@ -393,15 +410,15 @@ impl Report {
                     return;
                 }
             }
-            this.set_busy.set(false);
+            this.busy.0.set(false);
             match result {
                 Ok(mut w) => {
                     let mut cache = RowCache::new(w.total);
                     cache.insert(block, std::mem::take(&mut w.entries));
                     this.cache_generation.set_value(generation);
                     this.cache_query.set_value(Some(query));
-                    this.set_cache.set(cache);
-                    this.set_load.set(Load::Ready(w));
+                    this.cache.0.set(cache);
+                    this.load.0.set(Load::Ready(w));
                     crate::perf::mark("loaded");
                     crate::perf::mark_after_paint("painted");
                 }
@@ -458,9 +475,9 @@ impl Report {
             message: e.to_string(),
         });
         if !keep_rows {
-            self.set_cache.set(RowCache::default());
+            self.cache.0.set(RowCache::default());
         }
-        self.set_load.set(Load::Failed(e));
+        self.load.0.set(Load::Failed(e));
     }
 
     /// Fetches the blocks in view that are neither held nor asked for. With a remote source
@@ -507,7 +524,7 @@ impl Report {
         let query = self.view.get_untracked().query;
         let source = self.source();
         for block in missing {
-            self.set_cache.update(|c| c.mark_pending(block));
+            self.cache.0.update(|c| c.mark_pending(block));
             let this = *self;
             let source = source.clone();
             let query = query.clone();
@@ -523,16 +540,16 @@ impl Report {
                     }
                     Ok(w) => {
                         let keep = this.drawn.get_untracked();
-                        this.set_cache.update(|c| {
+                        this.cache.0.update(|c| {
                             c.insert(block, w.entries);
                             c.evict(keep, MAX_BLOCKS);
                         });
                     }
                     Err(SourceError::Superseded) => {
-                        this.set_cache.update(|c| c.forget_pending(block));
+                        this.cache.0.update(|c| c.forget_pending(block));
                     }
                     Err(e) => {
-                        this.set_cache.update(|c| c.forget_pending(block));
+                        this.cache.0.update(|c| c.forget_pending(block));
                         this.fail(e, true);
                     }
                 }
@@ -576,14 +593,14 @@ impl Report {
                 }
             }
             match result {
-                Ok(s) => this.set_summary.set(Some(s)),
+                Ok(s) => this.summary.0.set(Some(s)),
                 // The table says what went wrong; the strip just stays empty.
                 Err(SourceError::Superseded) => {}
                 Err(SourceError::NotOffered(_)) => {
-                    this.set_summary.set(None);
-                    this.set_summary_offered.set(false);
+                    this.summary.0.set(None);
+                    this.summary_offered.0.set(false);
                 }
-                Err(_) => this.set_summary.set(None),
+                Err(_) => this.summary.0.set(None),
             }
         });
     }
