@@ -160,3 +160,41 @@ impl ExportJob {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_confirmation_opens_once_and_closes_only_from_itself() {
+        let owner = Owner::new();
+        owner.set();
+        let job = ExportJob::default();
+        assert!(!job.is_open());
+        job.confirm_view(48_311);
+        assert_eq!(
+            job.step.get_untracked(),
+            ExportStep::Confirm {
+                ids: None,
+                count: 48_311
+            }
+        );
+        job.confirm_view(7);
+        assert_eq!(
+            job.step.get_untracked(),
+            ExportStep::Confirm {
+                ids: None,
+                count: 48_311
+            },
+            "a second request while open changes nothing"
+        );
+        job.close();
+        assert!(!job.is_open());
+        // A running export is not closed by the dialog's close (Escape): Cancel stops it.
+        job.step.set(ExportStep::Running { done: 1, total: 9 });
+        job.close();
+        assert!(job.is_open());
+        job.cancel();
+        assert!(job.cancelled.get_value());
+    }
+}

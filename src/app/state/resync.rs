@@ -393,3 +393,22 @@ mod tests {
         assert!(done.outcomes[3].1.starts_with("Not resynced: "));
     }
 }
+
+#[cfg(test)]
+mod job_tests {
+    use super::*;
+
+    #[test]
+    fn the_dialog_closes_except_while_sending() {
+        let owner = Owner::new();
+        owner.set();
+        let job = ResyncJob::default();
+        job.step.set(ResyncStep::Running { count: 3 });
+        job.close();
+        assert!(job.is_open(), "not closed while the request is out");
+        job.step.set(ResyncStep::Confirm(ResyncPlan::default()));
+        job.close();
+        assert!(!job.is_open());
+        assert!(!job.is_sending(EntryId(1)));
+    }
+}
