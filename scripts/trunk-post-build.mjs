@@ -28,7 +28,13 @@ if (!m) {
   console.error("trunk-post-build: no inline module script in index.html");
   process.exit(1);
 }
-const code = m[1].trim() + "\n";
+// The start-up, with its imports first; the rest tells the page's frame (index.html) when the
+// app could not start, so the frame says so at once instead of after its 30 s wait.
+const lines = m[1].trim().split("\n");
+const imports = lines.filter((l) => /^\s*import\s/.test(l));
+const rest = lines.filter((l) => !/^\s*import\s/.test(l));
+const code = imports.join("\n") + "\ntry {\n" + rest.join("\n") +
+  "\n} catch (e) {\n  for (const f of document.querySelectorAll(\".sr-frame\")) f.classList.add(\"sr-frame--failed\");\n  throw e;\n}\n";
 const name = `boot-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.js`;
 const integrity = "sha384-" + createHash("sha384").update(code).digest("base64");
 writeFileSync(join(dir, name), code);

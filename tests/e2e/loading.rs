@@ -160,3 +160,61 @@ pub(crate) async fn loading_moves_nothing_on_the_page(t: Target) {
         .await;
     assert!(shift.is_number(), "the page moved while loading: {shift}");
 }
+
+/// The page's frame (index.html) is there before the app's code, under the strict CSP, and
+/// says in words when that code cannot load; once the app has started, nothing of it is left
+/// (README: The page's frame).
+#[tokio::test]
+async fn the_frame_shows_first_and_says_so_when_the_app_cannot_start() {
+    use axum::response::IntoResponse;
+    let csp = |mut res: axum::response::Response| async move {
+        res.headers_mut().insert(
+            "content-security-policy",
+            axum::http::HeaderValue::from_static(crate::embedding::CSP),
+        );
+        res
+    };
+    // The app's code missing: its wasm answers 404.
+    let broken = serve(
+        axum::Router::new()
+            .fallback_service(tower_http::services::ServeDir::new(dist_dir()))
+            .layer(axum::middleware::from_fn(
+                |req: axum::extract::Request, next: axum::middleware::Next| async move {
+                    if req.uri().path().ends_with(".wasm") {
+                        return axum::http::StatusCode::NOT_FOUND.into_response();
+                    }
+                    next.run(req).await
+                },
+            ))
+            .layer(axum::middleware::map_response(csp)),
+    );
+    let b = browser_at(broken, None).await;
+    b.client.goto(&format!("{}/", b.base)).await.unwrap();
+    let said = b.wait_css(".sr-frame--failed .sr-frame-now").await;
+    assert!(said.is_displayed().await.unwrap());
+    assert_eq!(
+        said.text().await.unwrap(),
+        "The sync report could not start: its code did not load in this browser. Check the connection, then reload the page."
+    );
+    assert_eq!(
+        b.texts(".sr-frame-table th").await[1..4],
+        ["Status", "Company Group", "Service Entity"],
+        "the table's header is drawn"
+    );
+    assert!(
+        !b.find(".sr-frame-status")
+            .await
+            .is_displayed()
+            .await
+            .unwrap(),
+        "no longer says it is loading"
+    );
+    // The app started: the frame is gone, and the report is the only one on the page.
+    let b = browser_at(crate::embedding::csp_site().to_string(), None).await;
+    b.open("/").await;
+    assert_eq!(
+        b.js("return [document.querySelectorAll('.sr-frame').length, document.querySelectorAll('.sr-root').length]")
+            .await,
+        serde_json::json!([0, 1])
+    );
+}
