@@ -416,8 +416,26 @@ impl Browser {
             .goto(&format!("{}{}", self.base, path))
             .await
             .unwrap();
-        self.wait_css("table[aria-label='Sync report'][aria-busy='false']")
+        let settled = "table[aria-label='Sync report'][aria-busy='false']";
+        let waited = self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(settled))
             .await;
+        if let Err(e) = waited {
+            // What the page showed instead, for a failure that is rare (a browser under load).
+            let state = self
+                .client
+                .execute(
+                    "const q = (s) => { const e = document.querySelector(s); return e ? e.outerHTML.slice(0, 300) : null; };
+                     return { url: location.href, table: q(\"table[aria-label='Sync report']\"), state: q('.sr-state'),
+                              frame: !!document.querySelector('.sr-frame'), panic: q('.sr-panic'), count: q('.sr-count') };",
+                    vec![],
+                )
+                .await;
+            panic!("waiting for {settled}: {e}; the page: {state:?}");
+        }
         self.capture_downloads().await;
     }
 
