@@ -6,7 +6,7 @@
 //   node scripts/bench/first-load-http.mjs <dist> <server binary> <sizes> [repeats]
 // scripts/bench-first-load.sh builds both and calls this; BENCHMARKS.md has the figures.
 import { spawn } from "node:child_process";
-import { openBrowser } from "./webdriver.mjs";
+import { firstLoadSteps, openBrowser, waitFirstPaint } from "./webdriver.mjs";
 
 const [dist = "dist", serverBin = "target/server/sync-report-server", sizesArg = "100000,1000000",
   repeatsArg = "3"] = process.argv.slice(2);
@@ -32,19 +32,9 @@ async function oneLoad(base) {
   const b = await openBrowser("first-load-http", ["--disable-features=BackForwardCache"]);
   try {
     await b.go(`${base}/?days=15`);
-    const painted = await b.jsAsync(`
-      const done = arguments[0], t0 = performance.now();
-      (function poll() {
-        const m = performance.getEntriesByName("sync-report:painted", "mark")[0];
-        if (m) return done(m.startTime);
-        if (performance.now() - t0 > 120000) return done(null);
-        setTimeout(poll, 5);
-      })();`);
+    const painted = await waitFirstPaint(b);
     if (painted == null) throw new Error("no first rows");
-    const parts = await b.js(`
-      const mark = n => (performance.getEntriesByName("sync-report:" + n, "mark")[0] || {}).startTime;
-      const wasm = performance.getEntriesByType("resource").find(e => e.name.endsWith(".wasm"));
-      return { responseEnd: wasm.responseEnd, loadStart: mark("load-start"), loaded: mark("loaded"), painted: mark("painted") };`);
+    const parts = await firstLoadSteps(b);
     // The middle of the table: placeholders first, then the rows fetched for it, painted.
     const jump = await b.jsAsync(`
       const done = arguments[0];

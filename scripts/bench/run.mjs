@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { brotliCompressSync, constants as zlibConstants } from "node:zlib";
 import { FLING } from "./fling.mjs";
-import { chromium, openBrowser } from "./webdriver.mjs";
+import { chromium, firstLoadSteps, openBrowser, waitFirstPaint } from "./webdriver.mjs";
 
 const [dist = "dist", dataDir = "target/bench", sizesArg = "100000,1000000", repeatsArg = "5"] =
   process.argv.slice(2);
@@ -159,21 +159,9 @@ async function firstLoads(size) {
     try {
       for (let visit = 0; visit < 3; visit++) {
         await fresh.go(`${cachingBase}/app/${size}/?days=15`);
-        const painted = await fresh.jsAsync(`
-          const done = arguments[0], t0 = performance.now();
-          (function poll() {
-            const m = performance.getEntriesByName("sync-report:painted", "mark")[0];
-            if (m) return done(m.startTime);
-            if (performance.now() - t0 > 120000) return done(null);
-            setTimeout(poll, 5);
-          })();`);
+        const painted = await waitFirstPaint(fresh);
         if (painted == null) throw new Error(`no first rows at ${size}`);
-        const b = await fresh.js(`
-          const mark = n => (performance.getEntriesByName("sync-report:" + n, "mark")[0] || {}).startTime;
-          const wasm = performance.getEntriesByType("resource").find(e => e.name.endsWith(".wasm"));
-          return { responseEnd: wasm ? wasm.responseEnd : null, transfer: wasm ? wasm.transferSize : null,
-            start: mark("demo-start"), ready: mark("demo-ready"), loadStart: mark("load-start"),
-            loaded: mark("loaded"), painted: mark("painted") };`);
+        const b = await firstLoadSteps(fresh);
         if (visit === 0) { cold.push(painted); parts.cold.push(b); }
         if (visit === 2) { warm.push(painted); parts.warm.push(b); }
       }

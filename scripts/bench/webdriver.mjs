@@ -54,3 +54,23 @@ export async function openBrowser(name, args = []) {
     close,
   };
 }
+
+/** Waits for our first `sync-report:painted` mark in browser `b`'s page (2 min at most):
+ * its time on the page's clock, or null. */
+export const waitFirstPaint = (b) => b.jsAsync(`
+  const done = arguments[0], t0 = performance.now();
+  (function poll() {
+    const m = performance.getEntriesByName("sync-report:painted", "mark")[0];
+    if (m) return done(m.startTime);
+    if (performance.now() - t0 > 120000) return done(null);
+    setTimeout(poll, 5);
+  })();`);
+
+/** A first load's steps in browser `b`'s page: the wasm's last byte (and bytes sent) and our
+ * marks, on the page's clock. */
+export const firstLoadSteps = (b) => b.js(`
+  const mark = n => (performance.getEntriesByName("sync-report:" + n, "mark")[0] || {}).startTime;
+  const wasm = performance.getEntriesByType("resource").find(e => e.name.endsWith(".wasm"));
+  return { responseEnd: wasm ? wasm.responseEnd : null, transfer: wasm ? wasm.transferSize : null,
+    start: mark("demo-start"), ready: mark("demo-ready"), loadStart: mark("load-start"),
+    loaded: mark("loaded"), painted: mark("painted") };`);

@@ -10,7 +10,6 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::state::Load;
 use super::Report;
 use crate::format::{entries as n_entries, thousands};
 
@@ -149,7 +148,7 @@ pub fn FailureGroups() -> impl IntoView {
                                                 active.set(i);
                                                 show(sig_resync.clone());
                                                 let q = report.view.get_untracked().query;
-                                                let at = report.load.with_untracked(|l| if let Load::Ready(w) = l { w.at } else { chrono::Utc::now() });
+                                                let at = report.resolved_at();
                                                 report.selection.all_matching(q, at, count);
                                                 report.resync.open(report);
                                             }>

@@ -41,7 +41,7 @@ pub fn SelectionBar() -> impl IntoView {
                     <button class="sr-btn sr-btn--quiet" type="button"
                         on:click=move |_| {
                             let q = report.view.get_untracked().query;
-                            let (at, n) = report.load.with_untracked(|l| if let Load::Ready(w) = l { (w.at, w.total) } else { (chrono::Utc::now(), 0) });
+                            let (at, n) = (report.resolved_at(), report.matching());
                             report.selection.all_matching(q, at, n);
                         }>
                         {move || format!("Select all {} matching the filters", n_entries(total()))}
