@@ -256,15 +256,54 @@ async fn select_all_selects_the_rows_in_view_and_offers_everything() {
     assert!(root.query_selector(".sr-selbar").unwrap().is_none());
 }
 
+/// A header filter's choice: its value's label, and its count when shown.
+fn facet_choices(root: &Element) -> Vec<(Element, String, Option<usize>)> {
+    all(root, ".sr-popover label")
+        .into_iter()
+        .map(|l| {
+            let value = q(&l, ".sr-facet-value").text_content().unwrap();
+            let count = l.query_selector(".sr-facet-count").unwrap().map(|c| {
+                c.text_content()
+                    .unwrap()
+                    .trim()
+                    .replace(',', "")
+                    .parse()
+                    .unwrap()
+            });
+            (l, value, count)
+        })
+        .collect()
+}
+
+fn leading_number(s: &str) -> usize {
+    s.split_whitespace()
+        .next()
+        .unwrap()
+        .replace(',', "")
+        .parse()
+        .unwrap()
+}
+
 #[wasm_bindgen_test]
-async fn header_filter_narrows_by_status() {
+async fn header_filter_counts_each_value_and_narrows_by_status() {
     let root = mount_report(300).await;
     button(&root, "Filter Status").click();
     sleep(50).await;
-    let failed = all(&root, ".sr-popover label")
-        .into_iter()
-        .find(|l| l.text_content().unwrap().trim() == "Failed")
+    let choices = facet_choices(&root);
+    let (failed, _, n) = choices
+        .iter()
+        .find(|(_, v, _)| v == "Failed")
+        .cloned()
         .expect("a Failed choice");
+    let n = n.expect("a count beside Failed");
+    // The label, which names the checkbox, reads "Failed 95".
+    assert_eq!(failed.text_content().unwrap().trim(), format!("Failed {n}"));
+    // Without other filters, the counts add up to every entry in the range.
+    let total: usize = choices.iter().map(|(_, _, c)| c.unwrap()).sum();
+    assert_eq!(
+        total,
+        leading_number(&q(&root, ".sr-count").text_content().unwrap())
+    );
     failed
         .query_selector("input")
         .unwrap()
@@ -277,9 +316,36 @@ async fn header_filter_narrows_by_status() {
         !badges.is_empty() && badges.iter().all(|b| b == "Failed"),
         "{badges:?}"
     );
+    // Choosing Failed gives as many entries as its count said.
+    assert_eq!(
+        leading_number(&q(&root, ".sr-count").text_content().unwrap()),
+        n
+    );
+    // The status counts ignore the status filter itself: Failed still says n.
+    sleep(20).await;
+    let after = facet_choices(&root);
+    assert_eq!(
+        after.iter().find(|(_, v, _)| v == "Failed").unwrap().2,
+        Some(n)
+    );
     assert!(q(&root, "button[aria-label='Filter Status']")
         .class_list()
         .contains("sr-filter-btn--active"));
+    // Another filter's counts follow the status filter: its values add up to the Failed
+    // entries, and one no Failed entry has is listed dimmed, at 0.
+    button(&root, "Filter Status").click();
+    button(&root, "Filter Company Group").click();
+    sleep(50).await;
+    let groups = facet_choices(&root);
+    assert!(groups.len() > 1);
+    assert_eq!(groups.iter().map(|(_, _, c)| c.unwrap()).sum::<usize>(), n);
+    for (l, _, c) in &groups {
+        assert_eq!(
+            l.class_list().contains("sr-check-label--none"),
+            *c == Some(0)
+        );
+    }
+    button(&root, "Filter Company Group").click();
     // And the error details dialog opens from a failed row.
     button(&root, "Error details").click();
     settle().await;
@@ -373,8 +439,9 @@ mod failing {
         }
         fn facet_values(
             &self,
-            _: FilterField,
-        ) -> LocalBoxFuture<'_, Result<FacetValues, SourceError>> {
+            _: &'static [FilterField],
+            _: sync_report::model::query::Query,
+        ) -> LocalBoxFuture<'_, Result<Vec<FacetValues>, SourceError>> {
             Box::pin(async { Err(err()) })
         }
         fn entries(&self, _: Vec<EntryId>) -> LocalBoxFuture<'_, Result<Vec<Entry>, SourceError>> {
@@ -619,13 +686,20 @@ mod core_only {
         }
         fn facet_values(
             &self,
-            f: FilterField,
-        ) -> LocalBoxFuture<'_, Result<FacetValues, SourceError>> {
+            fields: &'static [FilterField],
+            q: Query,
+        ) -> LocalBoxFuture<'_, Result<Vec<FacetValues>, SourceError>> {
+            // A backend listing values without counting them.
             Box::pin(async move {
-                let mut v = self.0.facet_values(f).await?;
-                v.values.truncate(2);
-                v.seen_only = f != FilterField::Status;
-                Ok(v)
+                let mut lists = self.0.facet_values(fields, q).await?;
+                for (v, &f) in lists.iter_mut().zip(fields) {
+                    v.values.truncate(2);
+                    for x in &mut v.values {
+                        x.count = None;
+                    }
+                    v.seen_only = f != FilterField::Status;
+                }
+                Ok(lists)
             })
         }
         fn entries(
@@ -690,6 +764,9 @@ async fn a_backend_without_the_summary_and_facets_says_so_and_shows_no_error() {
     settle().await;
     let note = q(&wrapper, ".sr-filter-note").text_content().unwrap();
     assert!(note.contains("loaded so far"), "{note}");
+    // A backend without counts: the values alone.
+    assert!(wrapper.query_selector(".sr-facet-count").unwrap().is_none());
+    assert!(!all(&wrapper, ".sr-popover .sr-facet-value").is_empty());
     button(&wrapper, "Filter Company Group").click();
     button(&wrapper, "Filter Status").click();
     settle().await;

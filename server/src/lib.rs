@@ -637,17 +637,17 @@ async fn list(
         .into_response()
 }
 
-async fn facets(State(server): State<Arc<Server>>) -> Response {
-    let (_, be) = server.data();
-    let values = |f| be.store.values(f);
-    let answer = Facets {
-        status: values(FilterField::Status),
-        integrations: values(FilterField::CompanyGroup),
-        entity: values(FilterField::ServiceEntity),
-        source_system: values(FilterField::SourceSystem),
-        destination_system: values(FilterField::DestinationSystem),
+async fn facets(
+    State(server): State<Arc<Server>>,
+    Extension(id): Extension<RequestId>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let (q, _) = match read_query(&raw, &id) {
+        Ok(x) => x,
+        Err(r) => return *r,
     };
-    Json(answer).into_response()
+    let (now, be) = server.data();
+    Json(Facets::counted(&be.store.facet_counts(&q, now))).into_response()
 }
 
 async fn summary(

@@ -229,6 +229,18 @@ async fn unusable_parameters_are_a_400_naming_each() {
     assert_eq!(a.json()["code"], "not_found");
 }
 
+/// How many entries the list finds for `q` over the last 15 days.
+async fn total(s: &Arc<Server>, q: &str) -> u64 {
+    get(
+        s,
+        &format!("/api/sync-reports?per_page=1&filter[days]=15&{q}"),
+    )
+    .await
+    .json()["meta"]["total"]
+        .as_u64()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn facets_ids_and_lookup() {
     let s = server(Options::default());
@@ -244,6 +256,36 @@ async fn facets_ids_and_lookup() {
     ] {
         assert!(!v[k].as_array().unwrap().is_empty(), "{k}");
     }
+    // Counts: each value's entries under every filter but its own key's.
+    let a = get(
+        &s,
+        "/api/sync-reports/facets?filter[status]=Failed&filter[days]=15",
+    )
+    .await;
+    a.sample("Facets", "counted");
+    let v = a.json();
+    let failed = total(&s, "filter[status]=Failed").await;
+    assert!(failed > 0);
+    // The status counts ignore the status filter: Failed's is what choosing Failed gives, and
+    // together they are every entry in the range.
+    assert_eq!(v["counts"]["status"]["Failed"].as_u64(), Some(failed));
+    let sum = |k: &str| -> u64 {
+        v["counts"][k]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|n| n.as_u64().unwrap())
+            .sum()
+    };
+    assert_eq!(sum("status"), total(&s, "").await);
+    // Other keys' counts follow the status filter.
+    assert_eq!(sum("integrations"), failed);
+    let group = v["integrations"][0].as_str().unwrap().to_string();
+    let n = v["counts"]["integrations"][&group].as_u64().unwrap();
+    let q = form_urlencoded::Serializer::new("filter[status]=Failed".to_string())
+        .append_pair("filter[integrations]", &group)
+        .finish();
+    assert_eq!(n, total(&s, &q).await);
     let a = get(&s, "/api/sync-reports/ids?filter[status]=Failed").await;
     a.sample("Ids", "failed");
     let ids: Vec<u64> = a.json()["data"]

@@ -18,8 +18,8 @@ use sync_report::model::resync::{Refusal, ResyncOutcome, ResyncResult};
 use sync_report::model::summary::{FailureGroup, Series, StatusCount, Summary};
 use sync_report::source::api::ids_query;
 use sync_report::wire::{
-    self, EntriesBody, ErrorBody, Facets, IdsAnswer, IdsMeta, IdsRequest, IntegrationProblem,
-    OutcomesBody, PageBody, PageMeta, PageRequest, ParamError,
+    self, EntriesBody, ErrorBody, FacetCounts, Facets, IdsAnswer, IdsMeta, IdsRequest,
+    IntegrationProblem, OutcomesBody, PageBody, PageMeta, PageRequest, ParamError,
 };
 
 fn dir() -> PathBuf {
@@ -106,8 +106,17 @@ fn every_wire_type_is_saved_with_every_field_for_the_drift_check() {
         entity: vec!["Order".into()],
         source_system: vec!["Shopify".into()],
         destination_system: vec!["NetSuite".into()],
+        counts: Some(FacetCounts {
+            status: [("Failed".to_string(), 95)].into(),
+            integrations: [("Acme".to_string(), 12)].into(),
+            entity: [("Order".to_string(), 7)].into(),
+            source_system: [("Shopify".to_string(), 1204)].into(),
+            destination_system: [("NetSuite".to_string(), 0)].into(),
+        }),
     };
     save("Facets", &[v(&facets)]);
+    save("FacetCounts", &[v(facets.counts.as_ref().unwrap())]);
+    save("ValueCounts", &[v(&facets.counts.as_ref().unwrap().status)]);
     save(
         "Ids",
         &[v(IdsAnswer {
@@ -235,6 +244,7 @@ fn every_wire_type_is_saved_with_every_field_for_the_drift_check() {
         "/sync-reports": list,
         "/sync-reports/ids": filters,
         "/sync-reports/summary": filters,
+        "/sync-reports/facets": filters,
     });
     std::fs::write(dir().join("parameters.json"), sent.to_string()).unwrap();
 }

@@ -4,9 +4,10 @@ use leptos::prelude::*;
 
 use super::report_table::px;
 use super::Report;
+use crate::format::thousands;
 use crate::model::column::Column;
-use crate::model::query::{FilterField, FilterValue};
-use crate::source::FacetValues;
+use crate::model::query::{FilterField, FilterValue, Query};
+use crate::source::{FacetValue, FacetValues, SourceError};
 
 /// The filter fields a column's header filter offers.
 fn fields(c: Column) -> &'static [FilterField] {
@@ -54,31 +55,61 @@ pub fn HeaderFilter(column: Column) -> impl IntoView {
             .view
             .with(|v| fields.iter().any(|&f| v.query.filters.any_chosen(f)))
     };
-    let load_values = move || {
+    // The values, with their counts under the rest of the view, load when the menu opens and
+    // again whenever the view changes while it is open (ticking a value here changes the other
+    // fields' counts; the search or another filter changes them all). Only the newest answer
+    // lands.
+    let generation = StoredValue::new(0u64);
+    // The sort does not change a count.
+    let counted = Memo::new(move |_| {
+        report.view.with(|v| Query {
+            sort: Default::default(),
+            ..v.query.clone()
+        })
+    });
+    Effect::new(move |_| {
+        let query = counted.get();
+        if !open.get() {
+            return;
+        }
+        let asked = generation.get_value() + 1;
+        generation.set_value(asked);
         let src = report.source();
         leptos::task::spawn_local(async move {
-            let mut out = Vec::new();
-            for &f in fields {
-                match src.facet_values(f).await {
-                    Ok(mut v) => {
-                        // A value in the view (from a link, say) stays listed, to be unticked.
-                        report.view.with_untracked(|view| {
-                            for chosen in view.query.filters.chosen(f) {
-                                if !v.values.iter().any(|t| t == chosen.api_text()) {
-                                    v.values.push(chosen.api_text().to_string());
+            let answer = src.facet_values(fields, query.clone()).await;
+            if generation.try_get_value() != Some(asked) {
+                return;
+            }
+            match answer {
+                Ok(lists) => {
+                    let out = fields
+                        .iter()
+                        .zip(lists)
+                        .map(|(&f, mut v)| {
+                            // A value in the view (from a link, say) stays listed, to be unticked.
+                            for chosen in query.filters.chosen(f) {
+                                if !v.values.iter().any(|t| t.text == chosen.api_text()) {
+                                    v.values.push(FacetValue::uncounted(chosen.api_text()));
                                 }
                             }
-                        });
-                        out.push((f, v))
-                    }
-                    Err(e) => report
-                        .notices
-                        .notify(format!("Could not load the {} values: {e}", f.label())),
+                            (f, v)
+                        })
+                        .collect();
+                    values.set(out);
+                    crate::perf::mark_after_paint("facets-painted");
                 }
+                Err(SourceError::Superseded) => {}
+                Err(e) => report.notices.notify(format!(
+                    "Could not load the {} values: {e}",
+                    fields
+                        .iter()
+                        .map(|f| f.label())
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                )),
             }
-            values.set(out);
         });
-    };
+    });
     let button = NodeRef::<leptos::html::Button>::new();
     // The menu is fixed to the window at its button: the table scrolls in its own box, which
     // would otherwise clip a menu taller than the rows shown.
@@ -120,7 +151,6 @@ pub fn HeaderFilter(column: Column) -> impl IntoView {
                 on:click=move |_| {
                     if !open.get_untracked() {
                         position();
-                        load_values();
                     }
                     open.update(|o| *o = !*o);
                     if open.get_untracked() {
@@ -141,17 +171,19 @@ pub fn HeaderFilter(column: Column) -> impl IntoView {
                             {seen_only.then(|| view! {
                                 <p class="sr-filter-note">"Values in the entries loaded so far; this report server does not list them all."</p>
                             })}
-                            {vals.into_iter().map(|text| {
+                            {vals.into_iter().map(|FacetValue { text, count }| {
                                 // Read once, here, where the values arrive as text.
                                 let value = FilterValue::parse(f, &text);
                                 let shown = value.label().to_string();
                                 let v2 = value.clone();
                                 view! {
-                                    <label class="sr-check-label">
+                                    <label class="sr-check-label" class:sr-check-label--none=count == Some(0)>
                                         <input type="checkbox"
                                             prop:checked=move || report.view.with(|v| v.query.filters.contains(f, &value))
                                             on:change=move |_| report.update_view(|v| v.query.filters.toggle(f, v2.clone())) />
-                                        {shown}
+                                        <span class="sr-facet-value">{shown}</span>
+                                        // The leading space keeps the accessible name "Failed 95".
+                                        {count.map(|n| view! { <span class="sr-facet-count">{format!(" {}", thousands(n as usize))}</span> })}
                                     </label>
                                 }
                             }).collect_view()}

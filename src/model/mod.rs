@@ -6,6 +6,7 @@ pub mod column;
 pub mod demo;
 pub mod entry;
 pub mod entry_text;
+pub mod facets;
 pub mod query;
 pub mod resync;
 pub mod row_cache;

@@ -207,6 +207,11 @@ impl FilterField {
         FilterField::DestinationSystem,
     ];
 
+    /// This field's place in [`FilterField::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             FilterField::Status => "Status",

@@ -416,12 +416,22 @@ impl Store {
 
     /// Distinct values of a filter field, sorted, for the header filter menus.
     pub fn values(&self, field: FilterField) -> Vec<String> {
+        self.value_ids(field)
+            .into_iter()
+            .map(|id| self.value_text(field, id))
+            .collect()
+    }
+
+    /// The interned ids of a field's distinct values, in the menus' order: statuses in their
+    /// own order, names by lower-cased text (empty names left out).
+    fn value_ids(&self, field: FilterField) -> Vec<u32> {
         let names = &self.names;
         let col = match field {
             FilterField::Status => {
-                let mut v: Vec<Status> = self.statuses.values.clone();
-                super::sort::sort(&mut v);
-                return v.into_iter().map(|s| s.api_value().to_string()).collect();
+                let mut v: Vec<u32> = (0..self.statuses.values.len() as u32).collect();
+                let st = &self.statuses.values;
+                super::sort::sort_by(&mut v, |&a, &b| st[a as usize].cmp(&st[b as usize]));
+                return v;
             }
             FilterField::CompanyGroup => &self.group,
             FilterField::ServiceEntity => &self.entity,
@@ -432,14 +442,91 @@ impl Store {
         for &id in col {
             seen[id as usize] = true;
         }
-        let mut out: Vec<String> = seen
-            .iter()
-            .enumerate()
-            .filter(|&(i, &s)| s && !names.values[i].is_empty())
-            .map(|(i, _)| names.values[i].to_string())
+        let mut out: Vec<u32> = (0..names.values.len() as u32)
+            .filter(|&i| seen[i as usize] && !names.values[i as usize].is_empty())
             .collect();
-        super::sort::sort_by_cached_key(&mut out, |s| s.to_lowercase());
+        super::sort::sort_by_cached_key(&mut out, |&i| names.values[i as usize].to_lowercase());
         out
+    }
+
+    fn value_text(&self, field: FilterField, id: u32) -> String {
+        match field {
+            FilterField::Status => self.statuses.values[id as usize].api_value().to_string(),
+            _ => self.names.values[id as usize].to_string(),
+        }
+    }
+
+    /// Every header filter's values with how many entries choosing each would give: for each
+    /// field, the entries matching the range, the search and every filter but the field's own.
+    /// Every value in the store is listed, at 0 where none would match.
+    ///
+    /// One pass over the rows the range and search leave: a row failing no field's filter counts
+    /// for every field, a row failing exactly one counts for that field alone (its value is
+    /// what choosing it would add), and a row failing two counts for none.
+    pub fn facet_counts(&self, q: &Query, now: DateTime<Utc>) -> super::facets::FacetCounts {
+        let mut base = q.clone();
+        for f in FilterField::ALL {
+            base.filters.clear(f);
+        }
+        let (mask, _) = self.filter_mask(&base, now);
+        let plan = self.plan(q, now);
+        let allows = [
+            &plan.status_ok,
+            &plan.group_ok,
+            &plan.entity_ok,
+            &plan.source_ok,
+            &plan.dest_ok,
+        ];
+        let columns = [
+            &self.status,
+            &self.group,
+            &self.entity,
+            &self.source,
+            &self.dest,
+        ];
+        let mut counts: [Vec<u64>; 5] = std::array::from_fn(|i| {
+            vec![
+                0;
+                if i == 0 {
+                    self.statuses.values.len()
+                } else {
+                    self.names.values.len()
+                }
+            ]
+        });
+        for (w, &word) in mask.words.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let r = (w << 6) + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let mut failed = usize::MAX;
+                let mut fails = 0;
+                for i in 0..5 {
+                    let v = columns[i][r] as usize;
+                    if let Some(a) = allows[i] {
+                        if !a.get(v).copied().unwrap_or(false) {
+                            fails += 1;
+                            failed = i;
+                        }
+                    }
+                }
+                match fails {
+                    0 => {
+                        for i in 0..5 {
+                            counts[i][columns[i][r] as usize] += 1;
+                        }
+                    }
+                    1 => counts[failed][columns[failed][r] as usize] += 1,
+                    _ => {}
+                }
+            }
+        }
+        super::facets::FacetCounts::new(FilterField::ALL.map(|f| {
+            self.value_ids(f)
+                .into_iter()
+                .map(|id| (self.value_text(f, id), counts[f.index()][id as usize]))
+                .collect()
+        }))
     }
 
     /// Runs the query: filter, then sort. `now` resolves "last N days".

@@ -340,10 +340,7 @@ impl SeenValues {
 
     /// What a header filter can offer for `field`.
     pub fn get(&self, field: FilterField) -> FacetValues {
-        let i = FilterField::ALL
-            .iter()
-            .position(|&f| f == field)
-            .unwrap_or(0);
+        let i = field.index();
         let mut values: Vec<String> = match field {
             FilterField::Status => Status::KNOWN
                 .iter()
@@ -363,7 +360,10 @@ impl SeenValues {
             crate::model::sort::sort_by_cached_key(&mut values, |s| s.to_lowercase());
         }
         FacetValues {
-            values,
+            values: values
+                .into_iter()
+                .map(crate::model::facets::FacetValue::uncounted)
+                .collect(),
             seen_only: match field {
                 FilterField::Status => false,
                 FilterField::ServiceEntity => self.entities.is_empty(),
@@ -422,9 +422,9 @@ mod tests {
         let mut seen = SeenValues::default();
         // Before any page: the four statuses; nothing else, and that is said.
         let status = seen.get(FilterField::Status);
-        assert_eq!(status.values, ["Ok", "Sent", "Pending", "Failed"]);
+        assert_eq!(status.texts(), ["Ok", "Sent", "Pending", "Failed"]);
         assert!(!status.seen_only);
-        assert!(seen.get(FilterField::CompanyGroup).values.is_empty());
+        assert!(seen.get(FilterField::CompanyGroup).texts().is_empty());
         assert!(seen.get(FilterField::CompanyGroup).seen_only);
         seen.record(
             &[
@@ -436,23 +436,62 @@ mod tests {
         );
         // An unknown status seen in a page joins the four.
         assert_eq!(
-            seen.get(FilterField::Status).values,
+            seen.get(FilterField::Status).texts(),
             ["Ok", "Sent", "Pending", "Failed", "Mystery"]
         );
         let groups = seen.get(FilterField::CompanyGroup);
-        assert_eq!(groups.values, ["Alpha", "beta"]);
+        assert_eq!(groups.texts(), ["Alpha", "beta"]);
         assert!(groups.seen_only);
         // Entities: meta.available_entities, plus any seen beyond it; complete.
         let entities = seen.get(FilterField::ServiceEntity);
-        assert_eq!(entities.values, ["Fulfilment", "Order", "Refund"]);
+        assert_eq!(entities.texts(), ["Fulfilment", "Order", "Refund"]);
         assert!(!entities.seen_only);
         assert_eq!(
-            seen.get(FilterField::DestinationSystem).values,
+            seen.get(FilterField::DestinationSystem).texts(),
             ["NetSuite", "Warehouse"]
         );
         // A page without available_entities keeps the last list.
         seen.record(&[], &[]);
         assert!(!seen.get(FilterField::ServiceEntity).seen_only);
+    }
+
+    #[test]
+    fn facets_with_counts_without_and_with_unreadable_counts() {
+        let counted = read_facets(
+            r#"{"status": ["Ok", "Failed"], "integrations": ["Acme"], "type": [], "source_system": [],
+                "destination_system": ["NetSuite"],
+                "counts": {"status": {"Ok": 1204, "Failed": 95, "Mystery": 2}, "destination_system": {}}}"#,
+        )
+        .unwrap();
+        let status = counted.values(FilterField::Status);
+        let pairs: Vec<(&str, Option<u64>)> =
+            status.iter().map(|v| (v.text.as_str(), v.count)).collect();
+        // A counted value the list left out is added; a listed one the counts leave out is 0.
+        assert_eq!(
+            pairs,
+            [
+                ("Ok", Some(1204)),
+                ("Failed", Some(95)),
+                ("Mystery", Some(2))
+            ]
+        );
+        assert_eq!(
+            counted.values(FilterField::DestinationSystem)[0].count,
+            Some(0)
+        );
+        // No counts, or counts that cannot be read: the values alone, never an error.
+        for body in [
+            r#"{"status": ["Ok", "Failed"]}"#,
+            r#"{"status": ["Ok", "Failed"], "counts": null}"#,
+            r#"{"status": ["Ok", "Failed"], "counts": "many"}"#,
+            r#"{"status": ["Ok", "Failed"], "counts": {"status": {"Ok": -1}}}"#,
+        ] {
+            let f = read_facets(body).unwrap();
+            assert!(f.counts.is_none(), "{body}");
+            let v = f.values(FilterField::Status);
+            assert_eq!(v.len(), 2);
+            assert!(v.iter().all(|x| x.count.is_none()), "{body}");
+        }
     }
 
     #[test]

@@ -126,13 +126,22 @@ impl DataSource for DemoSource {
 
     fn facet_values(
         &self,
-        field: FilterField,
-    ) -> LocalBoxFuture<'_, Result<FacetValues, SourceError>> {
+        fields: &'static [FilterField],
+        query: Query,
+    ) -> LocalBoxFuture<'_, Result<Vec<FacetValues>, SourceError>> {
         Box::pin(async move {
-            Ok(FacetValues {
-                values: self.backend.borrow().store.values(field),
-                seen_only: false,
-            })
+            let counts = self
+                .backend
+                .borrow()
+                .store
+                .facet_counts(&query, (self.clock)());
+            Ok(fields
+                .iter()
+                .map(|&f| FacetValues {
+                    values: counts.values(f),
+                    seen_only: false,
+                })
+                .collect())
         })
     }
 

@@ -41,7 +41,12 @@ pub struct HttpSource {
     list_query: RefCell<Option<Query>>,
     /// The summary request in flight; a newer one aborts it.
     summary_abort: RefCell<Option<web_sys::AbortController>>,
+    /// The facets answer of a backend that does not count values (asked once).
     facets: RefCell<Option<crate::wire::Facets>>,
+    /// Whether `/facets` has answered: values seen in pages are then no longer needed.
+    facets_answered: Cell<bool>,
+    /// The facets request in flight; a newer one aborts it.
+    facets_abort: RefCell<Option<web_sys::AbortController>>,
     known: RefCell<HashMap<EntryId, Entry>>,
     /// Optional endpoints this backend answered 404, 405 or 501: not asked again this session.
     missing: RefCell<Vec<Optional>>,
@@ -76,6 +81,8 @@ impl HttpSource {
             list_query: RefCell::new(None),
             summary_abort: RefCell::new(None),
             facets: RefCell::new(None),
+            facets_answered: Cell::new(false),
+            facets_abort: RefCell::new(None),
             known: RefCell::new(HashMap::new()),
             missing: RefCell::new(Vec::new()),
             seen: RefCell::new(api::SeenValues::default()),
@@ -445,7 +452,7 @@ impl DataSource for HttpSource {
                 page.rejected.extend(more.rejected);
             }
             // Only while the filters may need them: once /facets answered, they never do.
-            if self.facets.borrow().is_none() {
+            if !self.facets_answered.get() {
                 self.seen
                     .borrow_mut()
                     .record(&page.entries, &page.meta.available_entities);
@@ -487,30 +494,51 @@ impl DataSource for HttpSource {
 
     fn facet_values(
         &self,
-        field: FilterField,
-    ) -> LocalBoxFuture<'_, Result<FacetValues, SourceError>> {
+        fields: &'static [FilterField],
+        query: Query,
+    ) -> LocalBoxFuture<'_, Result<Vec<FacetValues>, SourceError>> {
         Box::pin(async move {
-            let full = |f: &crate::wire::Facets| FacetValues {
-                values: f.get(field).to_vec(),
-                seen_only: false,
+            let of = |f: &crate::wire::Facets| {
+                fields
+                    .iter()
+                    .map(|&field| FacetValues {
+                        values: f.values(field),
+                        seen_only: false,
+                    })
+                    .collect()
             };
+            // A backend that lists values without counting them: its list does not change with
+            // the query, so it is asked once.
             if let Some(f) = &*self.facets.borrow() {
-                return Ok(full(f));
+                return Ok(of(f));
             }
             if self.offers(Optional::Facets) {
-                let sent = self.get(Optional::Facets.path(), "", None, None).await;
+                // The filters and search go along, for the counts (a backend without counts
+                // ignores them). A newer menu's request aborts an older one.
+                let sent = self
+                    .get(
+                        Optional::Facets.path(),
+                        &api::ids_query(&query),
+                        Some(&self.facets_abort),
+                        None,
+                    )
+                    .await;
                 match self.optional(Optional::Facets, sent) {
                     Ok(body) => {
                         let facets = api::read_facets(&body)?;
-                        let out = full(&facets);
-                        *self.facets.borrow_mut() = Some(facets);
+                        let out = of(&facets);
+                        if facets.counts.is_none() {
+                            *self.facets.borrow_mut() = Some(facets);
+                        }
+                        self.facets_answered.set(true);
                         return Ok(out);
                     }
                     Err(SourceError::NotOffered(_)) => {}
                     Err(e) => return Err(e),
                 }
             }
-            Ok(self.seen.borrow().get(field))
+            let seen = self.seen.borrow();
+            Ok(fields.iter().map(|&f| seen.get(f)).collect())
         })
     }
 

@@ -10,6 +10,7 @@ use std::pin::Pin;
 use chrono::{DateTime, Utc};
 
 use crate::model::entry::{Entry, EntryId};
+pub use crate::model::facets::FacetValue;
 use crate::model::query::{FilterField, Query};
 use crate::model::resync::ResyncOutcome;
 use crate::model::selection::Selection;
@@ -130,10 +131,18 @@ impl Optional {
 /// The values a header filter offers for one field.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FacetValues {
-    pub values: Vec<String>,
+    /// In the menu's order, each with its count where the source counts.
+    pub values: Vec<FacetValue>,
     /// Only the values seen in the entries loaded so far (the backend does not list them): other
     /// values may exist, and the menu says so.
     pub seen_only: bool,
+}
+
+impl FacetValues {
+    /// The values' texts, in order.
+    pub fn texts(&self) -> Vec<&str> {
+        self.values.iter().map(|v| v.text.as_str()).collect()
+    }
 }
 
 fn colon(m: &Option<String>) -> String {
@@ -203,11 +212,14 @@ pub trait DataSource {
     /// Counts by status and syncs per hour for the summary strip.
     fn summary(&self, query: Query) -> LocalBoxFuture<'_, Result<Summary, SourceError>>;
 
-    /// Known values of a filter field, for the header filter menus.
+    /// Known values of filter fields (one header filter's), for its menu, in the order of
+    /// `fields`: each value with how many entries choosing it would give under the rest of
+    /// `query`, where the source can count them ([`crate::model::facets`]).
     fn facet_values(
         &self,
-        field: FilterField,
-    ) -> LocalBoxFuture<'_, Result<FacetValues, SourceError>>;
+        fields: &'static [FilterField],
+        query: Query,
+    ) -> LocalBoxFuture<'_, Result<Vec<FacetValues>, SourceError>>;
 
     /// Entries by id (the selection's, for the resync confirmation and "download selected").
     fn entries(&self, ids: Vec<EntryId>) -> LocalBoxFuture<'_, Result<Vec<Entry>, SourceError>>;

@@ -7,7 +7,7 @@
 //! |---|---|---|
 //! | `GET /sync-reports` (core) | [`params`]: `filter[...]`, `page`, `per_page` | [`PageBody`] ([`Entry`] as [`EntryWire`], [`PageMeta`]); read by [`parse_page`] |
 //! | `POST /sync-reports/resync` (core) | [`IdsRequest`] | [`OutcomesBody`] of [`ResyncOutcome`]; read as [`OutcomesAnswer`] |
-//! | `GET /sync-reports/facets` (optional) | nothing | [`Facets`] |
+//! | `GET /sync-reports/facets` (optional) | [`params`] without paging or sort | [`Facets`] with its [`FacetCounts`] |
 //! | `GET /sync-reports/summary` (optional) | [`params`] without paging or sort | [`Summary`] with its [`FailureGroup`]s |
 //! | `GET /sync-reports/ids` (optional) | [`params`] without paging or sort | [`IdsAnswer`] |
 //! | `POST /sync-reports/lookup` (optional) | [`IdsRequest`] | [`EntriesBody`]; read by [`parse_page`] |
@@ -19,6 +19,7 @@
 //! field named, and one bad entry never sinks its page. The drift test (server/tests/wire.rs
 //! with scripts/check-api.mjs) checks these types against the OpenAPI file, field by field.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -412,7 +413,8 @@ through_mirror!(Summary, SummaryWire);
 
 // ---- facets: GET /sync-reports/facets ---------------------------------------------------------
 
-/// Every value of each header filter.
+/// Every value of each header filter, and (where the backend counts them) how many entries each
+/// value would give.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Facets {
@@ -422,10 +424,94 @@ pub struct Facets {
     pub entity: Vec<String>,
     pub source_system: Vec<String>,
     pub destination_system: Vec<String>,
+    /// Optional. Per filter key, each value's count under the range, the search and every
+    /// filter except that key's own. Unreadable counts are ignored: the values still show.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "counts_or_none"
+    )]
+    pub counts: Option<FacetCounts>,
+}
+
+/// The `counts` of a facets answer, by filter key: value → entries.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FacetCounts {
+    pub status: BTreeMap<String, u64>,
+    pub integrations: BTreeMap<String, u64>,
+    #[serde(rename = "type")]
+    pub entity: BTreeMap<String, u64>,
+    pub source_system: BTreeMap<String, u64>,
+    pub destination_system: BTreeMap<String, u64>,
+}
+
+/// `counts` as written, or None when it is missing, null or not readable as counts.
+fn counts_or_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<FacetCounts>, D::Error> {
+    let raw: Option<Box<RawValue>> = Option::deserialize(d)?;
+    Ok(raw.and_then(|r| serde_json::from_str(r.get()).ok()))
 }
 
 impl Facets {
     pub fn get(&self, field: FilterField) -> &[String] {
+        match field {
+            FilterField::Status => &self.status,
+            FilterField::CompanyGroup => &self.integrations,
+            FilterField::ServiceEntity => &self.entity,
+            FilterField::SourceSystem => &self.source_system,
+            FilterField::DestinationSystem => &self.destination_system,
+        }
+    }
+
+    /// The answer for a store's counts under one query (the reference server's).
+    pub fn counted(c: &crate::model::facets::FacetCounts) -> Facets {
+        let list = |f| c.get(f).iter().map(|(v, _)| v.clone()).collect();
+        let counts = |f| c.get(f).iter().cloned().collect();
+        Facets {
+            status: list(FilterField::Status),
+            integrations: list(FilterField::CompanyGroup),
+            entity: list(FilterField::ServiceEntity),
+            source_system: list(FilterField::SourceSystem),
+            destination_system: list(FilterField::DestinationSystem),
+            counts: Some(FacetCounts {
+                status: counts(FilterField::Status),
+                integrations: counts(FilterField::CompanyGroup),
+                entity: counts(FilterField::ServiceEntity),
+                source_system: counts(FilterField::SourceSystem),
+                destination_system: counts(FilterField::DestinationSystem),
+            }),
+        }
+    }
+
+    /// A header filter's values, in the order listed, with their counts when the answer has
+    /// them (a listed value the counts leave out has none matching; a counted value the list
+    /// leaves out is added after the listed ones).
+    pub fn values(&self, field: FilterField) -> Vec<crate::model::facets::FacetValue> {
+        use crate::model::facets::FacetValue;
+        let counts = self.counts.as_ref().map(|c| c.get(field));
+        let mut out: Vec<FacetValue> = self
+            .get(field)
+            .iter()
+            .map(|v| FacetValue {
+                text: v.clone(),
+                count: counts.map(|c| c.get(v).copied().unwrap_or(0)),
+            })
+            .collect();
+        if let Some(c) = counts {
+            for (v, &n) in c {
+                if !self.get(field).contains(v) {
+                    out.push(FacetValue {
+                        text: v.clone(),
+                        count: Some(n),
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+impl FacetCounts {
+    pub fn get(&self, field: FilterField) -> &BTreeMap<String, u64> {
         match field {
             FilterField::Status => &self.status,
             FilterField::CompanyGroup => &self.integrations,

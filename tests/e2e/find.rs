@@ -143,7 +143,7 @@ pub(crate) async fn header_filters_for_group_entity_systems_and_date(t: Target) 
         .await
         .unwrap();
     let first = b
-        .wait_css(".sr-popover .sr-check-label")
+        .wait_css(".sr-popover .sr-check-label .sr-facet-value")
         .await
         .text()
         .await
@@ -176,20 +176,38 @@ pub(crate) async fn header_filters_for_group_entity_systems_and_date(t: Target) 
         e.iter().all(|s| s == "Order")
     })
     .await;
-    // Systems: source and destination are separate lists in one menu.
+    // Systems: source and destination are separate lists in one menu, each value with how many
+    // entries choosing it would give under the other filters.
     b.button("Filter Systems").await.click().await.unwrap();
-    b.wait_xpath("//fieldset[legend='Source system']//label[normalize-space()='Shopify']/input")
+    b.wait_xpath("//fieldset[legend='Source system']//label[span='Shopify']/input")
         .await
         .click()
         .await
         .unwrap();
-    b.wait_xpath(
-        "//fieldset[legend='Destination system']//label[normalize-space()='NetSuite']/input",
-    )
-    .await
-    .click()
-    .await
-    .unwrap();
+    // The destination counts follow the source just chosen: they add up to the entries shown.
+    let destinations = ".sr-popover fieldset:nth-of-type(2) .sr-facet-count";
+    b.until("the destination counts follow", || async {
+        let sum: usize = b.texts(destinations).await.iter().map(|t| number(t)).sum();
+        sum > 0 && sum == number(&b.count_text().await)
+    })
+    .await;
+    let netsuite = b
+        .wait_xpath("//fieldset[legend='Destination system']//label[span='NetSuite']/span[@class='sr-facet-count']")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let netsuite = number(&netsuite);
+    b.wait_xpath("//fieldset[legend='Destination system']//label[span='NetSuite']/input")
+        .await
+        .click()
+        .await
+        .unwrap();
+    // Choosing NetSuite gives as many entries as its count said.
+    b.until("the count the filter promised", || async {
+        number(&b.count_text().await) == netsuite
+    })
+    .await;
     b.button("Filter Systems").await.click().await.unwrap();
     b.until("systems narrow", || async {
         let s = b.texts("tbody tr.sr-row td:nth-child(5)").await;

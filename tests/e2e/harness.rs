@@ -572,9 +572,11 @@ impl Browser {
     }
 
     /// Checks the checkbox labelled `label` inside the open popover.
+    /// Ticks the checkbox labelled `label` in the open menu (a header filter's value by its
+    /// text, whatever its count).
     pub(crate) async fn check_in_popover(&self, label: &str) {
         self.wait_xpath(&format!(
-            "//div[contains(@class,'sr-popover')]//label[normalize-space()='{label}']/input"
+            "//div[contains(@class,'sr-popover')]//label[normalize-space()='{label}' or span[@class='sr-facet-value' and normalize-space()='{label}']]/input"
         ))
         .await
         .click()
