@@ -10,6 +10,7 @@ use proptest::prelude::*;
 use sync_report::export::csv::{self as export_csv, CsvExport, CsvOptions};
 use sync_report::model::demo::{self, DemoBackend, DemoConfig};
 use sync_report::model::entry::{EntryText, Integration, TextFields};
+use sync_report::model::history;
 use sync_report::model::query::MAX_DAYS;
 use sync_report::model::resync::{Refusal, ResyncResult};
 use sync_report::model::*;
@@ -172,16 +173,24 @@ fn filters() -> impl Strategy<Value = Filters> {
                 .prop_map(str::to_string),
         ),
         prop::bool::weighted(0.15),
+        // An exact reference (an item's history): short ones, so that some entries have it.
+        prop::option::weighted(
+            0.2,
+            prop::sample::select(vec!["a", "A", "", "b1", "aA", "é"]).prop_map(str::to_string),
+        ),
     )
         .prop_map(
-            |(status, groups, entities, sources, destinations, failure, stuck)| Filters {
-                status,
-                groups,
-                entities,
-                sources,
-                destinations,
-                failure,
-                stuck,
+            |(status, groups, entities, sources, destinations, failure, stuck, reference)| {
+                Filters {
+                    status,
+                    groups,
+                    entities,
+                    sources,
+                    destinations,
+                    failure,
+                    stuck,
+                    reference,
+                }
             },
         )
 }
@@ -214,6 +223,11 @@ fn naive_matches(e: &Entry, q: &Query) -> bool {
     }
     if let Some(g) = &f.failure {
         if sync_report::model::entry::failure_signature(e).as_deref() != Some(g.as_str()) {
+            return false;
+        }
+    }
+    if let Some(r) = &f.reference {
+        if e.common_ref() != Some(r.as_str()) {
             return false;
         }
     }
@@ -408,6 +422,44 @@ proptest! {
                 prop_assert_eq!(total as usize + unnamed, store.count(&q, now()));
             }
         }
+    }
+
+    /// An item's history: every entry with the same reference, entity and systems in the last 15
+    /// days, newest first, whatever else the entries are.
+    #[test]
+    fn history_finds_every_attempt_of_the_item(all in entries(60), pick in 0usize..60) {
+        let store = Store::from_entries(all);
+        if store.is_empty() {
+            return Ok(());
+        }
+        let e = store.entry((pick % store.len()) as u32).clone();
+        let Some(q) = history::query(&e) else {
+            prop_assert!(e.common_ref().is_none_or(|r| r.trim().is_empty()));
+            return Ok(());
+        };
+        let rs = store.run(&q, now());
+        let (from, _) = DateRange::LastDays(15).bounds(now());
+        // Over the store's entries: it keeps the last of repeated ids (tested on its own).
+        let mut naive: Vec<&Entry> = store
+            .entries()
+            .iter()
+            .filter(|a| {
+                a.common_ref() == e.common_ref()
+                    && a.entity == e.entity
+                    && a.system_chain == e.system_chain
+                    && a.created_at >= from
+                    && a.created_at <= now()
+            })
+            .collect();
+        naive.sort_by_key(|a| std::cmp::Reverse((a.created_at, a.id)));
+        let want: Vec<EntryId> = naive.iter().map(|a| a.id).collect();
+        prop_assert_eq!(ids(&store, &rs.rows), want.clone());
+        let page: Vec<Entry> = rs.rows.iter().take(history::SHOWN).map(|&r| store.entry(r).clone()).collect();
+        let h = history::History::from_page(&q, page, rs.len(), now());
+        prop_assert!(h.exact);
+        prop_assert_eq!(h.total, want.len());
+        prop_assert_eq!(h.attempts.len(), want.len().min(history::SHOWN));
+        prop_assert_eq!(h.number(0), Some(want.len()));
     }
 
     /// With more system names than a counting sort of every (source, destination) pair allows
@@ -690,7 +742,7 @@ enum Op {
     Toggle(usize),
     SelectLoaded(Vec<usize>),
     Deselect(Vec<usize>),
-    AllMatching(Query),
+    AllMatching(Box<Query>),
     Clear,
 }
 
@@ -699,7 +751,7 @@ fn op() -> impl Strategy<Value = Op> {
         4 => (0usize..50).prop_map(Op::Toggle),
         1 => prop::collection::vec(0usize..50, 0..8).prop_map(Op::SelectLoaded),
         1 => prop::collection::vec(0usize..50, 0..8).prop_map(Op::Deselect),
-        1 => query().prop_map(Op::AllMatching),
+        1 => query().prop_map(|q| Op::AllMatching(Box::new(q))),
         1 => Just(Op::Clear),
     ]
 }
@@ -731,7 +783,7 @@ proptest! {
                 Op::AllMatching(q) => {
                     model = naive_run(&all, &q).into_iter().collect();
                     let total = model.len();
-                    sel.select_all_matching(q, now(), total);
+                    sel.select_all_matching(*q, now(), total);
                 }
                 Op::Clear => { sel.clear(); model.clear(); }
             }
@@ -928,6 +980,24 @@ fn demo_is_deterministic_and_believable() {
     assert!(a
         .iter()
         .all(|e| e.attempts >= 1 && e.attempts <= e.max_attempts.unwrap()));
+    // A failed item is often sent again later, as its own entry (the History dialog's story):
+    // the same reference, entity and systems, after the failure.
+    let later_attempts = failed
+        .iter()
+        .filter(|f| {
+            a.iter().any(|e| {
+                e.created_at > f.created_at
+                    && e.common_ref() == f.common_ref()
+                    && e.entity == f.entity
+                    && e.system_chain == f.system_chain
+            })
+        })
+        .count();
+    assert!(
+        later_attempts * 3 > failed.len(),
+        "{later_attempts} of {}",
+        failed.len()
+    );
     // Sizes are clamped to the documented bounds.
     assert_eq!(
         demo::generate(DemoConfig { size: 1, ..cfg }).len(),

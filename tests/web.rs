@@ -354,6 +354,79 @@ async fn header_filter_counts_each_value_and_narrows_by_status() {
 }
 
 #[wasm_bindgen_test]
+async fn history_lists_every_attempt_of_an_item_and_marks_this_one() {
+    let root = mount_report(2000).await;
+    // A product (its SKU recurs): the row's History action.
+    let row = all(&root, "tbody tr.sr-row")
+        .into_iter()
+        .find(|r| {
+            r.text_content().unwrap().contains("Product")
+                && r.query_selector(".sr-row-action").unwrap().is_some()
+        })
+        .expect("a product row");
+    let action = q(&row, ".sr-row-action");
+    let name = action.get_attribute("aria-label").unwrap();
+    assert!(name.starts_with("History of "), "{name}");
+    action.unchecked_into::<HtmlElement>().click();
+    sleep(20).await;
+    let dialog = q(&root, "dialog.sr-dialog[open]");
+    // The dialog is named as its button was: "History of NetSuite product MUG-WHT-L".
+    assert_eq!(
+        dialog.get_attribute("aria-label").as_deref(),
+        Some(name.as_str())
+    );
+    let rows = all(&dialog, "tbody tr");
+    assert!(!rows.is_empty());
+    let summary = q(&dialog, ".sr-history-note").text_content().unwrap();
+    let n = rows.len();
+    if n == 1 {
+        assert_eq!(summary, "One attempt in the last 15 days.");
+    } else {
+        assert_eq!(
+            summary,
+            format!("{n} attempts in the last 15 days, newest first.")
+        );
+    }
+    // Newest first, numbered from the oldest, the entry it was opened from marked.
+    let first = q(&rows[0], "td").text_content().unwrap();
+    assert_eq!(first, format!("{n} of {n}"));
+    let current = all(&dialog, "tbody tr[aria-current='true']");
+    assert_eq!(current.len(), 1);
+    assert!(current[0].text_content().unwrap().contains("This entry"));
+    let times = all(&dialog, "tbody tr td:nth-child(3)")
+        .iter()
+        .map(|t| t.text_content().unwrap())
+        .collect::<Vec<_>>();
+    let mut sorted = times.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(times, sorted);
+    button(&dialog, "Close").click();
+    settle().await;
+    assert!(root
+        .query_selector("dialog.sr-dialog[open]")
+        .unwrap()
+        .is_none());
+    // From a failure's Error details: History takes the dialog's place.
+    button(&root, "Error details").click();
+    settle().await;
+    button(&q(&root, "dialog.sr-dialog[open]"), "History").click();
+    sleep(20).await;
+    let open = all(&root, "dialog.sr-dialog[open]");
+    assert_eq!(open.len(), 1);
+    assert!(open[0]
+        .get_attribute("aria-label")
+        .unwrap()
+        .starts_with("History of "));
+    assert!(
+        q(&open[0], "tbody tr[aria-current='true'] .sr-badge")
+            .text_content()
+            .unwrap()
+            == "Failed"
+    );
+    button(&open[0], "Close").click();
+}
+
+#[wasm_bindgen_test]
 async fn range_over_15_days_is_capped_with_a_notice() {
     let root = mount_report(100).await;
     let days: HtmlInputElement = q(&root, "input[aria-label='Previous days']").unchecked_into();
@@ -442,6 +515,12 @@ mod failing {
             _: &'static [FilterField],
             _: sync_report::model::query::Query,
         ) -> LocalBoxFuture<'_, Result<Vec<FacetValues>, SourceError>> {
+            Box::pin(async { Err(err()) })
+        }
+        fn history(
+            &self,
+            _: sync_report::model::query::Query,
+        ) -> LocalBoxFuture<'_, Result<sync_report::model::history::History, SourceError>> {
             Box::pin(async { Err(err()) })
         }
         fn entries(&self, _: Vec<EntryId>) -> LocalBoxFuture<'_, Result<Vec<Entry>, SourceError>> {
@@ -653,7 +732,8 @@ async fn a_dropped_handle_leaves_the_report_mounted() {
 
 /// The demo's data behind a backend with the core endpoints only: the summary and the facets
 /// are "not offered" (`SourceError::NotOffered`), the filters get the values seen so far.
-struct CoreOnlySource(Rc<DemoSource>);
+/// `.1`: the next item history request fails once (the network dropped), as a flaky backend's.
+struct CoreOnlySource(Rc<DemoSource>, std::cell::Cell<bool>);
 
 mod core_only {
     use super::CoreOnlySource;
@@ -702,6 +782,15 @@ mod core_only {
                 Ok(lists)
             })
         }
+        fn history(
+            &self,
+            q: Query,
+        ) -> LocalBoxFuture<'_, Result<sync_report::model::history::History, SourceError>> {
+            if self.1.replace(false) {
+                return Box::pin(async { Err(SourceError::Offline) });
+            }
+            self.0.history(q)
+        }
         fn entries(
             &self,
             ids: Vec<EntryId>,
@@ -741,7 +830,9 @@ mod core_only {
 async fn a_backend_without_the_summary_and_facets_says_so_and_shows_no_error() {
     let wrapper = document().create_element("section").unwrap();
     document().body().unwrap().append_child(&wrapper).unwrap();
-    let source = Rc::new(CoreOnlySource(pinned_source(500)));
+    let source = Rc::new(CoreOnlySource(pinned_source(500), Default::default()));
+    let fails = Rc::clone(&source);
+    let source_fails_next_history = &fails.1;
     leptos::mount::mount_to(
         wrapper.clone().unchecked_into(),
         move || view! { <App source=source.clone()/> },
@@ -772,4 +863,20 @@ async fn a_backend_without_the_summary_and_facets_says_so_and_shows_no_error() {
     settle().await;
     assert!(wrapper.query_selector(".sr-filter-note").unwrap().is_none());
     assert!(wrapper.query_selector(".sr-notice").unwrap().is_none());
+    button(&wrapper, "Filter Status").click();
+    settle().await;
+    // A history request that fails says so in the dialog and can be tried again.
+    source_fails_next_history.set(true);
+    q(&wrapper, "tbody tr.sr-row .sr-row-action")
+        .unchecked_into::<HtmlElement>()
+        .click();
+    sleep(20).await;
+    let dialog = q(&wrapper, "dialog.sr-dialog[open]");
+    let alert = q(&dialog, "[role=alert]").text_content().unwrap();
+    assert!(alert.starts_with("Could not load the history: "), "{alert}");
+    button(&dialog, "Try again").click();
+    sleep(20).await;
+    assert!(dialog.query_selector("[role=alert]").unwrap().is_none());
+    assert!(!all(&dialog, "tbody tr").is_empty());
+    button(&dialog, "Close").click();
 }

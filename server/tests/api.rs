@@ -805,3 +805,45 @@ async fn a_core_only_server_offers_the_two_core_endpoints_alone() {
     .await;
     assert_eq!(a.status, StatusCode::NOT_FOUND);
 }
+
+/// `filter[reference]` is exact (an item's history): a reference that others contain, or that
+/// differs in case, is not matched.
+#[tokio::test]
+async fn the_reference_filter_is_exact() {
+    let s = server(Options::default());
+    let all = get(&s, "/api/sync-reports?filter[days]=15&per_page=1000")
+        .await
+        .json();
+    let refs: Vec<String> = all["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["common_ref"].as_str().map(str::to_string))
+        .collect();
+    // A product's SKU recurs: an item with several attempts.
+    let sku = refs
+        .iter()
+        .find(|r| r.contains('-') && refs.iter().filter(|x| x == r).count() > 2)
+        .expect("a recurring reference")
+        .clone();
+    let q = form_urlencoded::Serializer::new("filter[days]=15&per_page=1000".to_string())
+        .append_pair("filter[reference]", &sku)
+        .finish();
+    let a = get(&s, &format!("/api/sync-reports?{q}")).await.json();
+    let got: Vec<&str> = a["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["common_ref"].as_str().unwrap())
+        .collect();
+    assert!(!got.is_empty() && got.iter().all(|r| *r == sku), "{got:?}");
+    assert_eq!(a["meta"]["total"].as_u64(), Some(got.len() as u64));
+    // Another case, or a part of it, matches nothing.
+    for other in [sku.to_lowercase(), sku[..sku.len() - 1].to_string()] {
+        let q = form_urlencoded::Serializer::new("filter[days]=15".to_string())
+            .append_pair("filter[reference]", &other)
+            .finish();
+        let a = get(&s, &format!("/api/sync-reports?{q}")).await.json();
+        assert_eq!(a["meta"]["total"].as_u64(), Some(0), "{other}");
+    }
+}

@@ -221,6 +221,7 @@ fn every_wire_type_is_saved_with_every_field_for_the_drift_check() {
     }
     q.filters.failure = Some("Customer <id> not found".into());
     q.filters.stuck = true;
+    q.filters.reference = Some("#1001".into());
     q.search = Search {
         term: "1001".into(),
         scope: SearchScope::Reference,

@@ -50,6 +50,17 @@ pub fn ErrorDetails() -> impl IntoView {
                     }}
                     <p class="sr-outcome" role="status">{move || outcome.get()}</p>
                     <div class="sr-dialog-actions">
+                        {super::state::ItemHistory::offered(&e).then(|| {
+                            let e = e.clone();
+                            // Every attempt of this item: the History dialog takes this one's place.
+                            view! {
+                                <button class="sr-btn" type="button" on:click=move |_| {
+                                    report.details.set(None);
+                                    outcome.set(None);
+                                    report.history.open(report, e.clone());
+                                }>"History"</button>
+                            }
+                        })}
                         <button class="sr-btn" type="button" on:click=move |_| { report.details.set(None); outcome.set(None); }>"Close"</button>
                     </div>
                 }

@@ -17,6 +17,7 @@ pub mod export_dialog;
 pub mod failure_groups;
 pub mod header_cell;
 pub mod header_filter;
+pub mod history_dialog;
 pub mod host_event;
 pub mod listing_progress;
 pub mod modal;
@@ -297,6 +298,7 @@ pub fn App(source: Rc<dyn DataSource>, #[prop(optional)] host: Host) -> impl Int
             <report_table::ReportTable/>
             <status_legend::Legend/>
             <error_details::ErrorDetails/>
+            <history_dialog::HistoryDialog/>
             <export_dialog::ExportDialog/>
             <resync_dialog::ResyncDialog/>
             <shortcuts_dialog::Shortcuts/>

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 pub fn Modal(
     open: Signal<bool>,
     #[prop(into)] on_close: Callback<()>,
-    #[prop(into)] label: String,
+    #[prop(into)] label: Signal<String>,
     children: ChildrenFn,
 ) -> impl IntoView {
     let node = NodeRef::<leptos::html::Dialog>::new();
@@ -24,7 +24,10 @@ pub fn Modal(
         }
     });
     view! {
-        <dialog class="sr-dialog" node_ref=node aria-label=label on:close=move |_| on_close.run(())>
+        // A `close` event is dispatched in a task of its own: one arriving after the dialog was
+        // opened again (closed and reopened in one go) is stale and changes nothing.
+        <dialog class="sr-dialog" node_ref=node aria-label=label
+            on:close=move |_| if node.get_untracked().is_none_or(|d| !d.open()) { on_close.run(()) }>
             <Show when=move || open.get()>{children()}</Show>
         </dialog>
     }

@@ -25,6 +25,23 @@ pub fn Row(entry: Entry, index: usize, columns: Memo<Vec<Column>>) -> impl IntoV
                 Column::Status => view! {
                     <td class="sr-col-status"><StatusBadge status=e.status.clone()/><RowLine entry=e.clone() now=now/></td>
                 }.into_any(),
+                Column::Reference if super::state::ItemHistory::offered(&e) => {
+                    let text = c.cell_text(&e, &chrono::Utc).into_owned();
+                    let title = text.clone();
+                    let label = super::history_dialog::title(&e);
+                    let entry = e.clone();
+                    view! {
+                        <td class="sr-mono" title=title>
+                            <div class="sr-ref-cell">
+                            <span class="sr-ref-text">{text}</span>
+                            <button class="sr-row-action" type="button" aria-label=label title="History"
+                                on:click=move |_| report.history.open(report, entry.clone())>
+                                {history_icon()}
+                            </button>
+                            </div>
+                        </td>
+                    }.into_any()
+                }
                 Column::SyncId | Column::Reference | Column::SourceId | Column::SourceParentId | Column::EndpointId | Column::EndpointParentId => {
                     let text = c.cell_text(&e, &chrono::Utc).into_owned();
                     let title = text.clone();
@@ -57,5 +74,14 @@ pub fn Row(entry: Entry, index: usize, columns: Memo<Vec<Column>>) -> impl IntoV
             </td>
             {cells}
         </tr>
+    }
+}
+
+/// A clock with a turning arrow: the row's "History" action.
+fn history_icon() -> impl IntoView {
+    view! {
+        <svg class="sr-icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+            <path d="M8 2.5A5.5 5.5 0 1 1 2.6 9h1.6A4 4 0 1 0 5 5.2L6.8 7H2V2.2l1.9 1.9A5.5 5.5 0 0 1 8 2.5zM7.3 5h1.4v3.1l2.2 1.3-.7 1.2-2.9-1.7z" fill="currentColor"/>
+        </svg>
     }
 }

@@ -1,5 +1,5 @@
 //! Keyboard triage inside the report: j/k move between rows, x selects, r resyncs (through the
-//! confirmation), e opens error details, / focuses the search, ? lists the shortcuts. Only while
+//! confirmation), e opens error details, h the item's history, / focuses the search, ? lists the shortcuts. Only while
 //! focus is inside the report and not in a text field, a menu or a dialog; never with Ctrl, Alt
 //! or Meta. The row under the cursor takes focus (screen readers read it); what a key did is
 //! also said in a polite live region.
@@ -12,12 +12,13 @@ use crate::format::thousands;
 use crate::model::entry::EntryId;
 
 /// The shortcuts, as the dialog lists them.
-pub const SHORTCUTS: [(&str, &str); 6] = [
+pub const SHORTCUTS: [(&str, &str); 7] = [
     ("j", "Next row"),
     ("k", "Previous row"),
     ("x", "Select or unselect the row"),
     ("r", "Resync the selection (or the row), after confirming"),
     ("e", "Error details of the row"),
+    ("h", "History of the row's item: every attempt"),
     ("/", "Search"),
 ];
 
@@ -131,6 +132,16 @@ pub fn on_key(report: Report, ev: leptos::ev::KeyboardEvent, root: NodeRef<lepto
                 report
                     .announcement
                     .set(format!("{} has no error", e.display_name()));
+            }
+        }
+        "h" => {
+            let Some(e) = current else { return };
+            if super::state::ItemHistory::offered(&e) {
+                report.history.open(report, e);
+            } else {
+                report
+                    .announcement
+                    .set(format!("{} has no reference to follow", e.display_name()));
             }
         }
         "/" => {

@@ -251,6 +251,13 @@ pub fn generate(cfg: DemoConfig) -> Vec<Entry> {
         })
         .collect();
     let mut out = Vec::with_capacity(n);
+    // Items whose latest attempt failed, per kind of item (service and entity): the next entry
+    // of that kind sends one of them again half the time (an item's history then tells "failed,
+    // then OK"), else a new item. Decided by a second generator, so every other field of every
+    // entry is what the seed has always given; only those entries' references differ.
+    let mut again = fastrand::Rng::with_seed(cfg.seed ^ 0xA6A1_4E5E);
+    let kinds = |g: usize, f: usize, e: usize| (g * FLOWS.len() + f) * 8 + e;
+    let mut waiting: Vec<Option<Box<str>>> = vec![None; kinds(GROUPS.len(), 0, 0)];
     let mut order_no = 100_000u64;
     let mut buf = String::with_capacity(512);
     for i in 0..n {
@@ -261,6 +268,15 @@ pub fn generate(cfg: DemoConfig) -> Vec<Entry> {
         let (g, f) = services[rng.usize(..services.len())];
         let flow = &FLOWS[f];
         let entity = names.entities[f][rng.usize(..flow.entities.len())].clone();
+        // The first of its kind in the flow's list (the list repeats entities for weight).
+        let kind = kinds(
+            g,
+            f,
+            flow.entities
+                .iter()
+                .position(|x| *x == &*entity)
+                .unwrap_or(0),
+        );
         let (src, dst) = names.systems[f].clone();
         // Runs every 10 minutes per service: entries in the same slot share a sync id.
         let run_slot = (t / 600) as u64;
@@ -295,6 +311,12 @@ pub fn generate(cfg: DemoConfig) -> Vec<Entry> {
             }
             "TransferOrder" => push_num(&mut buf, "TO-", 5_000 + rng.u32(..95_000)),
             _ => push_num(&mut buf, "REF-", rng.u32(..1_000_000)),
+        };
+        // Sent again: the waiting item's reference instead of a new one.
+        let resent = waiting[kind].as_ref().filter(|_| again.bool()).cloned();
+        let common_ref = match &resent {
+            Some(r) => push_str(&mut buf, r),
+            None => common_ref,
         };
         let max_attempts = flow.max_attempts;
         let age_h = (cfg.now.timestamp() - t) / 3600;
@@ -340,6 +362,11 @@ pub fn generate(cfg: DemoConfig) -> Vec<Entry> {
             ),
             _ => (None, None, true),
         };
+        if status == Status::Failed {
+            waiting[kind] = Some(buf[common_ref.clone()].into());
+        } else if resent.is_some() {
+            waiting[kind] = None;
+        }
         let runtime = (rng.u32(200..9_000) as f64 / 100.0).round() / 10.0 * 10.0 / 10.0;
         let updated = created
             + Duration::milliseconds((runtime * 1000.0) as i64 + (attempts as i64 - 1) * 900_000);

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod entry;
 pub mod entry_text;
 pub mod facets;
+pub mod history;
 pub mod query;
 pub mod resync;
 pub mod row_cache;

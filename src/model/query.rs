@@ -300,12 +300,16 @@ pub struct Filters {
     pub failure: Option<String>,
     /// Only entries Pending for longer than [`STUCK_AFTER_HOURS`](super::entry::STUCK_AFTER_HOURS).
     pub stuck: bool,
+    /// Only entries with exactly this reference (case and all): an item's history
+    /// ([`super::history`]). Not a control of its own, and not in the page's URL.
+    pub reference: Option<String>,
 }
 
 impl Filters {
     pub fn is_empty(&self) -> bool {
         self.failure.is_none()
             && !self.stuck
+            && self.reference.is_none()
             && FilterField::ALL.into_iter().all(|f| !self.any_chosen(f))
     }
 
@@ -504,6 +508,9 @@ impl Query {
                 .as_ref()
                 .is_some_and(|g| super::entry::failure_signature(e).as_deref() != Some(g.as_str()))
             || (f.stuck && !e.is_stuck(now))
+            || f.reference
+                .as_deref()
+                .is_some_and(|r| e.common_ref() != Some(r))
         {
             return false;
         }

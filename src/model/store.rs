@@ -751,6 +751,7 @@ impl Store {
             entity_ok: allow_names(&q.filters.entities),
             source_ok: allow_names(&q.filters.sources),
             dest_ok: allow_names(&q.filters.destinations),
+            reference: q.filters.reference.clone(),
             search,
         }
     }
@@ -997,6 +998,8 @@ struct Plan {
     entity_ok: Option<Vec<bool>>,
     source_ok: Option<Vec<bool>>,
     dest_ok: Option<Vec<bool>>,
+    /// An exact reference (an item's history).
+    reference: Option<String>,
     search: SearchPlan,
 }
 
@@ -1010,6 +1013,7 @@ impl Plan {
             || self.entity_ok.is_some()
             || self.source_ok.is_some()
             || self.dest_ok.is_some()
+            || self.reference.is_some()
     }
 
     #[inline]
@@ -1029,6 +1033,10 @@ impl Plan {
             && ok(&self.entity_ok, s.entity[r])
             && ok(&self.source_ok, s.source[r])
             && ok(&self.dest_ok, s.dest[r])
+            && self
+                .reference
+                .as_deref()
+                .is_none_or(|x| s.entries[r].common_ref() == Some(x))
     }
 
     fn passes(&self, s: &Store, r: usize) -> bool {

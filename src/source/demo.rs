@@ -9,6 +9,7 @@ use super::{DataSource, ExportRows, FacetValues, LocalBoxFuture, Progress, Sourc
 use crate::export::csv::CsvWriter;
 use crate::model::demo::{DemoBackend, DemoConfig};
 use crate::model::entry::{Entry, EntryId};
+use crate::model::history::{self, History};
 use crate::model::query::{FilterField, Query};
 use crate::model::resync::ResyncOutcome;
 use crate::model::selection::Selection;
@@ -142,6 +143,21 @@ impl DataSource for DemoSource {
                     seen_only: false,
                 })
                 .collect())
+        })
+    }
+
+    fn history(&self, query: Query) -> LocalBoxFuture<'_, Result<History, SourceError>> {
+        Box::pin(async move {
+            let at = (self.clock)();
+            // Not through `result`: the table's cached result stays for its scrolling.
+            let be = self.backend.borrow();
+            let rs = be.store.run(&query, at);
+            let page = rs
+                .window(0, history::SHOWN)
+                .iter()
+                .map(|&r| be.store.entry(r).clone())
+                .collect();
+            Ok(History::from_page(&query, page, rs.len(), at))
         })
     }
 

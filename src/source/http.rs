@@ -22,6 +22,7 @@ use super::{
 use crate::config::{Config, Credentials};
 use crate::export::csv::CsvWriter;
 use crate::model::entry::{Entry, EntryId};
+use crate::model::history::{self, History};
 use crate::model::query::{FilterField, Query};
 use crate::model::resync::{ResyncOutcome, ResyncResult};
 use crate::model::selection::Selection;
@@ -539,6 +540,35 @@ impl DataSource for HttpSource {
             }
             let seen = self.seen.borrow();
             Ok(fields.iter().map(|&f| seen.get(f)).collect())
+        })
+    }
+
+    fn history(&self, query: Query) -> LocalBoxFuture<'_, Result<History, SourceError>> {
+        Box::pin(async move {
+            // Its own request: the table's page requests are neither aborted nor reused.
+            let first = PageRequest {
+                page: 1,
+                per_page: history::SHOWN as u64,
+            };
+            let page = self.page(&query, first, None, None).await?;
+            let at = page.meta.generated_at.unwrap_or_else(Utc::now);
+            let h = History::from_page(&query, page.entries, page.meta.total as usize, at);
+            if h.exact {
+                return Ok(h);
+            }
+            // The backend did not filter by reference (the page held other entries that
+            // contain it): one page as large as the API allows, and the item's attempts in it.
+            let wide = PageRequest {
+                page: 1,
+                per_page: crate::wire::MAX_PER_PAGE,
+            };
+            let page = self.page(&query, wide, None, None).await?;
+            Ok(History::from_page(
+                &query,
+                page.entries,
+                page.meta.total as usize,
+                at,
+            ))
         })
     }
 

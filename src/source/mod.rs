@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 
 use crate::model::entry::{Entry, EntryId};
 pub use crate::model::facets::FacetValue;
+use crate::model::history::History;
 use crate::model::query::{FilterField, Query};
 use crate::model::resync::ResyncOutcome;
 use crate::model::selection::Selection;
@@ -220,6 +221,10 @@ pub trait DataSource {
         fields: &'static [FilterField],
         query: Query,
     ) -> LocalBoxFuture<'_, Result<Vec<FacetValues>, SourceError>>;
+
+    /// An item's attempts: the newest of [`crate::model::history::query`]'s result and how
+    /// many there are. Whatever the page's filters; the table's requests are not disturbed.
+    fn history(&self, query: Query) -> LocalBoxFuture<'_, Result<History, SourceError>>;
 
     /// Entries by id (the selection's, for the resync confirmation and "download selected").
     fn entries(&self, ids: Vec<EntryId>) -> LocalBoxFuture<'_, Result<Vec<Entry>, SourceError>>;

@@ -86,6 +86,9 @@ pub fn query_params(q: &Query, page: PageRequest) -> Vec<(String, String)> {
     if q.filters.stuck {
         put("stuck", "1".into());
     }
+    if let Some(r) = &q.filters.reference {
+        put("reference", r.clone());
+    }
     if q.search.is_active() {
         put("search_term", q.search.term.clone());
         put("search_field", q.search.scope.key().to_string());
@@ -162,6 +165,9 @@ pub fn read_params<'a>(
             // Empty, like the other filters: no failure group (docs/api.md).
             "failure" if v.trim().is_empty() => q.filters.failure = None,
             "failure" => q.filters.failure = Some(v.to_string()),
+            // Exact, as written (an item's history); empty, like the other filters: none.
+            "reference" if v.is_empty() => q.filters.reference = None,
+            "reference" => q.filters.reference = Some(v.to_string()),
             // Strictly as the schema says (the page's URL also takes true/false, on/off).
             "stuck" => match v {
                 "1" => q.filters.stuck = true,

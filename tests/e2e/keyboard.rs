@@ -285,6 +285,15 @@ pub(crate) async fn keyboard_triage_moves_selects_opens_details_and_resyncs() {
         b.client.find(Locator::Css("dialog[open]")).await.is_err()
     })
     .await;
+    // h opens the row's item history, which marks this entry; Escape closes it.
+    b.press("h").await;
+    b.wait_css("dialog[open][aria-label^='History of'] tbody tr[aria-current='true']")
+        .await;
+    b.press(ESCAPE).await;
+    b.until("the history closes", || async {
+        b.client.find(Locator::Css("dialog[open]")).await.is_err()
+    })
+    .await;
     // r asks to resync the selection, through the confirmation.
     b.js(&format!(
         "document.querySelector(\"tr.sr-row[data-id='{}']\").focus()",

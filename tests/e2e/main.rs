@@ -17,6 +17,7 @@ mod embedding;
 mod find;
 mod hardening;
 mod harness;
+mod history;
 mod keyboard;
 mod layout;
 mod links;

@@ -1,7 +1,7 @@
 //! The page's reactive state: the view (mirrored in the URL), the rows held for the viewport
 //! (fetched by block as the user scrolls), and one small type per feature: the selection
-//! ([`Selected`]), the notices ([`Notices`]), an export ([`ExportJob`]) and a resync
-//! ([`ResyncJob`]), each changed only through its methods. Components read it from context and
+//! ([`Selected`]), the notices ([`Notices`]), an export ([`ExportJob`]), a resync
+//! ([`ResyncJob`]) and an item's history ([`ItemHistory`]), each changed only through its methods. Components read it from context and
 //! ask each other for things through those methods (typed commands), never through counters;
 //! the model does the work.
 
@@ -18,11 +18,13 @@ use crate::model::viewport::{Layout, Span, OVERSCAN};
 use crate::source::{DataSource, SourceError, Window};
 
 pub mod export;
+pub mod history;
 pub mod notices;
 pub mod resync;
 pub mod selection;
 
 pub use export::{ExportJob, ExportStep};
+pub use history::{HistoryStep, ItemHistory};
 pub use notices::Notices;
 pub use resync::{ResyncJob, ResyncStep};
 pub use selection::Selected;
@@ -115,6 +117,8 @@ pub struct Report {
     pub resync: ResyncJob,
     /// The entry whose error details dialog is open.
     pub details: RwSignal<Option<Entry>>,
+    /// The History dialog (an item's every attempt).
+    pub history: ItemHistory,
     /// Prefix of our URL query keys; None when the URL is not ours to change.
     pub url_prefix: StoredValue<Option<String>>,
     /// The summary strip's numbers for the current query (None until loaded or after a failure).
@@ -200,6 +204,7 @@ impl Report {
             export: ExportJob::default(),
             resync: ResyncJob::default(),
             details: RwSignal::new(None),
+            history: ItemHistory::default(),
             url_prefix: StoredValue::new(url_prefix),
             summary,
             summary_offered,
