@@ -106,17 +106,23 @@ fn every_wire_type_is_saved_with_every_field_for_the_drift_check() {
         entity: vec!["Order".into()],
         source_system: vec!["Shopify".into()],
         destination_system: vec!["NetSuite".into()],
-        counts: Some(FacetCounts {
-            status: [("Failed".to_string(), 95)].into(),
-            integrations: [("Acme".to_string(), 12)].into(),
-            entity: [("Order".to_string(), 7)].into(),
-            source_system: [("Shopify".to_string(), 1204)].into(),
-            destination_system: [("NetSuite".to_string(), 0)].into(),
-        }),
+        counts: None,
+    };
+    // Counts: one per listed value, in the list's order.
+    let counts = FacetCounts {
+        status: vec![95],
+        integrations: vec![12],
+        entity: vec![7],
+        source_system: vec![1204],
+        destination_system: vec![0],
+    };
+    let facets = Facets {
+        counts: serde_json::value::to_raw_value(&counts).ok(),
+        ..facets
     };
     save("Facets", &[v(&facets)]);
-    save("FacetCounts", &[v(facets.counts.as_ref().unwrap())]);
-    save("ValueCounts", &[v(&facets.counts.as_ref().unwrap().status)]);
+    save("FacetCounts", &[v(&counts)]);
+    save("ValueCounts", &[v(&counts.status)]);
     save(
         "Ids",
         &[v(IdsAnswer {

@@ -459,36 +459,39 @@ mod tests {
     fn facets_with_counts_without_and_with_unreadable_counts() {
         let counted = read_facets(
             r#"{"status": ["Ok", "Failed"], "integrations": ["Acme"], "type": [], "source_system": [],
-                "destination_system": ["NetSuite"],
-                "counts": {"status": {"Ok": 1204, "Failed": 95, "Mystery": 2}, "destination_system": {}}}"#,
+                "destination_system": ["NetSuite", "SFTP"],
+                "counts": {"status": [1204, 95], "integrations": [1, 2], "destination_system": [0, 7]}}"#,
         )
         .unwrap();
-        let status = counted.values(FilterField::Status);
-        let pairs: Vec<(&str, Option<u64>)> =
-            status.iter().map(|v| (v.text.as_str(), v.count)).collect();
-        // A counted value the list left out is added; a listed one the counts leave out is 0.
+        let counts = counted.counts();
+        let pairs = |f| -> Vec<(String, Option<u64>)> {
+            counted
+                .values(f, counts.as_ref())
+                .into_iter()
+                .map(|v| (v.text, v.count))
+                .collect()
+        };
         assert_eq!(
-            pairs,
-            [
-                ("Ok", Some(1204)),
-                ("Failed", Some(95)),
-                ("Mystery", Some(2))
-            ]
+            pairs(FilterField::Status),
+            [("Ok".into(), Some(1204)), ("Failed".into(), Some(95))]
         );
         assert_eq!(
-            counted.values(FilterField::DestinationSystem)[0].count,
-            Some(0)
+            pairs(FilterField::DestinationSystem),
+            [("NetSuite".into(), Some(0)), ("SFTP".into(), Some(7))]
         );
+        // Counts that do not match their list (two for one value): that key's values alone.
+        assert_eq!(pairs(FilterField::CompanyGroup), [("Acme".into(), None)]);
         // No counts, or counts that cannot be read: the values alone, never an error.
         for body in [
             r#"{"status": ["Ok", "Failed"]}"#,
             r#"{"status": ["Ok", "Failed"], "counts": null}"#,
             r#"{"status": ["Ok", "Failed"], "counts": "many"}"#,
-            r#"{"status": ["Ok", "Failed"], "counts": {"status": {"Ok": -1}}}"#,
+            r#"{"status": ["Ok", "Failed"], "counts": {"status": [-1, 2]}}"#,
+            r#"{"status": ["Ok", "Failed"], "counts": {"status": {"Ok": 1}}}"#,
         ] {
             let f = read_facets(body).unwrap();
-            assert!(f.counts.is_none(), "{body}");
-            let v = f.values(FilterField::Status);
+            let c = f.counts();
+            let v = f.values(FilterField::Status, c.as_ref());
             assert_eq!(v.len(), 2);
             assert!(v.iter().all(|x| x.count.is_none()), "{body}");
         }

@@ -499,11 +499,11 @@ impl DataSource for HttpSource {
         query: Query,
     ) -> LocalBoxFuture<'_, Result<Vec<FacetValues>, SourceError>> {
         Box::pin(async move {
-            let of = |f: &crate::wire::Facets| {
+            let of = |f: &crate::wire::Facets, counts: Option<&crate::wire::FacetCounts>| {
                 fields
                     .iter()
                     .map(|&field| FacetValues {
-                        values: f.values(field),
+                        values: f.values(field, counts),
                         seen_only: false,
                     })
                     .collect()
@@ -511,7 +511,7 @@ impl DataSource for HttpSource {
             // A backend that lists values without counting them: its list does not change with
             // the query, so it is asked once.
             if let Some(f) = &*self.facets.borrow() {
-                return Ok(of(f));
+                return Ok(of(f, None));
             }
             if self.offers(Optional::Facets) {
                 // The filters and search go along, for the counts (a backend without counts
@@ -527,8 +527,9 @@ impl DataSource for HttpSource {
                 match self.optional(Optional::Facets, sent) {
                     Ok(body) => {
                         let facets = api::read_facets(&body)?;
-                        let out = of(&facets);
-                        if facets.counts.is_none() {
+                        let counts = facets.counts();
+                        let out = of(&facets, counts.as_ref());
+                        if counts.is_none() {
                             *self.facets.borrow_mut() = Some(facets);
                         }
                         self.facets_answered.set(true);

@@ -19,7 +19,6 @@
 //! field named, and one bad entry never sinks its page. The drift test (server/tests/wire.rs
 //! with scripts/check-api.mjs) checks these types against the OpenAPI file, field by field.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -415,7 +414,7 @@ through_mirror!(Summary, SummaryWire);
 
 /// Every value of each header filter, and (where the backend counts them) how many entries each
 /// value would give.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Facets {
     pub status: Vec<String>,
@@ -424,31 +423,34 @@ pub struct Facets {
     pub entity: Vec<String>,
     pub source_system: Vec<String>,
     pub destination_system: Vec<String>,
-    /// Optional. Per filter key, each value's count under the range, the search and every
-    /// filter except that key's own. Unreadable counts are ignored: the values still show.
+    /// Optional, read only when used ([`Facets::values`]): counts the viewer cannot read are
+    /// ignored, and the values still show.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "counts_or_none"
+        deserialize_with = "raw_or_none"
     )]
-    pub counts: Option<FacetCounts>,
+    pub counts: Option<Box<RawValue>>,
 }
 
-/// The `counts` of a facets answer, by filter key: value → entries.
+/// The `counts` of a facets answer: per filter key, one count per value of that key's list, in
+/// the list's order. Each is how many entries match the range, the search and every filter
+/// except that key's own.
+///
+/// Parallel arrays rather than value → count maps: the viewer reads them with the number arrays
+/// it reads anyway (the summary's series), where five string-keyed maps cost 3 KB of wasm.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct FacetCounts {
-    pub status: BTreeMap<String, u64>,
-    pub integrations: BTreeMap<String, u64>,
+    pub status: Vec<u64>,
+    pub integrations: Vec<u64>,
     #[serde(rename = "type")]
-    pub entity: BTreeMap<String, u64>,
-    pub source_system: BTreeMap<String, u64>,
-    pub destination_system: BTreeMap<String, u64>,
+    pub entity: Vec<u64>,
+    pub source_system: Vec<u64>,
+    pub destination_system: Vec<u64>,
 }
 
-/// `counts` as written, or None when it is missing, null or not readable as counts.
-fn counts_or_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<FacetCounts>, D::Error> {
-    let raw: Option<Box<RawValue>> = Option::deserialize(d)?;
-    Ok(raw.and_then(|r| serde_json::from_str(r.get()).ok()))
+fn raw_or_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Box<RawValue>>, D::Error> {
+    Ok(Option::<Box<RawValue>>::deserialize(d)?.filter(|r| r.get() != "null"))
 }
 
 impl Facets {
@@ -465,53 +467,54 @@ impl Facets {
     /// The answer for a store's counts under one query (the reference server's).
     pub fn counted(c: &crate::model::facets::FacetCounts) -> Facets {
         let list = |f| c.get(f).iter().map(|(v, _)| v.clone()).collect();
-        let counts = |f| c.get(f).iter().cloned().collect();
+        let n = |f| c.get(f).iter().map(|&(_, n)| n).collect();
+        let counts = FacetCounts {
+            status: n(FilterField::Status),
+            integrations: n(FilterField::CompanyGroup),
+            entity: n(FilterField::ServiceEntity),
+            source_system: n(FilterField::SourceSystem),
+            destination_system: n(FilterField::DestinationSystem),
+        };
         Facets {
             status: list(FilterField::Status),
             integrations: list(FilterField::CompanyGroup),
             entity: list(FilterField::ServiceEntity),
             source_system: list(FilterField::SourceSystem),
             destination_system: list(FilterField::DestinationSystem),
-            counts: Some(FacetCounts {
-                status: counts(FilterField::Status),
-                integrations: counts(FilterField::CompanyGroup),
-                entity: counts(FilterField::ServiceEntity),
-                source_system: counts(FilterField::SourceSystem),
-                destination_system: counts(FilterField::DestinationSystem),
-            }),
+            counts: serde_json::value::to_raw_value(&counts).ok(),
         }
     }
 
+    /// The counts, if the answer has readable ones.
+    pub fn counts(&self) -> Option<FacetCounts> {
+        self.counts
+            .as_ref()
+            .and_then(|r| serde_json::from_str(r.get()).ok())
+    }
+
     /// A header filter's values, in the order listed, with their counts when the answer has
-    /// them (a listed value the counts leave out has none matching; a counted value the list
-    /// leaves out is added after the listed ones).
-    pub fn values(&self, field: FilterField) -> Vec<crate::model::facets::FacetValue> {
-        use crate::model::facets::FacetValue;
-        let counts = self.counts.as_ref().map(|c| c.get(field));
-        let mut out: Vec<FacetValue> = self
-            .get(field)
-            .iter()
-            .map(|v| FacetValue {
+    /// them for this key (one per value; a key whose counts do not match its list has none).
+    pub fn values(
+        &self,
+        field: FilterField,
+        counts: Option<&FacetCounts>,
+    ) -> Vec<crate::model::facets::FacetValue> {
+        let list = self.get(field);
+        let counts = counts
+            .map(|c| c.get(field))
+            .filter(|c| c.len() == list.len());
+        list.iter()
+            .enumerate()
+            .map(|(i, v)| crate::model::facets::FacetValue {
                 text: v.clone(),
-                count: counts.map(|c| c.get(v).copied().unwrap_or(0)),
+                count: counts.map(|c| c[i]),
             })
-            .collect();
-        if let Some(c) = counts {
-            for (v, &n) in c {
-                if !self.get(field).contains(v) {
-                    out.push(FacetValue {
-                        text: v.clone(),
-                        count: Some(n),
-                    });
-                }
-            }
-        }
-        out
+            .collect()
     }
 }
 
 impl FacetCounts {
-    pub fn get(&self, field: FilterField) -> &BTreeMap<String, u64> {
+    pub fn get(&self, field: FilterField) -> &[u64] {
         match field {
             FilterField::Status => &self.status,
             FilterField::CompanyGroup => &self.integrations,
