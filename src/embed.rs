@@ -14,18 +14,47 @@ use crate::app::{App, Host, Report};
 use crate::config::{Config, ConfigError, ConfigFile, MountOptions, Theme};
 use crate::model::query::View;
 
+/// How long the configuration file may take to answer before it is asked once more.
+const CONFIG_WAIT_MS: u32 = 8_000;
+
 /// Reads the configuration file at `url`: Ok(None) when there is none (404).
+///
+/// A request that gets no answer (a stalled connection, seen under load in WebKit) is aborted
+/// after [`CONFIG_WAIT_MS`] and sent once more; without this the page stayed on its frame for
+/// good, as nothing else ever ends a fetch.
 async fn fetch_config_file(url: &str) -> Result<Option<ConfigFile>, ConfigError> {
     let fail = |message: String| ConfigError::File {
         field: "(file)".into(),
         message: format!("{url}: {message}"),
     };
-    let resp = gloo_net::http::Request::get(url)
-        .cache(web_sys::RequestCache::NoCache)
-        .header("Accept", "application/json")
-        .send()
-        .await
-        .map_err(|e| fail(format!("could not be fetched ({e})")))?;
+    let mut attempt = 0;
+    // Kept until the body is read: a body that stops coming is aborted too.
+    let mut _timer = None;
+    let resp = loop {
+        attempt += 1;
+        let abort = web_sys::AbortController::new().ok();
+        _timer = abort
+            .clone()
+            .map(|a| gloo_timers::callback::Timeout::new(CONFIG_WAIT_MS, move || a.abort()));
+        let sent = gloo_net::http::Request::get(url)
+            .cache(web_sys::RequestCache::NoCache)
+            .header("Accept", "application/json")
+            .abort_signal(abort.as_ref().map(|a| a.signal()).as_ref())
+            .send()
+            .await;
+        let timed_out = abort.as_ref().is_some_and(|a| a.signal().aborted());
+        match sent {
+            Ok(resp) => break resp,
+            Err(_) if timed_out && attempt == 1 => continue,
+            Err(_) if timed_out => {
+                return Err(fail(format!(
+                    "could not be fetched (no answer in {} seconds, twice)",
+                    CONFIG_WAIT_MS / 1000
+                )))
+            }
+            Err(e) => return Err(fail(format!("could not be fetched ({e})"))),
+        }
+    };
     match resp.status() {
         404 => Ok(None),
         200..=299 => {

@@ -218,3 +218,38 @@ async fn the_frame_shows_first_and_says_so_when_the_app_cannot_start() {
         serde_json::json!([0, 1])
     );
 }
+
+/// A configuration file that never answers (a stalled connection) is asked once more after a
+/// few seconds: the page starts instead of staying on its frame for good.
+#[tokio::test]
+async fn a_stalled_configuration_request_is_sent_again() {
+    use axum::response::IntoResponse;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static ASKED: AtomicUsize = AtomicUsize::new(0);
+    let stalls_once = serve(
+        axum::Router::new()
+            .fallback_service(tower_http::services::ServeDir::new(dist_dir()))
+            .layer(axum::middleware::from_fn(
+                |req: axum::extract::Request, next: axum::middleware::Next| async move {
+                    if req.uri().path().ends_with("/config.json")
+                        && ASKED.fetch_add(1, Ordering::SeqCst) == 0
+                    {
+                        // No answer for longer than any test waits.
+                        tokio::time::sleep(Duration::from_secs(120)).await;
+                        return axum::http::StatusCode::GATEWAY_TIMEOUT.into_response();
+                    }
+                    next.run(req).await
+                },
+            )),
+    );
+    let b = browser_at(stalls_once, None).await;
+    let started = Instant::now();
+    b.open("/").await;
+    assert_eq!(ASKED.load(Ordering::SeqCst), 2, "asked twice");
+    assert!(
+        started.elapsed() >= Duration::from_secs(7),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(number(&b.count_text().await) > 0);
+}
