@@ -95,6 +95,8 @@ pub struct MountOptions {
     pub timeout_seconds: Option<u32>,
     pub demo_size: Option<usize>,
     pub demo_seed: Option<u64>,
+    pub auto_refresh: Option<bool>,
+    pub refresh_seconds: Option<u32>,
     pub theme: Option<Theme>,
     /// The initial view, as the query string of a shared link (`status=Failed&days=7`).
     pub filters: Option<String>,
@@ -124,6 +126,8 @@ impl MountOptions {
             timeout_seconds,
             demo_size,
             demo_seed,
+            auto_refresh,
+            refresh_seconds,
             theme,
             filters,
             url_prefix
@@ -140,6 +144,7 @@ impl MountOptions {
             &self.timeout_seconds,
             &self.demo_size,
             &self.demo_seed,
+            (&self.auto_refresh, &self.refresh_seconds),
         ) != (
             &next.mode,
             &next.api_base,
@@ -148,6 +153,7 @@ impl MountOptions {
             &next.timeout_seconds,
             &next.demo_size,
             &next.demo_seed,
+            (&next.auto_refresh, &next.refresh_seconds),
         )
     }
 }
@@ -169,7 +175,14 @@ pub struct Config {
     pub credentials: Credentials,
     /// Per request, 1 to 300.
     pub timeout_seconds: u32,
+    /// Whether "Auto-refresh" starts on (off on the standalone page).
+    pub auto_refresh: bool,
+    /// How often auto-refresh asks for changes: 5 to 3,600 seconds.
+    pub refresh_seconds: u32,
 }
+
+/// The shortest auto-refresh interval: a backend is never asked more often.
+pub const MIN_REFRESH_SECONDS: u32 = 5;
 
 impl Default for Config {
     fn default() -> Self {
@@ -182,6 +195,8 @@ impl Default for Config {
             token: None,
             credentials: Credentials::SameOrigin,
             timeout_seconds: 20,
+            auto_refresh: false,
+            refresh_seconds: 15,
         }
     }
 }
@@ -198,6 +213,8 @@ impl fmt::Debug for Config {
             .field("token", &self.token.as_ref().map(|_| "(set, hidden)"))
             .field("credentials", &self.credentials)
             .field("timeout_seconds", &self.timeout_seconds)
+            .field("auto_refresh", &self.auto_refresh)
+            .field("refresh_seconds", &self.refresh_seconds)
             .finish()
     }
 }
@@ -220,6 +237,8 @@ pub struct ConfigFile {
     pub token: Option<String>,
     pub credentials: Option<Credentials>,
     pub timeout_seconds: Option<u32>,
+    pub auto_refresh: Option<bool>,
+    pub refresh_seconds: Option<u32>,
 }
 
 /// A configuration that cannot be used, said so that whoever deployed it can fix it.
@@ -232,7 +251,7 @@ pub enum ConfigError {
 }
 
 /// The data attributes read from the mount element.
-pub const ATTRIBUTES: [&str; 7] = [
+pub const ATTRIBUTES: [&str; 9] = [
     "data-mode",
     "data-demo-size",
     "data-demo-seed",
@@ -240,6 +259,8 @@ pub const ATTRIBUTES: [&str; 7] = [
     "data-api-token",
     "data-api-credentials",
     "data-timeout-seconds",
+    "data-auto-refresh",
+    "data-refresh-seconds",
 ];
 
 fn bad(key: &str, reason: impl Into<String>) -> ConfigError {
@@ -285,6 +306,12 @@ impl Config {
         }
         if let Some(t) = f.timeout_seconds {
             self.timeout_seconds = t;
+        }
+        if let Some(a) = f.auto_refresh {
+            self.auto_refresh = a;
+        }
+        if let Some(r) = f.refresh_seconds {
+            self.refresh_seconds = r;
         }
         self.validate()
     }
@@ -341,6 +368,24 @@ impl Config {
                 .parse()
                 .map_err(|_| bad("data-timeout-seconds", "expected a whole number"))?;
         }
+        if let Some(v) = get("data-auto-refresh") {
+            self.auto_refresh = match v.trim().to_ascii_lowercase().as_str() {
+                "" | "true" | "on" | "1" => true,
+                "false" | "off" | "0" => false,
+                other => {
+                    return Err(bad(
+                        "data-auto-refresh",
+                        format!("\"{other}\" is not true or false"),
+                    ))
+                }
+            };
+        }
+        if let Some(v) = get("data-refresh-seconds") {
+            self.refresh_seconds = v
+                .trim()
+                .parse()
+                .map_err(|_| bad("data-refresh-seconds", "expected a whole number"))?;
+        }
         self.validate()
     }
 
@@ -355,6 +400,8 @@ impl Config {
             token: o.token.clone(),
             credentials: o.credentials,
             timeout_seconds: o.timeout_seconds,
+            auto_refresh: o.auto_refresh,
+            refresh_seconds: o.refresh_seconds,
         })
     }
 
@@ -367,6 +414,15 @@ impl Config {
                     "this build of the report has no {0} mode (it was built without the `{0}` \
                      feature); use the full build, or the one for this mode",
                     self.mode.key()
+                ),
+            ));
+        }
+        if !(MIN_REFRESH_SECONDS..=3600).contains(&self.refresh_seconds) {
+            return Err(bad(
+                "refresh_seconds",
+                format!(
+                    "{} is not between {MIN_REFRESH_SECONDS} and 3600",
+                    self.refresh_seconds
                 ),
             ));
         }
@@ -581,6 +637,33 @@ mod tests {
         assert_eq!(c.mode, Mode::Http);
         o.api_base = Some("ftp://x".into());
         assert!(Config::default().apply_options(&o).is_err());
+    }
+
+    #[test]
+    fn auto_refresh_from_file_attributes_and_options() {
+        let mut c = Config::default();
+        assert!(!c.auto_refresh);
+        assert_eq!(c.refresh_seconds, 15);
+        c.apply_file(
+            ConfigFile::parse(r#"{"auto_refresh": true, "refresh_seconds": 30}"#).unwrap(),
+        )
+        .unwrap();
+        assert_eq!((c.auto_refresh, c.refresh_seconds), (true, 30));
+        c.apply_attributes(|n| (n == "data-auto-refresh").then(|| "off".to_string()))
+            .unwrap();
+        assert!(!c.auto_refresh);
+        let o = MountOptions::parse(r#"{"autoRefresh": true, "refreshSeconds": 5}"#).unwrap();
+        c.apply_options(&o).unwrap();
+        assert_eq!((c.auto_refresh, c.refresh_seconds), (true, 5));
+        // Never more often than every 5 seconds; a value that is not a switch is named.
+        let err = c
+            .apply_file(ConfigFile::parse(r#"{"refresh_seconds": 2}"#).unwrap())
+            .unwrap_err();
+        assert!(err.to_string().contains("refresh_seconds"), "{err}");
+        let err = Config::default()
+            .apply_attributes(|n| (n == "data-auto-refresh").then(|| "maybe".to_string()))
+            .unwrap_err();
+        assert!(err.to_string().contains("data-auto-refresh"), "{err}");
     }
 
     #[test]

@@ -181,6 +181,10 @@ impl Instance {
             events: Some(self.element.clone().into()),
             instance: Some(self.element.id()).filter(|i| !i.is_empty()),
             expose: Some(report),
+            live: crate::app::state::LiveSettings {
+                on: self.config.auto_refresh,
+                every_seconds: self.config.refresh_seconds,
+            },
         };
         self.element.set_inner_html("");
         let handle = leptos::mount::mount_to(self.element.clone(), move || {
@@ -305,7 +309,7 @@ fn mount_config(
 
 /// Mounts a report into `element`. `options` (all optional): `mode` ("demo" or "http"),
 /// `apiBase`, `token`, `credentials` ("omit", "same-origin", "include"), `timeoutSeconds`,
-/// `demoSize`, `demoSeed`, `theme` ("auto", "light", "dark"), `filters` (a shared link's query
+/// `demoSize`, `demoSeed`, `autoRefresh`, `refreshSeconds`, `theme` ("auto", "light", "dark"), `filters` (a shared link's query
 /// string, e.g. "status=Failed&days=7"), `urlPrefix` (mirror the view in the page URL under
 /// keys with this prefix; off unless given). The element's data attributes are read first;
 /// options win over them.

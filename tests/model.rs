@@ -529,6 +529,18 @@ proptest! {
         }
         prop_assert_eq!(ids(&store, &store.run(&q, now()).rows), naive_run(&reference, &q));
     }
+
+    /// Entries arriving later (appended, their texts indexed without a rebuild) are found as if
+    /// they had been there from the start, and the counts follow.
+    #[test]
+    fn arrivals_keep_indexes_right(all in entries(50), split in 0usize..50, q in query()) {
+        let split = split.min(all.len());
+        let mut store = Store::from_entries(all[..split].to_vec());
+        let _ = store.run(&q, now());
+        store.upsert_many(all[split..].to_vec());
+        prop_assert_eq!(ids(&store, &store.run(&q, now()).rows), naive_run(&all, &q));
+        prop_assert_eq!(store.facet_counts(&q, now()), Store::from_entries(all.clone()).facet_counts(&q, now()));
+    }
 }
 
 #[test]
@@ -1008,6 +1020,49 @@ fn demo_is_deterministic_and_believable() {
 /// An entry that failed three days ago and was resynced a minute ago has been Pending for one
 /// minute and is not stuck: the retry state, the stuck filter and the summary's count all
 /// count from when it became Pending (its latest run), not from its creation.
+#[test]
+fn the_demo_keeps_receiving_entries_and_settles_them() {
+    let cfg = DemoConfig {
+        seed: 5,
+        size: 5_000,
+        now: now(),
+    };
+    let mut be = DemoBackend::new(cfg);
+    let before = be.store.len();
+    let last = be.store.entries().last().unwrap().id;
+    // Arrivals start when someone first looks: none in the past of that moment.
+    assert!(be.catch_up(now()).is_empty());
+    let later = now() + Duration::minutes(10);
+    let ids = be.catch_up(later);
+    // About three a minute at this size, each newer than everything before, in order.
+    assert!((15..=45).contains(&ids.len()), "{}", ids.len());
+    assert_eq!(be.store.len(), before + ids.len());
+    let new: Vec<&Entry> = ids.iter().map(|&id| be.store.get(id).unwrap()).collect();
+    assert!(new[0].id > last);
+    assert!(new
+        .windows(2)
+        .all(|w| w[0].id < w[1].id && w[0].created_at <= w[1].created_at));
+    assert!(new
+        .iter()
+        .all(|e| e.created_at > now() && e.created_at <= later));
+    // Nothing more until time passes; the same seed gives the same arrivals.
+    assert!(be.catch_up(later).is_empty());
+    let mut twin = DemoBackend::new(cfg);
+    twin.catch_up(now());
+    assert_eq!(twin.catch_up(later), ids);
+    // Pending and Sent arrivals settle within minutes, as a platform's would.
+    be.advance(later + Duration::minutes(15));
+    assert!(ids.iter().all(|&id| {
+        let e = be.store.get(id).unwrap();
+        e.status != Status::Pending && e.status != Status::Sent
+    }));
+    // A tab asleep for a day gets at most an hour's worth, and a million-entry demo more a
+    // minute.
+    let n = be.catch_up(later + Duration::days(1)).len();
+    assert!((90..=270).contains(&n), "{n}");
+    assert_eq!(demo::arrivals_per_minute(1_000_000), 46);
+}
+
 #[test]
 fn pending_counts_from_the_latest_run_not_the_creation() {
     let make = |id: u64, updated_at: Option<DateTime<Utc>>| Entry {

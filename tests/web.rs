@@ -427,6 +427,69 @@ async fn history_lists_every_attempt_of_an_item_and_marks_this_one() {
 }
 
 #[wasm_bindgen_test]
+async fn auto_refresh_counts_new_entries_and_brings_them_in_on_request() {
+    use std::cell::Cell;
+    use sync_report::app::{state::LiveSettings, Host};
+    let clock = Rc::new(Cell::new(
+        Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap(),
+    ));
+    let c = clock.clone();
+    let source = Rc::new(DemoSource::with_clock(7, 300, Box::new(move || c.get())));
+    let root = document().create_element("section").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    let host = Host {
+        live: LiveSettings {
+            on: true,
+            every_seconds: 5,
+        },
+        ..Host::default()
+    };
+    leptos::mount::mount_to(root.clone().unchecked_into(), move || {
+        view! { <App source=source.clone() host=host.clone()/> }
+    })
+    .forget();
+    sleep(100).await;
+    let switch: HtmlInputElement = q(&root, "input[role=switch]").unchecked_into();
+    assert!(switch.checked(), "on, as the host asked");
+    let first = |root: &Element| q(root, "tbody tr.sr-row").get_attribute("data-id").unwrap();
+    let count = |root: &Element| leading_number(&q(root, ".sr-count").text_content().unwrap());
+    let (top, before) = (first(&root), count(&root));
+    // The first check, a second after it starts: nothing new yet.
+    sleep(1_300).await;
+    assert_eq!(
+        q(&root, ".sr-live-label").get_attribute("title").as_deref(),
+        Some("Checked at 12:00:00 UTC")
+    );
+    assert!(root.query_selector(".sr-new-count").unwrap().is_none());
+    // Ten minutes on, the next check counts what arrived, without moving the rows.
+    clock.set(clock.get() + chrono::Duration::minutes(10));
+    sleep(5_200).await;
+    let line = q(&root, ".sr-new-count").text_content().unwrap();
+    let n = leading_number(&line);
+    assert!(n > 0 && line.ends_with("new entries"), "{line}");
+    assert_eq!((first(&root), count(&root)), (top.clone(), before));
+    // "Show new entries" brings them in at the top.
+    button(&root, "Show new entries").click();
+    sleep(50).await;
+    // (Ten minutes also moved "the last 5 days": a few of the oldest entries left it.)
+    let after = count(&root);
+    assert!(
+        (before + n - 5..=before + n).contains(&after),
+        "{before} + {n} → {after}"
+    );
+    assert!(first(&root).parse::<u64>().unwrap() > top.parse::<u64>().unwrap());
+    assert!(root.query_selector(".sr-new-count").unwrap().is_none());
+    // A dialog open pauses it, and it says so.
+    button(&root, "Keyboard shortcuts").click();
+    sleep(1_100).await;
+    assert_eq!(
+        q(&root, ".sr-live-status").text_content().unwrap(),
+        "Paused while a dialog is open"
+    );
+    button(&q(&root, "dialog[open]"), "Close").click();
+}
+
+#[wasm_bindgen_test]
 async fn range_over_15_days_is_capped_with_a_notice() {
     let root = mount_report(100).await;
     let days: HtmlInputElement = q(&root, "input[aria-label='Previous days']").unchecked_into();
@@ -521,6 +584,13 @@ mod failing {
             &self,
             _: sync_report::model::query::Query,
         ) -> LocalBoxFuture<'_, Result<sync_report::model::history::History, SourceError>> {
+            Box::pin(async { Err(err()) })
+        }
+        fn changes(
+            &self,
+            _: sync_report::model::query::Query,
+            _: chrono::DateTime<chrono::Utc>,
+        ) -> LocalBoxFuture<'_, Result<sync_report::source::Changes, SourceError>> {
             Box::pin(async { Err(err()) })
         }
         fn entries(&self, _: Vec<EntryId>) -> LocalBoxFuture<'_, Result<Vec<Entry>, SourceError>> {
@@ -790,6 +860,13 @@ mod core_only {
                 return Box::pin(async { Err(SourceError::Offline) });
             }
             self.0.history(q)
+        }
+        fn changes(
+            &self,
+            _: Query,
+            _: chrono::DateTime<chrono::Utc>,
+        ) -> LocalBoxFuture<'_, Result<sync_report::source::Changes, SourceError>> {
+            Box::pin(async { Err(SourceError::NotOffered(Optional::Changes)) })
         }
         fn entries(
             &self,

@@ -28,8 +28,8 @@ use sync_report::model::entry::EntryId;
 use sync_report::model::query::{FilterField, Ignored, Query};
 use sync_report::model::resync::{ResyncOutcome, ResyncResult};
 use sync_report::wire::{
-    self, EntriesBody, ErrorBody, Facets, IdsAnswer, IdsMeta, IdsRequest, IntegrationProblem,
-    OutcomesBody, PageBody, PageMeta, PageRequest, ParamError,
+    self, ChangesAnswer, EntriesBody, ErrorBody, Facets, IdsAnswer, IdsMeta, IdsRequest,
+    IntegrationProblem, OutcomesBody, PageBody, PageMeta, PageRequest, ParamError,
 };
 
 /// Most ids one lookup or resync request may carry.
@@ -61,9 +61,14 @@ pub struct Options {
     pub clock_offset: chrono::Duration,
     /// The request timeout `/config.json` gives the app.
     pub client_timeout_seconds: u32,
+    /// The auto-refresh interval `/config.json` gives the app (None: the app's default).
+    pub client_refresh_seconds: Option<u32>,
     /// Serve the core of the contract only (`GET /sync-reports`, `POST /sync-reports/resync`):
     /// the optional endpoints answer 404, as a minimal backend's would.
     pub core_only: bool,
+    /// New entries a minute (None: the demo's pace for its size). Entries arrive when
+    /// `/sync-reports/changes` is asked, so other answers keep still between those.
+    pub arrivals_per_minute: Option<u32>,
 }
 
 impl Default for Options {
@@ -79,7 +84,9 @@ impl Default for Options {
             random: RandomFaults::default(),
             clock_offset: chrono::Duration::zero(),
             client_timeout_seconds: 20,
+            client_refresh_seconds: None,
             core_only: false,
+            arrivals_per_minute: None,
         }
     }
 }
@@ -234,11 +241,14 @@ impl Server {
             sync_report::model::demo::MIN_SIZE,
             sync_report::model::demo::MAX_SIZE,
         );
-        let backend = DemoBackend::new(DemoConfig {
+        let mut backend = DemoBackend::new(DemoConfig {
             seed: opts.seed,
             size,
             now,
         });
+        if let Some(n) = opts.arrivals_per_minute {
+            backend.set_arrivals_per_minute(n);
+        }
         Arc::new(Server {
             backend: Mutex::new(backend),
             rules: Mutex::new(Vec::new()),
@@ -650,6 +660,45 @@ async fn facets(
     Json(Facets::counted(&be.store.facet_counts(&q, now))).into_response()
 }
 
+/// `GET /sync-reports/changes`: the filters, and `since` (the viewer's snapshot).
+async fn changes(
+    State(server): State<Arc<Server>>,
+    Extension(id): Extension<RequestId>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let all = pairs(&raw);
+    let since = all
+        .iter()
+        .find(|(k, _)| k == "since")
+        .map(|(_, v)| v.clone());
+    let rest = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(all.iter().filter(|(k, _)| k != "since"))
+        .finish();
+    let (q, _) = match read_query(&Some(rest), &id) {
+        Ok(x) => x,
+        Err(r) => return *r,
+    };
+    let Some(since) = since
+        .as_deref()
+        .and_then(sync_report::model::entry::parse_datetime)
+    else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_parameter",
+            "since: an ISO-8601 timestamp is required",
+            &id,
+        );
+    };
+    let (now, mut be) = server.data();
+    let (new, changed) = be.changes(&q, since, now);
+    Json(ChangesAnswer {
+        new: new as u64,
+        changed,
+        generated_at: now,
+    })
+    .into_response()
+}
+
 async fn summary(
     State(server): State<Arc<Server>>,
     Extension(id): Extension<RequestId>,
@@ -794,6 +843,9 @@ fn app_config(server: &Server) -> Value {
         "api_base": "/api",
         "timeout_seconds": server.opts.client_timeout_seconds,
     });
+    if let Some(r) = server.opts.client_refresh_seconds {
+        v["refresh_seconds"] = json!(r);
+    }
     if server.opts.publish_token {
         if let Some(t) = &server.opts.token {
             v["token"] = json!(t);
@@ -829,7 +881,8 @@ pub fn api(server: Arc<Server>) -> Router {
             .route("/sync-reports/facets", get(facets))
             .route("/sync-reports/ids", get(ids))
             .route("/sync-reports/summary", get(summary))
-            .route("/sync-reports/lookup", post(lookup));
+            .route("/sync-reports/lookup", post(lookup))
+            .route("/sync-reports/changes", get(changes));
     }
     let routes = routes
         .fallback(api_not_found)

@@ -56,6 +56,13 @@ struct Args {
     /// optional ones answer 404, as a minimal backend's would.
     #[arg(long)]
     core_only: bool,
+    /// The auto-refresh interval, in seconds (5 to 3600), that /config.json gives the app.
+    #[arg(long)]
+    client_refresh_s: Option<u32>,
+    /// New entries a minute (default: the demo's pace for its size, at least 3). They arrive
+    /// as the viewer's auto-refresh asks `/sync-reports/changes`.
+    #[arg(long)]
+    arrivals_per_minute: Option<u32>,
 }
 
 #[tokio::main]
@@ -97,7 +104,9 @@ async fn main() {
         },
         clock_offset: chrono::Duration::seconds(a.clock_offset_s),
         client_timeout_seconds: a.client_timeout_s,
+        client_refresh_seconds: a.client_refresh_s,
         core_only: a.core_only,
+        arrivals_per_minute: a.arrivals_per_minute,
     });
     let n = server.len();
     let listener = match tokio::net::TcpListener::bind(a.listen).await {

@@ -853,3 +853,64 @@ async fn the_reference_filter_is_exact() {
         assert_eq!(a["meta"]["total"].as_u64(), Some(0), "{other}");
     }
 }
+
+/// `GET /sync-reports/changes`: entries keep arriving from the first time someone asks; each
+/// answer counts those created after `since` that match the filters, and lists older entries
+/// that changed since.
+#[tokio::test]
+async fn changes_count_new_entries_since_a_moment() {
+    let s = server(Options {
+        arrivals_per_minute: Some(6_000),
+        ..Options::default()
+    });
+    let list_total = |q: &'static str| {
+        let s = s.clone();
+        async move {
+            get(&s, &format!("/api/sync-reports?per_page=1&{q}"))
+                .await
+                .json()["meta"]["total"]
+                .as_u64()
+                .unwrap()
+        }
+    };
+    let since = |t: &str| {
+        form_urlencoded::Serializer::new(String::new())
+            .append_pair("since", t)
+            .finish()
+    };
+    let first = get(
+        &s,
+        &format!(
+            "/api/sync-reports/changes?{}",
+            since("2026-01-01T00:00:00Z")
+        ),
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::OK);
+    let first = first.json();
+    let t0 = first["generated_at"].as_str().unwrap().to_string();
+    let before = list_total("").await;
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    let a = get(&s, &format!("/api/sync-reports/changes?{}", since(&t0))).await;
+    a.sample("Changes", "arrivals");
+    let new = a.json()["new"].as_u64().unwrap();
+    assert!(new > 0, "{}", a.json());
+    assert_eq!(list_total("").await, before + new);
+    // Filtered: only the new entries that match.
+    let failed = get(
+        &s,
+        &format!(
+            "/api/sync-reports/changes?filter[status]=Failed&{}",
+            since(&t0)
+        ),
+    )
+    .await
+    .json()["new"]
+        .as_u64()
+        .unwrap();
+    assert!(failed < new);
+    // `since` is required.
+    let bad = get(&s, "/api/sync-reports/changes").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.json()["code"], "invalid_parameter");
+}

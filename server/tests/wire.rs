@@ -18,8 +18,8 @@ use sync_report::model::resync::{Refusal, ResyncOutcome, ResyncResult};
 use sync_report::model::summary::{FailureGroup, Series, StatusCount, Summary};
 use sync_report::source::api::ids_query;
 use sync_report::wire::{
-    self, EntriesBody, ErrorBody, FacetCounts, Facets, IdsAnswer, IdsMeta, IdsRequest,
-    IntegrationProblem, OutcomesBody, PageBody, PageMeta, PageRequest, ParamError,
+    self, ChangesAnswer, EntriesBody, ErrorBody, FacetCounts, Facets, IdsAnswer, IdsMeta,
+    IdsRequest, IntegrationProblem, OutcomesBody, PageBody, PageMeta, PageRequest, ParamError,
 };
 
 fn dir() -> PathBuf {
@@ -122,6 +122,14 @@ fn every_wire_type_is_saved_with_every_field_for_the_drift_check() {
     };
     save("Facets", &[v(&facets)]);
     save("FacetCounts", &[v(&counts)]);
+    save(
+        "Changes",
+        &[v(ChangesAnswer {
+            new: 12,
+            changed: vec![EntryId(7)],
+            generated_at: t,
+        })],
+    );
     save("ValueCounts", &[v(&counts.status)]);
     save(
         "Ids",
@@ -247,11 +255,13 @@ fn every_wire_type_is_saved_with_every_field_for_the_drift_check() {
     };
     let list = [keys(&q), keys(&between)].concat();
     let filters = [ids_keys(&q), ids_keys(&between)].concat();
+    let changes = [filters.clone(), vec!["since".to_string()]].concat();
     let sent = json!({
         "/sync-reports": list,
         "/sync-reports/ids": filters,
         "/sync-reports/summary": filters,
         "/sync-reports/facets": filters,
+        "/sync-reports/changes": changes,
     });
     std::fs::write(dir().join("parameters.json"), sent.to_string()).unwrap();
 }

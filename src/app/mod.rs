@@ -20,6 +20,7 @@ pub mod header_filter;
 pub mod history_dialog;
 pub mod host_event;
 pub mod listing_progress;
+pub mod live_control;
 pub mod modal;
 pub mod notices;
 pub mod placeholder_row;
@@ -118,6 +119,8 @@ pub struct Host {
     pub instance: Option<String>,
     /// Receives the report's state, for a host's handle to drive it.
     pub expose: Option<Rc<RefCell<Option<Report>>>>,
+    /// Auto-refresh: whether it starts on, and how often it asks.
+    pub live: state::LiveSettings,
 }
 
 /// The whole report.
@@ -134,6 +137,7 @@ pub fn App(source: Rc<dyn DataSource>, #[prop(optional)] host: Host) -> impl Int
         events,
         instance,
         expose,
+        live,
     } = host;
     let url_view = url_prefix
         .as_ref()
@@ -235,6 +239,9 @@ pub fn App(source: Rc<dyn DataSource>, #[prop(optional)] host: Host) -> impl Int
             }
         });
 
+    if live.on {
+        report.live.set(report, true, live.every_seconds);
+    }
     // A backend does not push changes: while resynced entries are unsettled, refresh.
     if let Ok(handle) = set_interval_with_handle(
         move || {
@@ -286,6 +293,7 @@ pub fn App(source: Rc<dyn DataSource>, #[prop(optional)] host: Host) -> impl Int
                 <search_box::SearchBox/>
                 <range_control::RangeControl/>
                 <div class="sr-toolbar-end">
+                    <live_control::AutoRefresh every_seconds=live.every_seconds/>
                     <saved_views::SavedViewsMenu/>
                     <additional_filters::AdditionalFilters/>
                     <actions_menu::ActionsMenu/>

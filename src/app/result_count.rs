@@ -26,6 +26,8 @@ pub fn ResultCount() -> impl IntoView {
             <Show when=move || report.busy.get()>
                 <span class="sr-spinner" aria-hidden="true"></span>
             </Show>
+            // On the count's line: appearing, it moves no row.
+            <super::live_control::NewEntries/>
             <Show when=has_filters>
                 <button class="sr-btn sr-btn--quiet" type="button"
                     on:click=move |_| report.update_view(|v| *v = View { toggles: v.toggles, ..View::default() })>

@@ -8,6 +8,7 @@ pub mod entry;
 pub mod entry_text;
 pub mod facets;
 pub mod history;
+pub mod live;
 pub mod query;
 pub mod resync;
 pub mod row_cache;

@@ -333,15 +333,17 @@ impl Store {
         }
     }
 
-    /// Adds or replaces a batch of entries (a newer page, a refreshed entry).
+    /// Adds or replaces a batch of entries (a newer page, a refreshed entry, new arrivals).
     pub fn upsert_many(&mut self, entries: impl IntoIterator<Item = Entry>) {
         // Known ids are replaced in place; new ones are appended together, so the id order is
         // recomputed once, not once per entry.
         let mut fresh: Vec<Entry> = Vec::new();
         let mut fresh_at: HashMap<EntryId, usize> = HashMap::default();
+        let mut replaced = false;
         for e in entries {
             if self.row_of(e.id).is_some() {
                 self.upsert(e);
+                replaced = true;
             } else if let Some(&i) = fresh_at.get(&e.id) {
                 fresh[i] = e;
             } else {
@@ -352,8 +354,19 @@ impl Store {
         for e in &fresh {
             self.push_columns(e);
         }
-        self.entries.extend(fresh);
-        self.rebuild_text();
+        if replaced {
+            self.entries.extend(fresh);
+            self.rebuild_text();
+        } else {
+            // Only arrivals: their texts are appended (rebuilding a million rows' text for a
+            // few new ones took longer than a frame, every time entries arrive).
+            let mut b = itoa::Buffer::new();
+            for e in &fresh {
+                self.refs.push(e.common_ref());
+                self.runs.push(e.last_run_id.map(|r| b.format(r)));
+            }
+            self.entries.extend(fresh);
+        }
         self.invalidate_orders();
         self.id_order.take();
     }

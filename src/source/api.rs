@@ -212,6 +212,11 @@ pub fn read_facets(body: &str) -> Result<Facets, SourceError> {
     parse(body)
 }
 
+/// `GET /sync-reports/changes`.
+pub fn read_changes(body: &str) -> Result<crate::wire::ChangesAnswer, SourceError> {
+    parse(body)
+}
+
 /// `GET /sync-reports/summary`.
 pub fn read_summary(body: &str) -> Result<crate::model::summary::Summary, SourceError> {
     let s: crate::model::summary::Summary = parse(body)?;

@@ -5,7 +5,9 @@ use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 
-use super::{DataSource, ExportRows, FacetValues, LocalBoxFuture, Progress, SourceError, Window};
+use super::{
+    Changes, DataSource, ExportRows, FacetValues, LocalBoxFuture, Progress, SourceError, Window,
+};
 use crate::export::csv::CsvWriter;
 use crate::model::demo::{DemoBackend, DemoConfig};
 use crate::model::entry::{Entry, EntryId};
@@ -143,6 +145,22 @@ impl DataSource for DemoSource {
                     seen_only: false,
                 })
                 .collect())
+        })
+    }
+
+    fn changes(
+        &self,
+        query: Query,
+        since: DateTime<Utc>,
+    ) -> LocalBoxFuture<'_, Result<Changes, SourceError>> {
+        Box::pin(async move {
+            let at = (self.clock)();
+            let before = self.backend.borrow().store.len();
+            let (new, changed) = self.backend.borrow_mut().changes(&query, since, at);
+            if !changed.is_empty() || self.backend.borrow().store.len() != before {
+                self.cache.borrow_mut().take();
+            }
+            Ok(Changes { new, changed, at })
         })
     }
 

@@ -17,7 +17,8 @@ use gloo_net::http::{Method, RequestBuilder};
 
 use super::api::{self, EXPORT_CONCURRENCY, EXPORT_PAGE, IDS_PER_REQUEST, MAX_RESPONSE_BYTES};
 use super::{
-    DataSource, ExportRows, FacetValues, LocalBoxFuture, Optional, Progress, SourceError, Window,
+    Changes, DataSource, ExportRows, FacetValues, LocalBoxFuture, Optional, Progress, SourceError,
+    Window,
 };
 use crate::config::{Config, Credentials};
 use crate::export::csv::CsvWriter;
@@ -541,6 +542,35 @@ impl DataSource for HttpSource {
             }
             let seen = self.seen.borrow();
             Ok(fields.iter().map(|&f| seen.get(f)).collect())
+        })
+    }
+
+    fn changes(
+        &self,
+        query: Query,
+        since: chrono::DateTime<Utc>,
+    ) -> LocalBoxFuture<'_, Result<Changes, SourceError>> {
+        Box::pin(async move {
+            if !self.offers(Optional::Changes) {
+                return Err(SourceError::NotOffered(Optional::Changes));
+            }
+            let mut params = api::ids_query(&query);
+            params.push_str(&format!(
+                "&since={}",
+                since
+                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+                    .replace('+', "%2B")
+            ));
+            let sent = self
+                .get(Optional::Changes.path(), &params, None, None)
+                .await;
+            let body = self.optional(Optional::Changes, sent)?;
+            let answer = api::read_changes(&body)?;
+            Ok(Changes {
+                new: answer.new as usize,
+                changed: answer.changed,
+                at: answer.generated_at,
+            })
         })
     }
 

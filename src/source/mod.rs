@@ -98,14 +98,17 @@ pub enum Optional {
     Ids,
     /// `POST /sync-reports/lookup`: entries by id (resync confirmation, download selected).
     Lookup,
+    /// `GET /sync-reports/changes`: new entries and settled ones since a time (auto-refresh).
+    Changes,
 }
 
 impl Optional {
-    pub const ALL: [Optional; 4] = [
+    pub const ALL: [Optional; 5] = [
         Optional::Facets,
         Optional::Summary,
         Optional::Ids,
         Optional::Lookup,
+        Optional::Changes,
     ];
 
     /// The path under the API base.
@@ -115,6 +118,7 @@ impl Optional {
             Optional::Summary => "sync-reports/summary",
             Optional::Ids => "sync-reports/ids",
             Optional::Lookup => "sync-reports/lookup",
+            Optional::Changes => "sync-reports/changes",
         }
     }
 
@@ -125,6 +129,7 @@ impl Optional {
             Optional::Summary => "summary counts or failure groups",
             Optional::Ids => "the ids of all matching entries",
             Optional::Lookup => "entries by id",
+            Optional::Changes => "new entries as they arrive",
         }
     }
 }
@@ -150,6 +155,18 @@ fn colon(m: &Option<String>) -> String {
     m.as_ref()
         .map(|m| format!(": {}", m.trim_end_matches('.')))
         .unwrap_or_default()
+}
+
+/// What changed since the view's snapshot ([`DataSource::changes`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Changes {
+    /// Entries matching the view's filters and search created after the snapshot: not shown
+    /// until the user asks ("12 new entries").
+    pub new: usize,
+    /// Entries from before the snapshot that changed since (a status settling).
+    pub changed: Vec<EntryId>,
+    /// When the source answered: the next question's `since`.
+    pub at: DateTime<Utc>,
 }
 
 /// One window of a query's result.
@@ -221,6 +238,15 @@ pub trait DataSource {
         fields: &'static [FilterField],
         query: Query,
     ) -> LocalBoxFuture<'_, Result<Vec<FacetValues>, SourceError>>;
+
+    /// What changed since `since` for `query` (auto-refresh): new entries matching it, and
+    /// older entries that changed. A source without a way to tell answers
+    /// [`SourceError::NotOffered`]; the page then refreshes the rows in view instead.
+    fn changes(
+        &self,
+        query: Query,
+        since: DateTime<Utc>,
+    ) -> LocalBoxFuture<'_, Result<Changes, SourceError>>;
 
     /// An item's attempts: the newest of [`crate::model::history::query`]'s result and how
     /// many there are. Whatever the page's filters; the table's requests are not disturbed.

@@ -9,6 +9,7 @@
 //! | `POST /sync-reports/resync` (core) | [`IdsRequest`] | [`OutcomesBody`] of [`ResyncOutcome`]; read as [`OutcomesAnswer`] |
 //! | `GET /sync-reports/facets` (optional) | [`params`] without paging or sort | [`Facets`] with its [`FacetCounts`] |
 //! | `GET /sync-reports/summary` (optional) | [`params`] without paging or sort | [`Summary`] with its [`FailureGroup`]s |
+//! | `GET /sync-reports/changes` (optional) | [`params`] without paging or sort, and `since` | [`ChangesAnswer`] |
 //! | `GET /sync-reports/ids` (optional) | [`params`] without paging or sort | [`IdsAnswer`] |
 //! | `POST /sync-reports/lookup` (optional) | [`IdsRequest`] | [`EntriesBody`]; read by [`parse_page`] |
 //! | any non-2xx answer | | [`ErrorBody`] as servers write it; read by [`ErrorAnswer`] |
@@ -526,6 +527,20 @@ impl FacetCounts {
 }
 
 // ---- ids: GET /sync-reports/ids, and the body of lookup and resync ----------------------------
+
+/// `GET /sync-reports/changes`: what changed since the viewer's snapshot (live updates).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChangesAnswer {
+    /// Entries matching the filters and search, created after `since` (up to now).
+    #[serde(deserialize_with = "lenient_u64")]
+    pub new: u64,
+    /// Entries created by `since` that changed after it (a status settling), at most 1,000.
+    #[serde(default)]
+    pub changed: Vec<EntryId>,
+    /// The server's clock when it answered.
+    #[serde(deserialize_with = "lenient_datetime")]
+    pub generated_at: DateTime<Utc>,
+}
 
 /// `GET /sync-reports/ids`: the ids matching the filters.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

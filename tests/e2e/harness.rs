@@ -572,6 +572,15 @@ impl Browser {
     }
 
     /// Checks the checkbox labelled `label` inside the open popover.
+    /// Clicks the checkbox (or switch) labelled `label`, anywhere on the page.
+    pub(crate) async fn check_labelled(&self, label: &str) {
+        self.wait_xpath(&format!("//label[normalize-space()='{label}']/input"))
+            .await
+            .click()
+            .await
+            .unwrap();
+    }
+
     /// Ticks the checkbox labelled `label` in the open menu (a header filter's value by its
     /// text, whatever its count).
     pub(crate) async fn check_in_popover(&self, label: &str) {

@@ -19,20 +19,17 @@ async fn history_dialog(b: &Browser) -> (String, String, Vec<Vec<String>>) {
         .unwrap()
         .unwrap();
     let summary = b.texts("dialog[open] p.sr-history-note").await.join(" ");
-    let mut rows = Vec::new();
-    for row in b
-        .client
-        .find_all(Locator::Css("dialog[open] tbody tr"))
-        .await
-        .unwrap()
-    {
-        let mut cells = Vec::new();
-        for td in row.find_all(Locator::Css("td")).await.unwrap() {
-            cells.push(td.text().await.unwrap());
-        }
-        cells.push(row.attr("aria-current").await.unwrap().unwrap_or_default());
-        rows.push(cells);
-    }
+    // The cells as the page renders them (innerText: WebKitWebDriver's element text leaves out
+    // a status badge inside the dialog).
+    let rows: Vec<Vec<String>> = serde_json::from_value(
+        b.js(
+            "return [...document.querySelectorAll('dialog[open] tbody tr')].map((tr) =>
+                [...[...tr.cells].map((td) => td.innerText.replace(/\\s+/g, ' ').trim()),
+                 tr.getAttribute('aria-current') || '']);",
+        )
+        .await,
+    )
+    .unwrap();
     (name, summary, rows)
 }
 

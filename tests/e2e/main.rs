@@ -21,6 +21,7 @@ mod history;
 mod keyboard;
 mod layout;
 mod links;
+mod live;
 mod loading;
 mod pages;
 mod resync;

@@ -19,12 +19,14 @@ use crate::source::{DataSource, SourceError, Window};
 
 pub mod export;
 pub mod history;
+pub mod live;
 pub mod notices;
 pub mod resync;
 pub mod selection;
 
 pub use export::{ExportJob, ExportStep};
 pub use history::{HistoryStep, ItemHistory};
+pub use live::{LiveJob, LiveSettings, LiveStatus};
 pub use notices::Notices;
 pub use resync::{ResyncJob, ResyncStep};
 pub use selection::Selected;
@@ -119,6 +121,8 @@ pub struct Report {
     pub details: RwSignal<Option<Entry>>,
     /// The History dialog (an item's every attempt).
     pub history: ItemHistory,
+    /// Auto-refresh.
+    pub live: LiveJob,
     /// Prefix of our URL query keys; None when the URL is not ours to change.
     pub url_prefix: StoredValue<Option<String>>,
     /// The summary strip's numbers for the current query (None until loaded or after a failure).
@@ -205,6 +209,7 @@ impl Report {
             resync: ResyncJob::default(),
             details: RwSignal::new(None),
             history: ItemHistory::default(),
+            live: LiveJob::default(),
             url_prefix: StoredValue::new(url_prefix),
             summary,
             summary_offered,
@@ -284,6 +289,20 @@ impl Report {
         if self.view.with_untracked(|v| v.query != before) {
             self.scroll_to(0.0);
         }
+    }
+
+    /// Whether a menu or a filter's list is open in this report.
+    pub fn menu_open(&self) -> bool {
+        self.scroller.with_value(|s| {
+            s.as_ref()
+                .and_then(|el| el.closest(".sr-root").ok().flatten())
+                .and_then(|root| {
+                    root.query_selector(".sr-popover, [role=menu]")
+                        .ok()
+                        .flatten()
+                })
+                .is_some()
+        })
     }
 
     /// Rows in the result (0 until loaded).
@@ -396,7 +415,8 @@ impl Report {
     pub fn reload(&self) {
         let generation = self.generation.get_value() + 1;
         self.generation.set_value(generation);
-        let query = self.view.get_untracked().query;
+        let view_query = self.view.get_untracked().query;
+        let query = self.live.fetch_query(view_query.clone());
         let block = self.span.get_untracked().first / BLOCK;
         let source = self.source();
         let this = *self;
@@ -423,6 +443,7 @@ impl Report {
                     this.cache_generation.set_value(generation);
                     this.cache_query.set_value(Some(query));
                     this.cache.0.set(cache);
+                    this.live.landed(&view_query, w.at);
                     this.load.0.set(Load::Ready(w));
                     crate::perf::mark("loaded");
                     crate::perf::mark_after_paint("painted");
@@ -526,7 +547,7 @@ impl Report {
         if missing.is_empty() {
             return;
         }
-        let query = self.view.get_untracked().query;
+        let query = self.live.fetch_query(self.view.get_untracked().query);
         let source = self.source();
         for block in missing {
             self.cache.0.update(|c| c.mark_pending(block));
@@ -566,7 +587,7 @@ impl Report {
     pub fn reload_summary(&self) {
         let generation = self.summary_generation.get_value() + 1;
         self.summary_generation.set_value(generation);
-        let query = self.view.get_untracked().query;
+        let query = self.live.fetch_query(self.view.get_untracked().query);
         let source = self.source();
         let this = *self;
         // Nothing shown yet (the first load, or after a failure): the strip and the failure
