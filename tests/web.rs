@@ -479,6 +479,15 @@ async fn auto_refresh_counts_new_entries_and_brings_them_in_on_request() {
     );
     assert!(first(&root).parse::<u64>().unwrap() > top.parse::<u64>().unwrap());
     assert!(root.query_selector(".sr-new-count").unwrap().is_none());
+    // Changing the selection pauses it for a moment.
+    q(&root, "tbody tr.sr-row input[type=checkbox]")
+        .unchecked_into::<HtmlElement>()
+        .click();
+    sleep(1_100).await;
+    assert_eq!(
+        q(&root, ".sr-live-status").text_content().unwrap(),
+        "Paused while you select"
+    );
     // A dialog open pauses it, and it says so.
     button(&root, "Keyboard shortcuts").click();
     sleep(1_100).await;

@@ -51,6 +51,13 @@ OPTIONAL = [
         'the resync confirmation and "download selected" use the entries already loaded, then '
         "page through the last 15 days (up to 10,000 entries)",
     ),
+    (
+        "GET",
+        "/sync-reports/changes",
+        None,
+        'auto-refresh refreshes the rows in view each interval instead; no "N new entries"',
+        {"since": "2026-01-01T00:00:00Z"},
+    ),
 ]
 NOT_OFFERED = (404, 405, 501)
 # Ids no real backend is likely to hold: the resync check asks for these only.
@@ -249,8 +256,8 @@ def endpoints(api, report):
             report.ok(f"{method:4} {path}  (core)")
         else:
             report.fail(f"{method:4} {path}  (core)", f"answered {status}: {short(text)}")
-    for method, path, body, cost in OPTIONAL:
-        status, parsed, text = api.call(method, path, None, body)
+    for method, path, body, cost, *params in OPTIONAL:
+        status, parsed, text = api.call(method, path, params[0] if params else None, body)
         if status == 200 and isinstance(parsed, dict):
             report.ok(f"{method:4} {path}  (optional, offered)")
         elif status in NOT_OFFERED:

@@ -31,14 +31,17 @@ pub fn Row(entry: Entry, index: usize, columns: Memo<Vec<Column>>) -> impl IntoV
                     let label = super::history_dialog::title(&e);
                     let entry = e.clone();
                     view! {
+                        // The action first and inline: a long reference is cut short after
+                        // it, and the cell holds no block (a flex box here made WebKit move the
+                        // scroll position back at the end of a million rows).
                         <td class="sr-mono" title=title>
-                            <div class="sr-ref-cell">
-                            <span class="sr-ref-text">{text}</span>
                             <button class="sr-row-action" type="button" aria-label=label title="History"
                                 on:click=move |_| report.history.open(report, entry.clone())>
-                                {history_icon()}
+                                // A glyph, not an inline SVG: a thousand rows' SVGs made WebKit
+                                // pull the scroll position back at the end of a million rows.
+                                <span class="sr-row-action-icon" aria-hidden="true">"↺"</span>
                             </button>
-                            </div>
+                            <span class="sr-ref-text">{text}</span>
                         </td>
                     }.into_any()
                 }
@@ -74,14 +77,5 @@ pub fn Row(entry: Entry, index: usize, columns: Memo<Vec<Column>>) -> impl IntoV
             </td>
             {cells}
         </tr>
-    }
-}
-
-/// A clock with a turning arrow: the row's "History" action.
-fn history_icon() -> impl IntoView {
-    view! {
-        <svg class="sr-icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
-            <path d="M8 2.5A5.5 5.5 0 1 1 2.6 9h1.6A4 4 0 1 0 5 5.2L6.8 7H2V2.2l1.9 1.9A5.5 5.5 0 0 1 8 2.5zM7.3 5h1.4v3.1l2.2 1.3-.7 1.2-2.9-1.7z" fill="currentColor"/>
-        </svg>
     }
 }

@@ -467,7 +467,9 @@ fn generate_with(cfg: DemoConfig) -> (Vec<Entry>, Generator) {
     let mut gen = Generator::new(cfg.seed);
     let span = 15 * 86_400_i64;
     let start = cfg.now.timestamp() - span;
-    let mut out = Vec::with_capacity(n);
+    // Room for the entries that keep arriving (hours of them at a million): the first arrival
+    // would otherwise double the vector, and a wasm heap keeps what it grew to.
+    let mut out = Vec::with_capacity(n + super::store::headroom(n));
     for i in 0..n {
         // Evenly spread with jitter: sorted by construction, no sort needed at a million.
         let slot = span as f64 / n as f64;

@@ -171,6 +171,12 @@ impl ResultSet {
     }
 }
 
+/// Spare room kept in the store's columns for rows added later (arrivals, a newer page): 2%,
+/// so that the first ones do not double every column of a million rows at once.
+pub fn headroom(rows: usize) -> usize {
+    rows / 50
+}
+
 /// The `sig` of a row that is not a failure with a reason.
 const NO_SIGNATURE: u32 = u32::MAX;
 
@@ -224,9 +230,9 @@ impl Store {
             &mut s.source,
             &mut s.dest,
         ] {
-            col.reserve_exact(n);
+            col.reserve_exact(n + headroom(n));
         }
-        s.created.reserve_exact(n);
+        s.created.reserve_exact(n + headroom(n));
         for e in &entries {
             s.push_columns(e);
         }
@@ -306,7 +312,7 @@ impl Store {
             .iter()
             .map(|e| e.common_ref().map_or(0, str::len))
             .sum();
-        let mut refs = TextIndex::with_capacity(n, bytes);
+        let mut refs = TextIndex::with_capacity(n + headroom(n), bytes + headroom(bytes));
         for e in &self.entries {
             refs.push(e.common_ref());
         }
@@ -317,7 +323,7 @@ impl Store {
             .iter()
             .map(|e| e.last_run_id.map_or(0, digits))
             .sum();
-        let mut runs = TextIndex::with_capacity(n, bytes);
+        let mut runs = TextIndex::with_capacity(n + headroom(n), bytes + headroom(bytes));
         let mut b = itoa::Buffer::new();
         for e in &self.entries {
             runs.push(e.last_run_id.map(|r| b.format(r)));

@@ -184,30 +184,43 @@ pub(crate) async fn header_filters_for_group_entity_systems_and_date(t: Target) 
         .click()
         .await
         .unwrap();
-    // The destination counts follow the source just chosen: they add up to the entries shown.
-    let destinations = ".sr-popover fieldset:nth-of-type(2) .sr-facet-count";
-    b.until("the destination counts follow", || async {
-        let sum: usize = b.texts(destinations).await.iter().map(|t| number(t)).sum();
-        sum > 0 && sum == number(&b.count_text().await)
-    })
-    .await;
-    let netsuite = b
-        .wait_xpath("//fieldset[legend='Destination system']//label[span='NetSuite']/span[@class='sr-facet-count']")
-        .await
-        .text()
-        .await
-        .unwrap();
-    let netsuite = number(&netsuite);
-    b.wait_xpath("//fieldset[legend='Destination system']//label[span='NetSuite']/input")
-        .await
-        .click()
-        .await
-        .unwrap();
-    // Choosing NetSuite gives as many entries as its count said.
-    b.until("the count the filter promised", || async {
-        number(&b.count_text().await) == netsuite
-    })
-    .await;
+    let netsuite = "//fieldset[legend='Destination system']//label[span='NetSuite']";
+    if t == Target::Http && core_backend() {
+        // A backend without the facets endpoint: the values alone, no counts.
+        b.wait_xpath(netsuite).await;
+        assert!(b.texts(".sr-popover .sr-facet-count").await.is_empty());
+        b.wait_xpath(&format!("{netsuite}/input"))
+            .await
+            .click()
+            .await
+            .unwrap();
+    } else {
+        // The destination counts follow the source just chosen: they add up to the entries
+        // shown.
+        let destinations = ".sr-popover fieldset:nth-of-type(2) .sr-facet-count";
+        b.until("the destination counts follow", || async {
+            let sum: usize = b.texts(destinations).await.iter().map(|t| number(t)).sum();
+            sum > 0 && sum == number(&b.count_text().await)
+        })
+        .await;
+        let count = b
+            .wait_xpath(&format!("{netsuite}/span[@class='sr-facet-count']"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let count = number(&count);
+        b.wait_xpath(&format!("{netsuite}/input"))
+            .await
+            .click()
+            .await
+            .unwrap();
+        // Choosing NetSuite gives as many entries as its count said.
+        b.until("the count the filter promised", || async {
+            number(&b.count_text().await) == count
+        })
+        .await;
+    }
     b.button("Filter Systems").await.click().await.unwrap();
     b.until("systems narrow", || async {
         let s = b.texts("tbody tr.sr-row td:nth-child(5)").await;

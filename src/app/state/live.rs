@@ -40,6 +40,10 @@ pub enum LiveStatus {
     On {
         checked: Option<DateTime<Utc>>,
     },
+    /// Watching a source that cannot say what changed: the rows in view are refreshed.
+    Refreshing {
+        checked: DateTime<Utc>,
+    },
     Paused(Pause),
     /// The last check failed; the next is in `retry_in` seconds.
     Failing {
@@ -55,6 +59,11 @@ impl LiveStatus {
             LiveStatus::On { checked: Some(t) } => {
                 Some(format!("Checked at {} UTC", t.format("%H:%M:%S")))
             }
+            LiveStatus::Refreshing { checked: t } => Some(format!(
+                "Refreshed at {} UTC. This report server does not say what is new, so the rows \
+                 in view are refreshed instead.",
+                t.format("%H:%M:%S")
+            )),
             _ => None,
         }
     }
@@ -63,7 +72,9 @@ impl LiveStatus {
     /// its width while all is well).
     pub fn says(&self) -> String {
         match self {
-            LiveStatus::Off | LiveStatus::On { .. } => String::new(),
+            LiveStatus::Off | LiveStatus::On { .. } | LiveStatus::Refreshing { .. } => {
+                String::new()
+            }
             LiveStatus::Paused(p) => p.says().into(),
             LiveStatus::Failing { retry_in, .. } => {
                 format!("Could not refresh; trying again in {retry_in} s")
@@ -259,8 +270,8 @@ impl LiveJob {
                 Err(SourceError::NotOffered(_)) => {
                     this.failures.set_value(0);
                     report.data_changed();
-                    this.status.set(LiveStatus::On {
-                        checked: Some(Utc::now()),
+                    this.status.set(LiveStatus::Refreshing {
+                        checked: Utc::now(),
                     });
                 }
                 Err(SourceError::Superseded) => {}
