@@ -9,6 +9,11 @@ use super::query::{DateRange, Direction, Query, SearchScope, Sort, MAX_DAYS};
 /// How many attempts the History dialog lists (the newest); it says how many more there are.
 pub const SHOWN: usize = 50;
 
+/// The reference that ties `e` to its other attempts; None when it has none.
+pub fn reference(e: &Entry) -> Option<&str> {
+    e.common_ref().filter(|r| !r.trim().is_empty())
+}
+
 /// The query that finds `e`'s item: its exact reference, entity, source and destination, over
 /// the last 15 days, newest first. None for an entry without a reference (nothing ties it to
 /// other attempts).
@@ -17,7 +22,7 @@ pub const SHOWN: usize = 50;
 /// does not know `filter[reference]` still narrows its answer to entries containing it, and the
 /// viewer keeps the exact ones ([`History::from_page`]).
 pub fn query(e: &Entry) -> Option<Query> {
-    let reference = e.common_ref().filter(|r| !r.trim().is_empty())?;
+    let reference = reference(e)?;
     let mut q = Query {
         range: DateRange::LastDays(MAX_DAYS),
         sort: Sort {

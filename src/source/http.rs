@@ -554,13 +554,10 @@ impl DataSource for HttpSource {
             if !self.offers(Optional::Changes) {
                 return Err(SourceError::NotOffered(Optional::Changes));
             }
-            let mut params = api::ids_query(&query);
-            params.push_str(&format!(
-                "&since={}",
-                since
-                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-                    .replace('+', "%2B")
-            ));
+            let since = since.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            let params = form_urlencoded::Serializer::new(api::ids_query(&query))
+                .append_pair("since", &since)
+                .finish();
             let sent = self
                 .get(Optional::Changes.path(), &params, None, None)
                 .await;

@@ -58,7 +58,8 @@ impl ItemHistory {
     /// Whether `e` has a history to show (an entry without a reference has nothing tying it to
     /// other attempts).
     pub fn offered(e: &Entry) -> bool {
-        history::query(e).is_some()
+        // Checked for every row drawn: the reference alone, not a whole query.
+        history::reference(e).is_some()
     }
 
     /// Opens the dialog for `e`'s item and asks the source for its attempts.
