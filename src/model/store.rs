@@ -111,6 +111,39 @@ impl TextIndex {
     }
 }
 
+/// The lower-cased text a search scans: references and sync ids.
+#[derive(Debug)]
+struct Texts {
+    refs: TextIndex,
+    runs: TextIndex,
+}
+
+impl Texts {
+    fn build(entries: &[Entry]) -> Texts {
+        let n = entries.len();
+        // Lower-casing keeps ASCII's length; other text may grow a little past the reserve.
+        let bytes = entries
+            .iter()
+            .map(|e| e.common_ref().map_or(0, str::len))
+            .sum();
+        let mut refs = TextIndex::with_capacity(n + headroom(n), bytes + headroom(bytes));
+        for e in entries {
+            refs.push(e.common_ref());
+        }
+        let digits = |r: u64| r.checked_ilog10().map_or(1, |d| d as usize + 1);
+        let bytes = entries
+            .iter()
+            .map(|e| e.last_run_id.map_or(0, digits))
+            .sum();
+        let mut runs = TextIndex::with_capacity(n + headroom(n), bytes + headroom(bytes));
+        let mut b = itoa::Buffer::new();
+        for e in entries {
+            runs.push(e.last_run_id.map(|r| b.format(r)));
+        }
+        Texts { refs, runs }
+    }
+}
+
 /// A fixed-size set of row positions.
 #[derive(Clone, Debug)]
 pub struct BitSet {
@@ -195,8 +228,10 @@ pub struct Store {
     sig: Vec<u32>,
     signatures: Interner<Arc<str>>,
     created: Vec<i64>,
-    refs: TextIndex,
-    runs: TextIndex,
+    /// The rows' search text, built on first use (a search, a sort by Reference), or by
+    /// [`Store::prepare_search`] once the first rows are on screen: a page's first rows never
+    /// wait for it (about half of building the store).
+    texts: OnceLock<Texts>,
     orders: [OnceLock<Arc<[u32]>>; SORTABLE.len()],
     /// Rows by ascending id: the tie-break of every order. Ids never change in place.
     id_order: OnceLock<Arc<[u32]>>,
@@ -257,7 +292,6 @@ impl Store {
                 .collect();
             return Store::from_entries(kept);
         }
-        s.rebuild_text();
         s
     }
 
@@ -304,31 +338,20 @@ impl Store {
         }
     }
 
+    /// Drops the search text; it is built again when next needed.
     fn rebuild_text(&mut self) {
-        let n = self.entries.len();
-        // Lower-casing keeps ASCII's length; other text may grow a little past the reserve.
-        let bytes = self
-            .entries
-            .iter()
-            .map(|e| e.common_ref().map_or(0, str::len))
-            .sum();
-        let mut refs = TextIndex::with_capacity(n + headroom(n), bytes + headroom(bytes));
-        for e in &self.entries {
-            refs.push(e.common_ref());
-        }
-        self.refs = refs;
-        let digits = |r: u64| r.checked_ilog10().map_or(1, |d| d as usize + 1);
-        let bytes = self
-            .entries
-            .iter()
-            .map(|e| e.last_run_id.map_or(0, digits))
-            .sum();
-        let mut runs = TextIndex::with_capacity(n + headroom(n), bytes + headroom(bytes));
-        let mut b = itoa::Buffer::new();
-        for e in &self.entries {
-            runs.push(e.last_run_id.map(|r| b.format(r)));
-        }
-        self.runs = runs;
+        self.texts = OnceLock::new();
+    }
+
+    /// The search text, built now if it is not yet.
+    fn texts(&self) -> &Texts {
+        self.texts.get_or_init(|| Texts::build(&self.entries))
+    }
+
+    /// Builds the search text now if it is not yet, so the first search does not pay for it.
+    /// The demo calls it once its first rows are painted.
+    pub fn prepare_search(&self) {
+        self.texts();
     }
 
     /// Drops the cached sort orders, so the next sort computes its column's order afresh.
@@ -366,10 +389,13 @@ impl Store {
         } else {
             // Only arrivals: their texts are appended (rebuilding a million rows' text for a
             // few new ones took longer than a frame, every time entries arrive).
-            let mut b = itoa::Buffer::new();
-            for e in &fresh {
-                self.refs.push(e.common_ref());
-                self.runs.push(e.last_run_id.map(|r| b.format(r)));
+            // Not built yet: it will be, from every entry, when first needed.
+            if let Some(t) = self.texts.get_mut() {
+                let mut b = itoa::Buffer::new();
+                for e in &fresh {
+                    t.refs.push(e.common_ref());
+                    t.runs.push(e.last_run_id.map(|r| b.format(r)));
+                }
             }
             self.entries.extend(fresh);
         }
@@ -686,13 +712,14 @@ impl Store {
                 scope,
                 systems,
             } => {
+                let texts = self.texts();
                 let hit_text =
                     |ix: &TextIndex| memchr::memmem::find(ix.row_text(r), needle).is_some();
                 let hit_sys = || systems[self.source[r] as usize] || systems[self.dest[r] as usize];
                 match scope {
-                    SearchScope::All => hit_text(&self.refs) || hit_text(&self.runs) || hit_sys(),
-                    SearchScope::Reference => hit_text(&self.refs),
-                    SearchScope::SyncId => hit_text(&self.runs),
+                    SearchScope::All => hit_text(&texts.refs) || hit_text(&texts.runs) || hit_sys(),
+                    SearchScope::Reference => hit_text(&texts.refs),
+                    SearchScope::SyncId => hit_text(&texts.runs),
                     SearchScope::System => hit_sys(),
                 }
             }
@@ -783,10 +810,10 @@ impl Store {
             SearchPlan::Needle { needle, scope, .. } => {
                 let mut m = BitSet::new(n);
                 if matches!(scope, SearchScope::All | SearchScope::Reference) {
-                    self.refs.mark_matches(needle, &mut m);
+                    self.texts().refs.mark_matches(needle, &mut m);
                 }
                 if matches!(scope, SearchScope::All | SearchScope::SyncId) {
-                    self.runs.mark_matches(needle, &mut m);
+                    self.texts().runs.mark_matches(needle, &mut m);
                 }
                 Some(m)
             }
@@ -931,8 +958,9 @@ impl Store {
                 // Sort by an 8-byte prefix of the lower-cased text (stable, in id order), then
                 // order each run of equal prefixes by the full text: most rows never compare
                 // strings at all.
+                let refs = &self.texts().refs;
                 let prefix = |r: u32| {
-                    let t = self.refs.row_text(r as usize);
+                    let t = refs.row_text(r as usize);
                     let mut k = [0u8; 8];
                     let n = t.len().min(8);
                     k[..n].copy_from_slice(&t[..n]);
@@ -942,10 +970,7 @@ impl Store {
                     self.by_id_order().iter().map(|&r| (prefix(r), r)).collect();
                 radsort::sort_by_key(&mut keyed, |k| k.0); // stable: ties stay in id order
                 let by_text = |a: &(u64, u32), b: &(u64, u32)| {
-                    let (ta, tb) = (
-                        self.refs.row_text(a.1 as usize),
-                        self.refs.row_text(b.1 as usize),
-                    );
+                    let (ta, tb) = (refs.row_text(a.1 as usize), refs.row_text(b.1 as usize));
                     ta.cmp(tb).then_with(|| {
                         // Equal texts. If empty, none (no reference) sorts before an empty
                         // reference.

@@ -111,6 +111,10 @@ impl DataSource for DemoSource {
         })
     }
 
+    fn after_first_rows(&self) {
+        self.backend.borrow().store.prepare_search();
+    }
+
     fn peek(&self, query: &Query, range: std::ops::Range<usize>) -> Option<Vec<Entry>> {
         let cache = self.cache.borrow();
         let (cached, rs) = cache.as_ref()?;

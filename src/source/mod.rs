@@ -282,6 +282,10 @@ pub trait DataSource {
         false
     }
 
+    /// Work that can wait until the page's first rows are painted (the demo builds its search
+    /// text here, which was half of building its store). The page calls it once, after them.
+    fn after_first_rows(&self) {}
+
     /// The rows of a CSV export: every entry matching `query`, or only `ids` (in the table's
     /// order). [`crate::export::run`] drives it.
     fn export_rows<'a>(

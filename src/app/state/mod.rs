@@ -132,6 +132,8 @@ pub struct Report {
     summary_generation: StoredValue<u64>,
     /// Whether a summary answer (numbers or an error) has come since the page started.
     summary_settled: StoredValue<bool>,
+    /// The page's first rows were painted, and the source told (`after_first_rows`).
+    first_rows_painted: StoredValue<bool>,
     /// Wakes the first rows' wait for the first summary (see `Report::await_first_summary`).
     wake_first_rows: StoredValue<Option<js_sys::Function>, LocalStorage>,
     /// Unique per report on the page (element ids, storage keys).
@@ -215,6 +217,7 @@ impl Report {
             summary_offered,
             summary_generation: StoredValue::new(0),
             summary_settled: StoredValue::new(false),
+            first_rows_painted: StoredValue::new(false),
             wake_first_rows: StoredValue::new_local(None),
             uid,
             active: RwSignal::new(None),
@@ -447,6 +450,14 @@ impl Report {
                     this.load.0.set(Load::Ready(w));
                     crate::perf::mark("loaded");
                     crate::perf::mark_after_paint("painted");
+                    if !this.first_rows_painted.get_value() {
+                        this.first_rows_painted.set_value(true);
+                        // Queued after the mark's task, so it runs after that paint too.
+                        leptos::task::spawn_local(async move {
+                            crate::perf::after_paint().await;
+                            this.source().after_first_rows();
+                        });
+                    }
                 }
                 Err(e) => this.fail(e, false),
             }
