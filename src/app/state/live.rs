@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use super::Report;
+use crate::format::{stamp, Stamp};
 use crate::model::entry::EntryId;
 use crate::model::live::{self, Pause};
 use crate::model::query::Query;
@@ -57,12 +58,12 @@ impl LiveStatus {
     pub fn checked(&self) -> Option<String> {
         match self {
             LiveStatus::On { checked: Some(t) } => {
-                Some(format!("Checked at {} UTC", t.format("%H:%M:%S")))
+                Some(format!("Checked at {} UTC", stamp(t, Stamp::TimeSecond)))
             }
             LiveStatus::Refreshing { checked: t } => Some(format!(
                 "Refreshed at {} UTC. This report server does not say what is new, so the rows \
                  in view are refreshed instead.",
-                t.format("%H:%M:%S")
+                stamp(t, Stamp::TimeSecond)
             )),
             _ => None,
         }
