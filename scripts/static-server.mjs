@@ -1,8 +1,10 @@
 // A small static file server for dist/ (used by scripts/lighthouse.sh): the strict
-// Content-Security-Policy from the README, gzip for text and wasm, long caching for hashed files.
+// Content-Security-Policy from the README, the build's precompressed files (.br, else .gz) as a
+// production host sends them (README: Deploying), gzip on the fly for the rest, long caching for
+// hashed files.
 //   node scripts/static-server.mjs dist 8080
 import { createServer } from "node:http";
-import { readFile } from "node:fs/promises";
+import { access, readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { gzipSync } from "node:zlib";
 
@@ -35,9 +37,19 @@ createServer(async (req, res) => {
       "content-type": type,
       "content-security-policy": CSP,
       "x-content-type-options": "nosniff",
+      vary: "accept-encoding",
       "cache-control": /-[0-9a-f]{16}/.test(file) ? "public, max-age=31536000, immutable" : "no-cache",
     };
-    if ((req.headers["accept-encoding"] || "").includes("gzip") && !type.startsWith("image/")) {
+    const accepts = req.headers["accept-encoding"] || "";
+    const precompressed = async (ext) => accepts.includes(ext === ".br" ? "br" : "gzip") &&
+      (await access(file + ext).then(() => true, () => false));
+    if (await precompressed(".br")) {
+      body = await readFile(file + ".br");
+      headers["content-encoding"] = "br";
+    } else if (await precompressed(".gz")) {
+      body = await readFile(file + ".gz");
+      headers["content-encoding"] = "gzip";
+    } else if (accepts.includes("gzip") && !type.startsWith("image/")) {
       body = gzipSync(body, { level: 9 });
       headers["content-encoding"] = "gzip";
     }

@@ -8,7 +8,12 @@
 // 3. Writes embed.js, a stable name for host pages: `import { mount } from "/embed.js"` loads the
 //    hashed app module, its wasm and its stylesheet once, mounts any [data-sync-report]
 //    elements, and exports mount(element, options).
+// 4. Release builds: writes each wasm, JS and CSS file precompressed beside it, `.br` (brotli, its
+//    highest quality) and `.gz` (gzip -9), for hosts that serve precompressed files (nginx
+//    brotli_static/gzip_static, Caddy's precompressed, the reference server): a first visit
+//    then downloads the wasm at 332 KiB instead of 417 KiB gzipped on the fly (README: Deploying).
 import { createHash } from "node:crypto";
+import { brotliCompressSync, constants as zlib, gzipSync } from "node:zlib";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -33,7 +38,20 @@ if (!m) {
 const lines = m[1].trim().split("\n");
 const imports = lines.filter((l) => /^\s*import\s/.test(l));
 const rest = lines.filter((l) => !/^\s*import\s/.test(l));
-const code = imports.join("\n") + "\ntry {\n" + rest.join("\n") +
+// Before the start-up, each report's settings file (data-config) is asked for, so it comes while
+// the wasm downloads instead of once it has started: one round trip less before the first rows.
+// The answer waits on the element for src/embed.rs (`early_config_answer`); a failed or stalled
+// request (8 s) leaves it null, and the app then asks for the file itself.
+const early = `
+for (const el of document.querySelectorAll("[data-config]")) {
+  const url = el.getAttribute("data-config").trim();
+  if (!url) continue;
+  const signal = AbortSignal.timeout ? AbortSignal.timeout(8000) : undefined;
+  el.syncReportConfig = fetch(url, { cache: "no-cache", headers: { Accept: "application/json" }, signal })
+    .then(async (r) => ({ url, status: r.status, text: await r.text() }))
+    .catch(() => null);
+}`;
+const code = imports.join("\n") + early + "\ntry {\n" + rest.join("\n") +
   "\n} catch (e) {\n  for (const f of document.querySelectorAll(\".sr-frame\")) f.classList.add(\"sr-frame--failed\");\n  throw e;\n}\n";
 const name = `boot-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.js`;
 const integrity = "sha384-" + createHash("sha384").update(code).digest("base64");
@@ -116,3 +134,19 @@ load();
 `,
 );
 console.log(`trunk-post-build: ${name} (no inline scripts left), embed.js -> ${js}`);
+
+if (process.env.TRUNK_PROFILE === "release") {
+  let n = 0;
+  for (const f of readdirSync(dir)) {
+    // Not config.json nor index.html: a deployment edits them in place after the build
+    // (README: Configuration), and a stale .br beside them would win.
+    if (!/\.(wasm|js|css)$/.test(f)) continue;
+    const body = readFileSync(join(dir, f));
+    writeFileSync(join(dir, `${f}.br`), brotliCompressSync(body, {
+      params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length },
+    }));
+    writeFileSync(join(dir, `${f}.gz`), gzipSync(body, { level: 9 }));
+    n++;
+  }
+  console.log(`trunk-post-build: ${n} files precompressed (.br, .gz)`);
+}

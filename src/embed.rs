@@ -22,11 +22,21 @@ const CONFIG_WAIT_MS: u32 = 8_000;
 /// A request that gets no answer (a stalled connection, seen under load in WebKit) is aborted
 /// after [`CONFIG_WAIT_MS`] and sent once more; without this the page stayed on its frame for
 /// good, as nothing else ever ends a fetch.
-async fn fetch_config_file(url: &str) -> Result<Option<ConfigFile>, ConfigError> {
+async fn fetch_config_file(
+    host: &web_sys::Element,
+    url: &str,
+) -> Result<Option<ConfigFile>, ConfigError> {
     let fail = |message: String| ConfigError::File {
         field: "(file)".into(),
         message: format!("{url}: {message}"),
     };
+    if let Some((status, text)) = early_config_answer(host, url).await {
+        return match status {
+            404 => Ok(None),
+            200..=299 => ConfigFile::parse(&text).map(Some),
+            s => Err(fail(format!("the server answered HTTP {s}"))),
+        };
+    }
     let mut attempt = 0;
     // Kept until the body is read: a body that stops coming is aborted too.
     let mut _timer = None;
@@ -68,6 +78,28 @@ async fn fetch_config_file(url: &str) -> Result<Option<ConfigFile>, ConfigError>
     }
 }
 
+/// The answer to the request for the settings file that the page's start-up script sent while
+/// the wasm was still downloading (scripts/trunk-post-build.mjs: one round trip less before
+/// the first rows), kept on the host element as `syncReportConfig`: a promise of
+/// `{ url, status, text }`. None when there is none for `url`, or when it failed or did not
+/// come within [`CONFIG_WAIT_MS`]: the file is then asked for as usual.
+async fn early_config_answer(host: &web_sys::Element, url: &str) -> Option<(u16, String)> {
+    let early = js_sys::Reflect::get(host, &JsValue::from_str("syncReportConfig")).ok()?;
+    let promise = early.dyn_into::<js_sys::Promise>().ok()?;
+    let answer = wasm_bindgen_futures::JsFuture::from(promise);
+    let timeout = gloo_timers::future::TimeoutFuture::new(CONFIG_WAIT_MS);
+    let answer = match futures_util::future::select(answer, timeout).await {
+        futures_util::future::Either::Left((Ok(a), _)) => a,
+        _ => return None,
+    };
+    let field = |k: &str| js_sys::Reflect::get(&answer, &JsValue::from_str(k)).ok();
+    if field("url")?.as_string()? != url {
+        return None;
+    }
+    let status = field("status")?.as_f64()? as u16;
+    Some((status, field("text")?.as_string()?))
+}
+
 /// Defaults, then the file named by `data-config` (if any), then the element's data attributes.
 async fn load_config(host: &web_sys::Element) -> Result<Config, ConfigError> {
     let mut config = Config::default();
@@ -75,7 +107,7 @@ async fn load_config(host: &web_sys::Element) -> Result<Config, ConfigError> {
         .get_attribute("data-config")
         .filter(|u| !u.trim().is_empty())
     {
-        if let Some(file) = fetch_config_file(url.trim()).await? {
+        if let Some(file) = fetch_config_file(host, url.trim()).await? {
             config.apply_file(file)?;
         }
     }

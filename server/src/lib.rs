@@ -914,9 +914,17 @@ pub fn router(server: Arc<Server>) -> Router {
     let mut r = api(server.clone()).route("/config.json", get(config).with_state(server.clone()));
     if let Some(dist) = &server.opts.dist {
         let index = dist.join("index.html");
+        // The release build's precompressed files (`.br`, `.gz`: scripts/trunk-post-build.mjs)
+        // are sent to browsers that accept them, as a production host would.
         r = r.fallback_service(
             tower_http::services::ServeDir::new(dist)
-                .fallback(tower_http::services::ServeFile::new(index)),
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(
+                    tower_http::services::ServeFile::new(index)
+                        .precompressed_br()
+                        .precompressed_gzip(),
+                ),
         );
     }
     r

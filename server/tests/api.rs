@@ -914,3 +914,50 @@ async fn changes_count_new_entries_since_a_moment() {
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(bad.json()["code"], "invalid_parameter");
 }
+
+/// The built app's precompressed files (`.br`, `.gz`, written by the release build) are sent to
+/// browsers that accept them, and the plain file to the rest.
+#[tokio::test]
+async fn the_app_is_served_precompressed_to_browsers_that_accept_it() {
+    let dist = std::env::temp_dir().join(format!("sr-dist-{}", std::process::id()));
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>page</title>",
+    )
+    .unwrap();
+    std::fs::write(dist.join("app.js"), "plain").unwrap();
+    std::fs::write(dist.join("app.js.br"), "brotli").unwrap();
+    std::fs::write(dist.join("app.js.gz"), "gzip").unwrap();
+    let s = server(Options {
+        dist: Some(dist.clone()),
+        ..Options::default()
+    });
+    for (accepts, encoding, body) in [
+        ("gzip, deflate, br", Some("br"), "brotli"),
+        ("gzip", Some("gzip"), "gzip"),
+        ("identity", None, "plain"),
+    ] {
+        let a = call_with(
+            &s,
+            Method::GET,
+            "/app.js",
+            None,
+            &[("accept-encoding", accepts)],
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::OK);
+        assert_eq!(
+            a.headers
+                .get(header::CONTENT_ENCODING)
+                .map(|v| v.to_str().unwrap()),
+            encoding,
+            "{accepts}"
+        );
+        assert_eq!(a.text, body, "{accepts}");
+    }
+    // The page itself is never precompressed (a deployment edits it after the build).
+    let a = call_with(&s, Method::GET, "/", None, &[("accept-encoding", "br")]).await;
+    assert!(a.text.contains("<title>page</title>"));
+    std::fs::remove_dir_all(&dist).unwrap();
+}

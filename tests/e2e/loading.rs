@@ -253,3 +253,33 @@ async fn a_stalled_configuration_request_is_sent_again() {
     );
     assert!(number(&b.count_text().await) > 0);
 }
+
+/// The settings file is asked for by the page's start-up script while the wasm downloads, and
+/// the app starts from that answer: one request for it, not one more once the wasm runs.
+#[tokio::test]
+async fn the_configuration_is_asked_for_once_while_the_wasm_downloads() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static ASKED: AtomicUsize = AtomicUsize::new(0);
+    let counting = serve(
+        axum::Router::new()
+            .fallback_service(tower_http::services::ServeDir::new(dist_dir()))
+            .layer(axum::middleware::from_fn(
+                |req: axum::extract::Request, next: axum::middleware::Next| async move {
+                    if req.uri().path().ends_with("/config.json") {
+                        ASKED.fetch_add(1, Ordering::SeqCst);
+                    }
+                    next.run(req).await
+                },
+            )),
+    );
+    let b = browser_at(counting, None).await;
+    b.open("/").await;
+    assert!(number(&b.count_text().await) > 0);
+    assert_eq!(ASKED.load(Ordering::SeqCst), 1, "config.json asked once");
+    assert_eq!(
+        b.js("return typeof document.querySelector('#sync-report').syncReportConfig")
+            .await,
+        serde_json::json!("object"),
+        "asked by the start-up script"
+    );
+}
