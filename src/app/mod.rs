@@ -176,6 +176,8 @@ pub fn App(source: Rc<dyn DataSource>, #[prop(optional)] host: Host) -> impl Int
         *e.borrow_mut() = Some(report);
     }
     provide_context(report);
+    // Before the components below are built: the first requests go out meanwhile.
+    report.start();
     let theme = theme.unwrap_or_else(|| Signal::stored(Theme::Auto));
 
     // Tell the host when the selection changes.
@@ -196,11 +198,13 @@ pub fn App(source: Rc<dyn DataSource>, #[prop(optional)] host: Host) -> impl Int
             .notify(format!("Ignored part of the link: {i}"));
     }
 
-    // Load whenever the query or the data changes.
-    Effect::new(move |_| {
+    // Load whenever the query or the data changes (the first load is started above).
+    Effect::new(move |first: Option<()>| {
         report.view.with(|v| v.query.clone());
         report.data_version.track();
-        report.reload();
+        if first.is_some() {
+            report.reload();
+        }
     });
     // Fetch the blocks the drawn rows need as the user scrolls. A remote source waits for the
     // scrolling to pause; the demo answers at once.
@@ -209,11 +213,14 @@ pub fn App(source: Rc<dyn DataSource>, #[prop(optional)] host: Host) -> impl Int
         report.cache.track();
         report.schedule_fill(fill_delay);
     });
-    // The summary strip: whenever the query or the data changes (not the page).
-    Effect::new(move |_| {
+    // The summary strip: whenever the query or the data changes (not the page; the first is
+    // started above).
+    Effect::new(move |first: Option<()>| {
         report.view.with(|v| v.query.clone());
         report.data_version.track();
-        report.reload_summary();
+        if first.is_some() {
+            report.reload_summary();
+        }
     });
 
     // Mirror the view in the URL (a history entry per change) and remember the toggles.
