@@ -222,6 +222,7 @@ impl Instance {
         let handle = leptos::mount::mount_to(self.element.clone(), move || {
             view! { <App source=source.clone() host=host.clone()/> }
         });
+        crate::perf::mark("mounted");
         self.mounted = Some(Box::new(handle));
         let el = self.element.clone();
         HOSTS.with(|h| h.borrow_mut().push(el));

@@ -73,4 +73,5 @@ export const firstLoadSteps = (b) => b.js(`
   const wasm = performance.getEntriesByType("resource").find(e => e.name.endsWith(".wasm"));
   return { responseEnd: wasm ? wasm.responseEnd : null, transfer: wasm ? wasm.transferSize : null,
     start: mark("demo-start"), ready: mark("demo-ready"), loadStart: mark("load-start"),
-    loaded: mark("loaded"), painted: mark("painted") };`);
+    viewStart: mark("view-start"), mounted: mark("mounted"), loaded: mark("loaded"),
+    painted: mark("painted") };`);

@@ -178,6 +178,7 @@ pub fn App(source: Rc<dyn DataSource>, #[prop(optional)] host: Host) -> impl Int
     provide_context(report);
     // Before the components below are built: the first requests go out meanwhile.
     report.start();
+    crate::perf::mark("view-start");
     let theme = theme.unwrap_or_else(|| Signal::stored(Theme::Auto));
 
     // Tell the host when the selection changes.
