@@ -1,10 +1,10 @@
 // A small static file server for dist/ (used by scripts/lighthouse.sh): the strict
 // Content-Security-Policy from the README, the build's precompressed files (.br, else .gz) as a
-// production host sends them (README: Deploying), gzip on the fly for the rest, long caching for
-// hashed files.
+// production host sends them (README: Building a release and hosting it), gzip on the fly for
+// the rest, long caching for hashed files.
 //   node scripts/static-server.mjs dist 8080
 import { createServer } from "node:http";
-import { access, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { gzipSync } from "node:zlib";
 
@@ -41,14 +41,14 @@ createServer(async (req, res) => {
       "cache-control": /-[0-9a-f]{16}/.test(file) ? "public, max-age=31536000, immutable" : "no-cache",
     };
     const accepts = req.headers["accept-encoding"] || "";
-    const precompressed = async (ext) => accepts.includes(ext === ".br" ? "br" : "gzip") &&
-      (await access(file + ext).then(() => true, () => false));
-    if (await precompressed(".br")) {
-      body = await readFile(file + ".br");
-      headers["content-encoding"] = "br";
-    } else if (await precompressed(".gz")) {
-      body = await readFile(file + ".gz");
-      headers["content-encoding"] = "gzip";
+    // The precompressed copy for `encoding`, if the browser takes it and the build has it.
+    const precompressed = (encoding, ext) =>
+      accepts.includes(encoding) ? readFile(file + ext).catch(() => null) : null;
+    const br = await precompressed("br", ".br");
+    const gz = br ? null : await precompressed("gzip", ".gz");
+    if (br || gz) {
+      body = br || gz;
+      headers["content-encoding"] = br ? "br" : "gzip";
     } else if (accepts.includes("gzip") && !type.startsWith("image/")) {
       body = gzipSync(body, { level: 9 });
       headers["content-encoding"] = "gzip";

@@ -11,7 +11,8 @@
 // 4. Release builds: writes each wasm, JS and CSS file precompressed beside it, `.br` (brotli, its
 //    highest quality) and `.gz` (gzip -9), for hosts that serve precompressed files (nginx
 //    brotli_static/gzip_static, Caddy's precompressed, the reference server): a first visit
-//    then downloads the wasm at 332 KiB instead of 417 KiB gzipped on the fly (README: Deploying).
+//    then downloads the wasm at 326 KiB instead of 418 KiB gzipped on the fly (README: Building
+//    a release and hosting it).
 import { createHash } from "node:crypto";
 import { brotliCompressSync, constants as zlib, gzipSync } from "node:zlib";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";

@@ -17,11 +17,8 @@ use crate::model::query::View;
 /// How long the configuration file may take to answer before it is asked once more.
 const CONFIG_WAIT_MS: u32 = 8_000;
 
-/// Reads the configuration file at `url`: Ok(None) when there is none (404).
-///
-/// A request that gets no answer (a stalled connection, seen under load in WebKit) is aborted
-/// after [`CONFIG_WAIT_MS`] and sent once more; without this the page stayed on its frame for
-/// good, as nothing else ever ends a fetch.
+/// Reads the configuration file at `url`: Ok(None) when there is none (404). The start-up
+/// script's early request is used when it has an answer ([`early_config_answer`]).
 async fn fetch_config_file(
     host: &web_sys::Element,
     url: &str,
@@ -30,13 +27,23 @@ async fn fetch_config_file(
         field: "(file)".into(),
         message: format!("{url}: {message}"),
     };
-    if let Some((status, text)) = early_config_answer(host, url).await {
-        return match status {
-            404 => Ok(None),
-            200..=299 => ConfigFile::parse(&text).map(Some),
-            s => Err(fail(format!("the server answered HTTP {s}"))),
-        };
+    let (status, text) = match early_config_answer(host, url).await {
+        Some(answer) => answer,
+        None => ask_config_file(url).await.map_err(fail)?,
+    };
+    match status {
+        404 => Ok(None),
+        200..=299 => ConfigFile::parse(&text).map(Some),
+        s => Err(fail(format!("the server answered HTTP {s}"))),
     }
+}
+
+/// Asks for the configuration file: its status and, when it is a success, its text.
+///
+/// A request that gets no answer (a stalled connection, seen under load in WebKit) is aborted
+/// after [`CONFIG_WAIT_MS`] and sent once more; without this the page stayed on its frame for
+/// good, as nothing else ever ends a fetch.
+async fn ask_config_file(url: &str) -> Result<(u16, String), String> {
     let mut attempt = 0;
     // Kept until the body is read: a body that stops coming is aborted too.
     let mut _timer = None;
@@ -57,25 +64,23 @@ async fn fetch_config_file(
             Ok(resp) => break resp,
             Err(_) if timed_out && attempt == 1 => continue,
             Err(_) if timed_out => {
-                return Err(fail(format!(
+                return Err(format!(
                     "could not be fetched (no answer in {} seconds, twice)",
                     CONFIG_WAIT_MS / 1000
-                )))
+                ))
             }
-            Err(e) => return Err(fail(format!("could not be fetched ({e})"))),
+            Err(e) => return Err(format!("could not be fetched ({e})")),
         }
     };
-    match resp.status() {
-        404 => Ok(None),
-        200..=299 => {
-            let text = resp
-                .text()
-                .await
-                .map_err(|e| fail(format!("could not be read ({e})")))?;
-            ConfigFile::parse(&text).map(Some)
-        }
-        s => Err(fail(format!("the server answered HTTP {s}"))),
+    let status = resp.status();
+    if !(200..300).contains(&status) {
+        return Ok((status, String::new()));
     }
+    let text = resp
+        .text()
+        .await
+        .map_err(|e| format!("could not be read ({e})"))?;
+    Ok((status, text))
 }
 
 /// The answer to the request for the settings file that the page's start-up script sent while

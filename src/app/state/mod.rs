@@ -134,8 +134,6 @@ pub struct Report {
     summary_settled: StoredValue<bool>,
     /// The page's first rows were painted, and the source told (`after_first_rows`).
     first_rows_painted: StoredValue<bool>,
-    /// Inside [`Report::start`].
-    starting: StoredValue<bool>,
     /// Wakes the first rows' wait for the first summary (see `Report::await_first_summary`).
     wake_first_rows: StoredValue<Option<js_sys::Function>, LocalStorage>,
     /// Unique per report on the page (element ids, storage keys).
@@ -220,7 +218,6 @@ impl Report {
             summary_generation: StoredValue::new(0),
             summary_settled: StoredValue::new(false),
             first_rows_painted: StoredValue::new(false),
-            starting: StoredValue::new(false),
             wake_first_rows: StoredValue::new_local(None),
             uid,
             active: RwSignal::new(None),
@@ -414,38 +411,25 @@ impl Report {
         self.update_view(|v| v.query.range = range);
     }
 
-    /// Loads the current view afresh: the block at the top of the viewport, with the counts.
-    /// The rows shown stay until the answer lands (no flash of placeholders on a refresh), and
-    /// only the newest request may write its answer: a slow older one that lands later is
-    /// dropped. The other blocks in view follow through [`Report::fill`].
     /// Starts the page's first load and summary. Called before the page's components are
     /// built, so the requests are on their way while they are (over HTTP at a million entries
     /// the first rows came 60 ms sooner); the effects that reload on changes skip their first
     /// run.
     pub fn start(&self) {
-        self.starting.set_value(true);
-        self.reload();
-        self.reload_summary();
-        self.starting.set_value(false);
+        self.load(true);
+        self.load_summary(true);
     }
 
-    /// Runs `task`: during [`Report::start`], its first step at once (which sends its request),
-    /// the rest as a task; otherwise all of it as a task.
-    fn spawn(&self, task: impl std::future::Future<Output = ()> + 'static) {
-        if !self.starting.get_value() {
-            leptos::task::spawn_local(task);
-            return;
-        }
-        let mut task = Box::pin(task);
-        // The future is polled again by the task with the task's own waker (futures must wake
-        // the waker of their latest poll), so this first poll's no-op waker is never needed.
-        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-        if task.as_mut().poll(&mut cx).is_pending() {
-            leptos::task::spawn_local(task);
-        }
-    }
-
+    /// Loads the current view afresh: the block at the top of the viewport, with the counts.
+    /// The rows shown stay until the answer lands (no flash of placeholders on a refresh), and
+    /// only the newest request may write its answer: a slow older one that lands later is
+    /// dropped. The other blocks in view follow through [`Report::fill`].
     pub fn reload(&self) {
+        self.load(false);
+    }
+
+    /// [`Report::reload`]; with `now`, its request is sent before this returns ([`spawn`]).
+    fn load(&self, now: bool) {
         let generation = self.generation.get_value() + 1;
         self.generation.set_value(generation);
         let view_query = self.view.get_untracked().query;
@@ -455,7 +439,7 @@ impl Report {
         let this = *self;
         self.busy.0.set(true);
         crate::perf::mark("load-start");
-        self.spawn(async move {
+        spawn(now, async move {
             let result = source.fetch(query.clone(), block * BLOCK, BLOCK).await;
             if this.generation.try_get_value() != Some(generation)
                 || result == Err(SourceError::Superseded)
@@ -626,6 +610,11 @@ impl Report {
 
     /// Loads the summary strip's numbers for the current query; only the newest answer lands.
     pub fn reload_summary(&self) {
+        self.load_summary(false);
+    }
+
+    /// [`Report::reload_summary`]; with `now`, its request is sent before this returns.
+    fn load_summary(&self, now: bool) {
         let generation = self.summary_generation.get_value() + 1;
         self.summary_generation.set_value(generation);
         let query = self.live.fetch_query(self.view.get_untracked().query);
@@ -635,7 +624,7 @@ impl Report {
         // groups join the table's first paint. Arriving later, they would push rows already
         // drawn down the page (a layout shift of 0.17, Lighthouse counted).
         let first = self.summary.with_untracked(Option::is_none);
-        self.spawn(async move {
+        spawn(now, async move {
             // Otherwise after the table: its rows paint first (the next frame, which also marks
             // `painted`), the new numbers a frame later.
             if !first {
@@ -670,5 +659,21 @@ impl Report {
                 Err(_) => this.summary.0.set(None),
             }
         });
+    }
+}
+
+/// Runs `task` as a task of its own; with `now`, its first step runs at once (sending its
+/// request) and the rest as a task. The task polls the future again with its own waker
+/// (futures must wake the waker of their latest poll), so the first poll's no-op waker is
+/// never needed.
+fn spawn(now: bool, task: impl std::future::Future<Output = ()> + 'static) {
+    if !now {
+        leptos::task::spawn_local(task);
+        return;
+    }
+    let mut task = Box::pin(task);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    if task.as_mut().poll(&mut cx).is_pending() {
+        leptos::task::spawn_local(task);
     }
 }
