@@ -1,12 +1,16 @@
 //! The reference server for the sync report API (the contract in `docs/api.md` and
-//! `docs/openapi.yaml`). It answers over the model's pipeline and demo generator, so the HTTP
-//! mode of the app can be tried end to end, and it can misbehave on purpose: latency, error
-//! rates, malformed bodies and one-off faults set by tests ([`Rule`]).
+//! `docs/openapi.yaml`). Its entries live in a [`store::Store`]: generated demo entries in
+//! memory (the default), or a SQLite or PostgreSQL database (`--db`), filled by
+//! `sync-report-server import`. It can misbehave on purpose: latency, error rates, malformed
+//! bodies and one-off faults set by tests ([`Rule`]).
 //!
 //! Routes: `GET /api/sync-reports`, `GET /api/sync-reports/facets`, `GET /api/sync-reports/ids`,
-//! `GET /api/sync-reports/summary`,
+//! `GET /api/sync-reports/summary`, `GET /api/sync-reports/changes`,
 //! `POST /api/sync-reports/lookup`, `POST /api/sync-reports/resync`, `GET /config.json`, and the
 //! built app (a `dist` folder) for everything else.
+
+pub mod import;
+pub mod store;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -23,9 +27,10 @@ use axum::{Extension, Json, Router};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use store::{EntryStore, Ids, Store, StoreError};
 use sync_report::model::demo::{DemoBackend, DemoConfig};
 use sync_report::model::entry::EntryId;
-use sync_report::model::query::{FilterField, Ignored, Query};
+use sync_report::model::query::{Ignored, Query};
 use sync_report::model::resync::{ResyncOutcome, ResyncResult};
 use sync_report::wire::{
     self, ChangesAnswer, EntriesBody, ErrorBody, Facets, IdsAnswer, IdsMeta, IdsRequest,
@@ -221,7 +226,7 @@ pub struct Seen {
 
 /// The server's state.
 pub struct Server {
-    backend: Mutex<DemoBackend>,
+    store: Arc<Store>,
     rules: Mutex<Vec<Rule>>,
     seen: Mutex<Vec<Seen>>,
     rng: Mutex<fastrand::Rng>,
@@ -235,6 +240,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Server {
+    /// A server on generated entries in memory (`opts.size` of them).
     pub fn new(opts: Options) -> Arc<Server> {
         let now = Utc::now() + opts.clock_offset;
         let size = opts.size.clamp(
@@ -249,8 +255,16 @@ impl Server {
         if let Some(n) = opts.arrivals_per_minute {
             backend.set_arrivals_per_minute(n);
         }
+        Server::with_store(
+            opts,
+            Store::Memory(store::memory::MemoryStore::new(backend)),
+        )
+    }
+
+    /// A server on the given store (`--db`: a database opened with [`Store::open`]).
+    pub fn with_store(opts: Options, store: Store) -> Arc<Server> {
         Arc::new(Server {
-            backend: Mutex::new(backend),
+            store: Arc::new(store),
             rules: Mutex::new(Vec::new()),
             seen: Mutex::new(Vec::new()),
             rng: Mutex::new(fastrand::Rng::with_seed(opts.seed)),
@@ -263,9 +277,13 @@ impl Server {
         &self.opts
     }
 
-    /// Entries held.
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    /// Entries held by an in-memory server (a stored one: `store().count()`).
     pub fn len(&self) -> usize {
-        lock(&self.backend).store.len()
+        self.with_backend(|b| b.store.len())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -275,6 +293,15 @@ impl Server {
     /// The server's clock.
     pub fn now(&self) -> DateTime<Utc> {
         Utc::now() + self.opts.clock_offset
+    }
+
+    /// Runs `f` on the generated data of an in-memory server (tests change entries to set up
+    /// a case). Panics on a stored backend, whose entries are changed through the store.
+    pub fn with_backend<R>(&self, f: impl FnOnce(&mut DemoBackend) -> R) -> R {
+        self.store
+            .memory()
+            .expect("with_backend: this server's entries are in a database, not in memory")
+            .with_backend(f)
     }
 
     pub fn add_rule(&self, rule: Rule) {
@@ -288,20 +315,6 @@ impl Server {
     /// Every API request so far.
     pub fn seen(&self) -> Vec<Seen> {
         lock(&self.seen).clone()
-    }
-
-    /// The server's clock and the data, with the resync changes due by then applied: what
-    /// every handler answers from.
-    fn data(&self) -> (DateTime<Utc>, MutexGuard<'_, DemoBackend>) {
-        let now = self.now();
-        let mut be = lock(&self.backend);
-        be.advance(now);
-        (now, be)
-    }
-
-    /// Runs `f` on the data (tests change entries to set up a case).
-    pub fn with_backend<R>(&self, f: impl FnOnce(&mut DemoBackend) -> R) -> R {
-        f(&mut lock(&self.backend))
     }
 
     /// The faults for this request; one-off rules are used up.
@@ -520,6 +533,26 @@ fn read_query(raw: &Option<String>, id: &RequestId) -> Result<(Query, PageReques
     }
 }
 
+/// The answer to a store that failed: 503 with `Retry-After` when the database is down, busy or
+/// locked (it recovers by itself when it comes back), 500 otherwise; the cause in words.
+fn store_error(e: StoreError, id: &RequestId) -> Response {
+    let (status, code) = match &e {
+        StoreError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable"),
+        StoreError::Locked(_) => (StatusCode::SERVICE_UNAVAILABLE, "database_locked"),
+        StoreError::Failed(_) => (StatusCode::INTERNAL_SERVER_ERROR, "database_error"),
+    };
+    eprintln!("{}: {e}", id.0);
+    error(status, code, e.to_string(), id)
+}
+
+/// Answers with the store's result as JSON, or its failure.
+fn answer<T>(r: store::Result<T>, id: &RequestId, body: impl FnOnce(T) -> Response) -> Response {
+    match r {
+        Ok(v) => body(v),
+        Err(e) => store_error(e, id),
+    }
+}
+
 async fn list(
     State(server): State<Arc<Server>>,
     Extension(id): Extension<RequestId>,
@@ -530,34 +563,19 @@ async fn list(
         Ok(x) => x,
         Err(r) => return *r,
     };
-    let (now, be) = server.data();
-    let store = &be.store;
-    let rs = store.run(&q, now);
+    let now = server.now();
     let mut down = Vec::new();
-    let mut rows = rs.rows.clone();
-    let mut in_range = rs.in_range;
     for f in &faults {
         if let Fault::IntegrationDown(name) = f {
-            let before = rows.len();
-            rows.retain(|&r| &*store.entry(r).integration.name != name.as_str());
-            in_range = in_range.saturating_sub(before - rows.len());
-            down.push(IntegrationProblem {
-                integration_name: name.clone(),
-                message: format!("{name} did not answer within 10 seconds"),
-            });
+            down.push(name.clone());
         }
     }
-    let total = rows.len();
-    let per_page = page.per_page as usize;
-    let start = ((page.page - 1) as usize)
-        .saturating_mul(per_page)
-        .min(total);
-    let end = (start + per_page).min(total);
-    let data: Vec<_> = rows[start..end]
-        .iter()
-        .map(|&r| store.entry(r).clone())
-        .collect();
-    let mut total_sent = total as u64;
+    let p = match server.store.page(&q, page, &down, now).await {
+        Ok(p) => p,
+        Err(e) => return store_error(e, &id),
+    };
+    let per_page = page.per_page;
+    let mut total_sent = p.total;
     if faults.contains(&Fault::ShiftingTotal) {
         total_sent += 7;
     }
@@ -565,15 +583,20 @@ async fn list(
         total: total_sent,
         current_page: page.page,
         per_page: page.per_page,
-        last_page: (total.div_ceil(per_page).max(1)) as u64,
-        available_entities: store.values(FilterField::ServiceEntity),
-        integrations_without_results: down,
-        in_range: Some(in_range as u64),
+        last_page: p.total.div_ceil(per_page).max(1),
+        available_entities: p.available_entities,
+        integrations_without_results: down
+            .into_iter()
+            .map(|name| IntegrationProblem {
+                message: format!("{name} did not answer within 10 seconds"),
+                integration_name: name,
+            })
+            .collect(),
+        in_range: Some(p.in_range),
         generated_at: Some(now),
     };
-    drop(be);
     let body = PageBody {
-        data: &data,
+        data: &p.data,
         meta: &meta,
     };
     let mut value = match serde_json::to_value(&body) {
@@ -656,8 +679,8 @@ async fn facets(
         Ok(x) => x,
         Err(r) => return *r,
     };
-    let (now, be) = server.data();
-    Json(Facets::counted(&be.store.facet_counts(&q, now))).into_response()
+    let r = server.store.facets(&q, server.now()).await;
+    answer(r, &id, |c| Json(Facets::counted(&c)).into_response())
 }
 
 /// `GET /sync-reports/changes`: the filters, and `since` (the viewer's snapshot).
@@ -689,14 +712,16 @@ async fn changes(
             &id,
         );
     };
-    let (now, mut be) = server.data();
-    let (new, changed) = be.changes(&q, since, now);
-    Json(ChangesAnswer {
-        new: new as u64,
-        changed,
-        generated_at: now,
+    let now = server.now();
+    let r = server.store.changes(&q, since, now).await;
+    answer(r, &id, |(new, changed)| {
+        Json(ChangesAnswer {
+            new,
+            changed,
+            generated_at: now,
+        })
+        .into_response()
     })
-    .into_response()
 }
 
 async fn summary(
@@ -708,8 +733,8 @@ async fn summary(
         Ok(x) => x,
         Err(r) => return *r,
     };
-    let (now, be) = server.data();
-    Json(be.store.summary(&q, now)).into_response()
+    let r = server.store.summary(&q, server.now()).await;
+    answer(r, &id, |s| Json(s).into_response())
 }
 
 async fn ids(
@@ -721,28 +746,26 @@ async fn ids(
         Ok(x) => x,
         Err(r) => return *r,
     };
-    let (now, be) = server.data();
-    let rs = be.store.run(&q, now);
-    if rs.len() > MAX_IDS_LISTED {
-        return error(
+    let now = server.now();
+    let r = server.store.ids(&q, now, MAX_IDS_LISTED).await;
+    answer(r, &id, |found| match found {
+        Ids::TooMany(n) => error(
             StatusCode::UNPROCESSABLE_ENTITY,
             "too_many",
             format!(
-                "{} entries match; at most {MAX_IDS_LISTED} can be listed. Narrow the filters.",
-                rs.len()
+                "{n} entries match; at most {MAX_IDS_LISTED} can be listed. Narrow the filters."
             ),
             &id,
-        );
-    }
-    let data: Vec<EntryId> = rs.rows.iter().map(|&r| be.store.entry(r).id).collect();
-    let answer = IdsAnswer {
-        meta: IdsMeta {
-            total: data.len() as u64,
-            generated_at: Some(now),
-        },
-        data,
-    };
-    Json(answer).into_response()
+        ),
+        Ids::Listed(data) => Json(IdsAnswer {
+            meta: IdsMeta {
+                total: data.len() as u64,
+                generated_at: Some(now),
+            },
+            data,
+        })
+        .into_response(),
+    })
 }
 
 fn read_ids(body: &Bytes, id: &RequestId) -> Result<Vec<EntryId>, Box<Response>> {
@@ -787,12 +810,10 @@ async fn lookup(
         Ok(i) => i,
         Err(r) => return *r,
     };
-    let (_, be) = server.data();
-    let data: Vec<_> = ids
-        .iter()
-        .filter_map(|&i| be.store.get(i).cloned())
-        .collect();
-    Json(EntriesBody { data: &data }).into_response()
+    let r = server.store.lookup(&ids).await;
+    answer(r, &id, |data| {
+        Json(EntriesBody { data: &data }).into_response()
+    })
 }
 
 async fn resync(
@@ -805,33 +826,49 @@ async fn resync(
         Ok(i) => i,
         Err(r) => return *r,
     };
-    let (now, mut be) = server.data();
-    let fail_some = faults.contains(&Fault::ResyncFail);
-    let mut out: Vec<ResyncOutcome> = Vec::with_capacity(ids.len());
-    let mut accepted_seen = 0usize;
-    for &i in &ids {
-        let can = be
-            .store
-            .get(i)
-            .is_some_and(|e| sync_report::model::resync::check(e).is_ok());
-        if fail_some && can {
-            accepted_seen += 1;
-            if accepted_seen % 2 == 0 {
-                let dest = be
-                    .store
-                    .get(i)
-                    .map(|e| e.system_chain.destination.to_string())
-                    .unwrap_or_default();
-                out.push(ResyncOutcome {
-                    id: i,
-                    result: ResyncResult::Failed {
-                        message: format!("{dest} rejected the resync request (HTTP 502)"),
-                    },
-                });
-                continue;
+    let now = server.now();
+    // The fault: every other id that would be accepted fails instead (as a platform refusing
+    // it would), and is not passed on.
+    let mut failing = std::collections::HashSet::new();
+    if faults.contains(&Fault::ResyncFail) {
+        let found = match server.store.lookup(&ids).await {
+            Ok(f) => f,
+            Err(e) => return store_error(e, &id),
+        };
+        let mut accepted_seen = 0usize;
+        for &i in &ids {
+            if let Some(e) = found.iter().find(|e| e.id == i) {
+                if sync_report::model::resync::check(e).is_ok() {
+                    accepted_seen += 1;
+                    if accepted_seen % 2 == 0 {
+                        failing.insert((i, e.system_chain.destination.to_string()));
+                    }
+                }
             }
         }
-        out.extend(be.resync(&[i], now));
+    }
+    let passed: Vec<EntryId> = ids
+        .iter()
+        .copied()
+        .filter(|i| !failing.iter().any(|(f, _)| f == i))
+        .collect();
+    let outcomes = match server.store.resync(&passed, now).await {
+        Ok(o) => o,
+        Err(e) => return store_error(e, &id),
+    };
+    let mut out: Vec<ResyncOutcome> = Vec::with_capacity(ids.len());
+    let mut next = outcomes.into_iter();
+    for &i in &ids {
+        if let Some((_, dest)) = failing.iter().find(|(f, _)| *f == i) {
+            out.push(ResyncOutcome {
+                id: i,
+                result: ResyncResult::Failed {
+                    message: format!("{dest} rejected the resync request (HTTP 502)"),
+                },
+            });
+        } else if let Some(o) = next.next() {
+            out.push(o);
+        }
     }
     Json(OutcomesBody { data: &out }).into_response()
 }

@@ -4,13 +4,60 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::Parser;
-use sync_report_server::{router, Options, RandomFaults, Server};
+use clap::{Parser, Subcommand};
+use sync_report_server::store::sql::OpenOptions;
+use sync_report_server::store::{self, EntryStore, Store};
+use sync_report_server::{import, router, Options, RandomFaults, Server};
 
-/// The reference server for the sync report API (docs/api.md), over generated demo data.
+/// The reference server for the sync report API (docs/api.md), over generated demo data in
+/// memory, or entries stored in SQLite or PostgreSQL (`--db`).
 #[derive(Parser, Debug)]
-#[command(version, about)]
+#[command(version, about, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: Args,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Stores entries from files (NDJSON, one entry per line, or the report's CSV download)
+    /// into a database, upserted by id; or seeds an empty one with demo entries (--demo N).
+    Import(ImportArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct ImportArgs {
+    /// The database: sqlite:PATH or postgres://USER@HOST/DATABASE (created and migrated).
+    #[arg(long, env = "SYNC_REPORT_DB")]
+    db: String,
+    /// Store the good lines of a file with bad ones (named on stderr) instead of refusing it.
+    #[arg(long)]
+    skip_bad: bool,
+    /// Seed an empty database with N generated demo entries (the demo's data).
+    #[arg(long, value_name = "N")]
+    demo: Option<usize>,
+    /// Seed of the demo entries.
+    #[arg(long, default_value_t = sync_report::model::demo::DEFAULT_SEED)]
+    seed: u64,
+    /// NDJSON or CSV files.
+    files: Vec<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
 struct Args {
+    /// Where the entries are: sqlite:PATH (one file, created on first start) or
+    /// postgres://USER@HOST/DATABASE. Without it, generated entries in memory (--size).
+    #[arg(long, env = "SYNC_REPORT_DB")]
+    db: Option<String>,
+    /// Entries older than this many days are removed in the background (stored databases);
+    /// 0 keeps everything.
+    #[arg(long, default_value_t = 30)]
+    retention_days: u32,
+    /// Seed an empty database with this many demo entries on start (the try-out).
+    #[arg(long, value_name = "N")]
+    seed_demo: Option<usize>,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8090")]
     listen: SocketAddr,
@@ -67,7 +114,95 @@ struct Args {
 
 #[tokio::main]
 async fn main() {
-    let a = Args::parse();
+    let cli = Cli::parse();
+    if let Some(Command::Import(i)) = cli.command {
+        std::process::exit(run_import(i).await);
+    }
+    serve(cli.serve).await
+}
+
+fn progress(what: &'static str) -> impl FnMut(u64, f64) {
+    let mut last = 0.0f64;
+    move |n, secs| {
+        if secs - last >= 1.0 || secs == 0.0 {
+            last = secs;
+            let rate = if secs > 0.0 { n as f64 / secs } else { 0.0 };
+            eprintln!("{what}: {n} entries ({rate:.0} a second)");
+        }
+    }
+}
+
+async fn open_db(url: &str) -> Store {
+    match Store::open(url, &OpenOptions::default()).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    }
+}
+
+async fn run_import(a: ImportArgs) -> i32 {
+    if a.files.is_empty() && a.demo.is_none() {
+        eprintln!("import: name files to import, or --demo N");
+        return 2;
+    }
+    let db = open_db(&a.db).await;
+    if let Some(n) = a.demo {
+        match db.count().await {
+            Ok(0) => {}
+            Ok(held) => {
+                eprintln!(
+                    "--demo seeds an empty database; {} already holds {held} entries",
+                    db.describe()
+                );
+                return 1;
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                return 1;
+            }
+        }
+        let started = std::time::Instant::now();
+        match import::seed_demo(&db, n, a.seed, chrono::Utc::now(), progress("demo")).await {
+            Ok(n) => eprintln!(
+                "stored {n} demo entries in {:.1}s ({:.0} a second)",
+                started.elapsed().as_secs_f64(),
+                n as f64 / started.elapsed().as_secs_f64().max(1e-9)
+            ),
+            Err(e) => {
+                eprintln!("{e}");
+                return 1;
+            }
+        }
+    }
+    let mut failed = false;
+    for f in &a.files {
+        let started = std::time::Instant::now();
+        match import::import_file(&db, f, a.skip_bad, progress("import")).await {
+            Ok(r) => {
+                for b in &r.skipped {
+                    eprintln!("{}: skipped {b}", f.display());
+                }
+                let secs = started.elapsed().as_secs_f64();
+                eprintln!(
+                    "{}: stored {} entries, skipped {} bad line(s), in {secs:.1}s ({:.0} a second)",
+                    f.display(),
+                    r.stored,
+                    r.skipped.len(),
+                    r.stored as f64 / secs.max(1e-9)
+                );
+            }
+            Err(e) => {
+                eprintln!("{}: {e}", f.display());
+                failed = true;
+            }
+        }
+    }
+    i32::from(failed)
+}
+
+async fn serve(a: Args) {
     for (name, rate) in [
         ("--error-rate", a.error_rate),
         ("--slow-rate", a.slow_rate),
@@ -88,7 +223,7 @@ async fn main() {
         }
     }
     let started = std::time::Instant::now();
-    let server = Server::new(Options {
+    let opts = Options {
         size: a.size,
         seed: a.seed,
         dist: a.dist.clone(),
@@ -107,8 +242,47 @@ async fn main() {
         client_refresh_seconds: a.client_refresh_s,
         core_only: a.core_only,
         arrivals_per_minute: a.arrivals_per_minute,
-    });
-    let n = server.len();
+    };
+    let server = match &a.db {
+        None => Server::new(opts),
+        Some(url) => {
+            let db = open_db(url).await;
+            // A database that is down now is not fatal: answers say so (503) until it is back.
+            match db.count().await {
+                Ok(0) if a.seed_demo.is_some() => {
+                    let n = a.seed_demo.unwrap_or(0);
+                    eprintln!(
+                        "{} is empty: seeding it with {n} demo entries",
+                        db.describe()
+                    );
+                    if let Err(e) =
+                        import::seed_demo(&db, n, a.seed, chrono::Utc::now(), progress("demo"))
+                            .await
+                    {
+                        eprintln!("seeding failed: {e}");
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    eprintln!("{e} (the server starts anyway and answers 503 until it is back)")
+                }
+            }
+            Server::with_store(opts, db)
+        }
+    };
+    if server.store().sql().is_some() {
+        let clock_offset = chrono::Duration::seconds(a.clock_offset_s);
+        tokio::spawn(store::retain(
+            server.store().clone(),
+            a.retention_days,
+            Duration::from_secs(60),
+            move || chrono::Utc::now() + clock_offset,
+        ));
+    }
+    let n = match server.store().count().await {
+        Ok(n) => n.to_string(),
+        Err(_) => "?".to_string(),
+    };
     let listener = match tokio::net::TcpListener::bind(a.listen).await {
         Ok(l) => l,
         Err(e) => {
@@ -118,7 +292,8 @@ async fn main() {
     };
     let addr = listener.local_addr().unwrap_or(a.listen);
     println!(
-        "sync-report-server: {n} entries generated in {:.1}s",
+        "sync-report-server: {n} entries ({}), ready in {:.1}s",
+        server.store().describe(),
         started.elapsed().as_secs_f64()
     );
     match &a.dist {

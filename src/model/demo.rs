@@ -493,6 +493,36 @@ struct Scheduled {
     to_ok: bool,
 }
 
+/// A simulated resync accepted at `now` for a failed entry: Pending, its retry due at `due`.
+pub fn mark_resynced(e: &mut Entry, now: DateTime<Utc>, due: DateTime<Utc>) {
+    e.status = Status::Pending;
+    e.attempts = 1;
+    e.next_retry_at = Some(due);
+    e.set_message_and_error(Some("Resync requested; waiting for the destination"), None);
+    e.updated_at = Some(now);
+}
+
+/// A simulated platform's answer to a resync, at `at`: OK, or Failed again with a timeout.
+pub fn settle(e: &mut Entry, at: DateTime<Utc>, to_ok: bool) {
+    e.updated_at = Some(at);
+    e.runtime = Some(1.2);
+    e.next_retry_at = None;
+    if to_ok {
+        e.status = Status::Ok;
+        e.set_message_and_error(None, None);
+    } else {
+        e.status = Status::Failed;
+        let message = format!(
+            "Connection to {} timed out after 30 seconds",
+            e.system_chain.destination
+        );
+        e.set_message_and_error(Some(&message), Some("ETIMEDOUT during resync"));
+    }
+}
+
+/// The most ids `changes` lists.
+pub const MAX_CHANGED: usize = 1_000;
+
 /// The demo's backend: a store plus the resync lifecycle.
 ///
 /// - Failed, resyncable: becomes Pending at once, then OK (three times in four) or Failed again
@@ -628,16 +658,7 @@ impl DemoBackend {
                         }
                     } else {
                         let to_ok = self.rng.u32(..4) != 0;
-                        self.store.update(id, |e| {
-                            e.status = Status::Pending;
-                            e.attempts = 1;
-                            e.next_retry_at = Some(due);
-                            e.set_message_and_error(
-                                Some("Resync requested; waiting for the destination"),
-                                None,
-                            );
-                            e.updated_at = Some(now);
-                        });
+                        self.store.update(id, |e| mark_resynced(e, now, due));
                         self.schedule.push(Scheduled { due, id, to_ok });
                         ResyncResult::Accepted {
                             status: Status::Pending,
@@ -669,14 +690,7 @@ impl DemoBackend {
             q.range = super::query::DateRange::Between { from, to };
             self.store.count(&q, now)
         };
-        let changed = self
-            .store
-            .entries()
-            .iter()
-            .filter(|e| e.created_at <= since && e.updated_at.is_some_and(|u| u > since))
-            .map(|e| e.id)
-            .take(1_000)
-            .collect();
+        let changed = self.store.changed_since(since, MAX_CHANGED);
         (new, changed)
     }
 
@@ -686,22 +700,7 @@ impl DemoBackend {
         self.schedule = later;
         let mut changed = Vec::new();
         for s in due {
-            let ok = self.store.update(s.id, |e| {
-                e.updated_at = Some(s.due);
-                e.runtime = Some(1.2);
-                e.next_retry_at = None;
-                if s.to_ok {
-                    e.status = Status::Ok;
-                    e.set_message_and_error(None, None);
-                } else {
-                    e.status = Status::Failed;
-                    let message = format!(
-                        "Connection to {} timed out after 30 seconds",
-                        e.system_chain.destination
-                    );
-                    e.set_message_and_error(Some(&message), Some("ETIMEDOUT during resync"));
-                }
-            });
+            let ok = self.store.update(s.id, |e| settle(e, s.due, s.to_ok));
             if ok {
                 changed.push(s.id);
             }

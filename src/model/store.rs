@@ -473,7 +473,14 @@ impl Store {
         let names = &self.names;
         let col = match field {
             FilterField::Status => {
-                let mut v: Vec<u32> = (0..self.statuses.values.len() as u32).collect();
+                // The statuses entries hold now (a status every entry has left is not offered).
+                let mut seen = vec![false; self.statuses.values.len()];
+                for &id in &self.status {
+                    seen[id as usize] = true;
+                }
+                let mut v: Vec<u32> = (0..self.statuses.values.len() as u32)
+                    .filter(|&i| seen[i as usize])
+                    .collect();
                 let st = &self.statuses.values;
                 super::sort::sort_by(&mut v, |&a, &b| st[a as usize].cmp(&st[b as usize]));
                 return v;
@@ -490,7 +497,12 @@ impl Store {
         let mut out: Vec<u32> = (0..names.values.len() as u32)
             .filter(|&i| seen[i as usize] && !names.values[i as usize].is_empty())
             .collect();
-        super::sort::sort_by_cached_key(&mut out, |&i| names.values[i as usize].to_lowercase());
+        // Ties (names equal but for case) by their text, as the sort orders them: the same
+        // order whatever order the entries came in (the stored backends give it too).
+        super::sort::sort_by_cached_key(&mut out, |&i| {
+            let v = &names.values[i as usize];
+            (v.to_lowercase(), v.clone())
+        });
         out
     }
 
@@ -694,6 +706,20 @@ impl Store {
             );
         }
         b.finish()
+    }
+
+    /// The ids, lowest first (at most `limit`), of the entries created by `since` and updated
+    /// after it: what changed under a snapshot taken at `since`.
+    pub fn changed_since(&self, since: DateTime<Utc>, limit: usize) -> Vec<EntryId> {
+        let mut ids: Vec<EntryId> = self
+            .entries
+            .iter()
+            .filter(|e| e.created_at <= since && e.updated_at.is_some_and(|u| u > since))
+            .map(|e| e.id)
+            .collect();
+        ids.sort_unstable();
+        ids.truncate(limit);
+        ids
     }
 
     /// How many entries match the query's range, search and filters (its sort is ignored).
