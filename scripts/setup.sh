@@ -2,8 +2,8 @@
 # Installs what building, serving and testing need, from the package registries only, and is
 # quick when everything is already there: the wasm32 target, trunk, wasm-bindgen-cli (the exact
 # version of Cargo.lock), wasm-opt from npm's binaryen, geckodriver, Schemathesis (a venv under
-# target/), and Debian's chromium, chromedriver, firefox-esr, webkit2gtk-driver, xvfb, brotli
-# and python3-venv. Source it or run it; scripts/demo.sh and scripts/test.sh call it first.
+# target/), and Debian's chromium, chromedriver, firefox-esr, webkit2gtk-driver, xvfb, brotli,
+# python3-venv and postgresql (the server's tests start their own PostgreSQL). Source it or run it; scripts/demo.sh and scripts/test.sh call it first.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -24,6 +24,8 @@ command -v firefox-esr >/dev/null 2>&1 || missing+=(firefox-esr)
 command -v WebKitWebDriver >/dev/null 2>&1 || missing+=(webkit2gtk-driver)
 command -v xvfb-run >/dev/null 2>&1 || missing+=(xvfb)
 command -v brotli >/dev/null 2>&1 || missing+=(brotli)
+# The reference server's PostgreSQL tests (scripts/postgres.sh starts a throwaway server).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 # The backend conformance kit (scripts/check-backend.sh) runs Schemathesis from a venv.
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then

@@ -17,6 +17,17 @@ if [ "${free_kb:-0}" -lt $((6 * 1024 * 1024)) ]; then
   echo "warning: only $((free_kb / 1024)) MB free here; a cold run needs about 6 GB" >&2
 fi
 
+# A throwaway PostgreSQL for the server's tests and the conformance kit (scripts/postgres.sh:
+# under target/postgres, a Unix socket, fsync off), stopped when the run ends.
+if pg_env=$(bash scripts/postgres.sh reset); then
+  eval "$pg_env"
+  export SYNC_REPORT_REQUIRE_POSTGRES=1
+else
+  echo "PostgreSQL could not be started: its tests will fail" >&2
+  export SYNC_REPORT_REQUIRE_POSTGRES=1
+fi
+trap 'bash scripts/postgres.sh stop' EXIT
+
 results=()
 failed=0
 step() {
@@ -53,15 +64,22 @@ server_tests() {
 step "reference server tests (API over the model, faults)" server_tests
 step "API contract (OpenAPI valid; the server's answers match it)" node scripts/check-api.mjs docs/openapi.yaml target/api-samples
 conformance() {
-  # The conformance kit (scripts/check-backend.sh) against the reference server, then against
-  # the same server with the optional endpoints off: 0 failures each, Schemathesis included.
+  # The conformance kit (scripts/check-backend.sh) against the reference server on generated
+  # data, the same with the optional endpoints off, and on SQLite and PostgreSQL databases
+  # seeded with the same 5,000 demo entries: 0 failures each, Schemathesis included.
   cargo build --locked --quiet -p sync-report-server --bin sync-report-server || return 1
-  local flags port pid rc=0
-  for flags in "" "--core-only"; do
+  local sqlite pg port pid rc=0 setup
+  sqlite="$PWD/target/conformance.sqlite"
+  rm -f "$sqlite" "$sqlite-wal" "$sqlite-shm"
+  pg="${SYNC_REPORT_TEST_POSTGRES/\/\/\/postgres\?/\/\/\/conformance?}"
+  psql -q "$SYNC_REPORT_TEST_POSTGRES" -c 'DROP DATABASE IF EXISTS conformance' -c 'CREATE DATABASE conformance' || return 1
+  for setup in "memory|" "core-only|--core-only" "SQLite|--db sqlite:$sqlite --seed-demo 5000" "PostgreSQL|--db $pg --seed-demo 5000"; do
+    echo "--- conformance: ${setup%%|*}"
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    target/debug/sync-report-server --listen "127.0.0.1:$port" --size 5000 $flags >/dev/null &
+    # shellcheck disable=SC2086 # the flags are words
+    target/debug/sync-report-server --listen "127.0.0.1:$port" --size 5000 ${setup#*|} >/dev/null &
     pid=$!
-    for _ in $(seq 50); do
+    for _ in $(seq 150); do
       python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1])' \
         "http://127.0.0.1:$port/api/sync-reports?per_page=1" 2>/dev/null && break
       sleep 0.2
@@ -73,7 +91,7 @@ conformance() {
   done
   return $rc
 }
-step "backend conformance kit (reference server, and core-only; Schemathesis --checks all)" conformance
+step "backend conformance kit (memory, core-only, SQLite, PostgreSQL; Schemathesis --checks all)" conformance
 step "release build (trunk, wasm-opt)" trunk build --release
 # The end-to-end suite once per browser engine, every test in each (tests/e2e/harness.rs: Engine).
 # WebKit's MiniBrowser needs a display: a virtual one, big enough for the tests' windows.
