@@ -121,6 +121,10 @@ step "end-to-end tests in WebKit (WebKitGTK MiniBrowser under Xvfb; demo and HTT
 # (`name::http` is a feature test's HTTP half; `module::http_…` are HTTP-only tests, skipped.)
 step "end-to-end feature tests against a core-only backend (Chromium)" \
   env E2E_DIST="$PWD/dist" E2E_BACKEND=core cargo test --locked --test e2e -- ::http --skip ::http_
+# The same feature tests against the reference server on SQLite: the demo's entries stored in a
+# file (tests/e2e/harness.rs: Backend::Sqlite), as a deployment keeps them.
+step "end-to-end feature tests against the server on SQLite (Chromium)" \
+  env E2E_DIST="$PWD/dist" E2E_BACKEND=sqlite cargo test --locked --test e2e -- ::http --skip ::http_
 component_tests() {
   # The runner's Chromium writes a profile into TMPDIR and leaves it: give it one to remove.
   local scratch rc

@@ -80,14 +80,28 @@ pub(crate) fn serve(app: axum::Router) -> String {
     format!("http://{addr}")
 }
 
-/// Whether this run's reference servers offer the core endpoints only (`E2E_BACKEND=core`):
-/// scripts/test.sh runs the feature tests' HTTP halves so, as against a minimal backend.
-pub(crate) fn core_backend() -> bool {
+/// The backend this run's reference servers stand for (`E2E_BACKEND`): `full` (the default,
+/// generated entries in memory), `core` (the core endpoints only: scripts/test.sh runs the
+/// feature tests' HTTP halves so, as against a minimal backend) or `sqlite` (the same entries
+/// stored in a SQLite file, as a deployment keeps them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Backend {
+    Full,
+    Core,
+    Sqlite,
+}
+
+pub(crate) fn backend() -> Backend {
     match std::env::var("E2E_BACKEND").as_deref() {
-        Ok("core") => true,
-        Ok("full") | Err(_) => false,
-        Ok(other) => panic!("E2E_BACKEND={other}: expected core or full"),
+        Ok("core") => Backend::Core,
+        Ok("sqlite") => Backend::Sqlite,
+        Ok("full") | Err(_) => Backend::Full,
+        Ok(other) => panic!("E2E_BACKEND={other}: expected full, core or sqlite"),
     }
+}
+
+pub(crate) fn core_backend() -> bool {
+    backend() == Backend::Core
 }
 
 /// Whether the app in `t` has the summary (`GET /sync-reports/summary`): the demo always; a
@@ -100,12 +114,58 @@ pub(crate) fn has_summary(t: Target) -> bool {
 /// seed and size so both targets show the same entries.
 pub(crate) fn reference_server(opts: Options) -> (String, Arc<Server>) {
     // (Options::default() has the demo's size, 5,000.)
-    let server = Server::new(Options {
+    let opts = Options {
         dist: Some(dist_dir()),
         core_only: opts.core_only || core_backend(),
         ..opts
-    });
+    };
+    if backend() == Backend::Sqlite {
+        return sqlite_server(opts);
+    }
+    let server = Server::new(opts);
     (serve(router(server.clone())), server)
+}
+
+/// The demo's entries in a SQLite file of the test's own, served as `reference_server` serves
+/// them from memory. The store is opened on the thread that serves it (its pool lives on that
+/// runtime).
+fn sqlite_server(opts: Options) -> (String, Arc<Server>) {
+    use sync_report_server::store::{sql::OpenOptions, EntryStore, Store};
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/e2e-dbs");
+    std::fs::create_dir_all(&dir).unwrap();
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = dir.join(format!("{}-{n}.sqlite", std::process::id()));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let url = format!("sqlite:{}", path.display());
+    let entries = sync_report::model::demo::generate(sync_report::model::demo::DemoConfig {
+        seed: opts.seed,
+        size: opts.size,
+        now: chrono::Utc::now() + opts.clock_offset,
+    });
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let store = Store::open(&url, &OpenOptions::default()).await.unwrap();
+            store.upsert(&entries).await.unwrap();
+            let server = Server::with_store(opts, store);
+            tx.send(server.clone()).unwrap();
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, router(server)).await.unwrap();
+        });
+    });
+    let server = rx.recv().expect("the SQLite reference server started");
+    (format!("http://{addr}"), server)
 }
 
 /// The app's base URL, served by a static server on its own thread for the whole test run.
