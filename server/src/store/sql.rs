@@ -292,7 +292,11 @@ impl Sql {
         self.args.push(a);
         let n = self.args.len();
         match self.dialect {
-            Dialect::Sqlite => self.text.push_str(&format!("?{n}")),
+            // Anonymous: parameters are added in the order their placeholders appear. Numbered
+            // ones (`?NNN`) cost a linear search per bound value in SQLite
+            // (sqlite3_bind_parameter_name, 42% of an import's time in perf at 50 rows a
+            // statement).
+            Dialect::Sqlite => self.text.push('?'),
             Dialect::Postgres => self.text.push_str(&format!("${n}")),
         }
         self
@@ -882,9 +886,9 @@ impl SqlStore {
         // A loose index scan: one index seek per distinct value (a few dozen), where DISTINCT
         // reads every index entry (PostgreSQL has no skip scan).
         let s = self.sql(&format!(
-            "WITH RECURSIVE v(x) AS (SELECT min({col}) FROM entries UNION ALL \
-             SELECT (SELECT min({col}) FROM entries WHERE {col} > v.x) FROM v WHERE v.x IS NOT NULL) \
-             SELECT x FROM v WHERE x IS NOT NULL"
+            "WITH RECURSIVE v(x) AS (SELECT (SELECT {col} FROM entries ORDER BY {col} LIMIT 1) \
+             UNION ALL SELECT (SELECT {col} FROM entries WHERE {col} > v.x ORDER BY {col} LIMIT 1) \
+             FROM v WHERE v.x IS NOT NULL) SELECT x FROM v WHERE x IS NOT NULL"
         ));
         let mut v: Vec<Vec<u8>> = self
             .rows(&s, &[Kind::Bytes])
