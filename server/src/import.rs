@@ -403,7 +403,7 @@ pub async fn seed_demo(
     let mut left = n;
     let mut block = 0u64;
     while left > 0 {
-        let size = left.min(MAX_SIZE).max(MIN_SIZE);
+        let size = left.clamp(MIN_SIZE, MAX_SIZE);
         let mut entries = generate(DemoConfig {
             seed: seed.wrapping_add(block),
             size,

@@ -257,7 +257,7 @@ impl Server {
         }
         Server::with_store(
             opts,
-            Store::Memory(store::memory::MemoryStore::new(backend)),
+            Store::Memory(Box::new(store::memory::MemoryStore::new(backend))),
         )
     }
 

@@ -199,6 +199,11 @@ async fn run_import(a: ImportArgs) -> i32 {
             }
         }
     }
+    if let Some(s) = db.sql() {
+        if let Err(e) = s.analyze().await {
+            eprintln!("{e}");
+        }
+    }
     i32::from(failed)
 }
 
@@ -260,6 +265,9 @@ async fn serve(a: Args) {
                             .await
                     {
                         eprintln!("seeding failed: {e}");
+                    }
+                    if let Some(s) = db.sql() {
+                        let _ = s.analyze().await;
                     }
                 }
                 Ok(_) => {}

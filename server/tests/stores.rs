@@ -538,10 +538,12 @@ async fn ids_up_to_two_to_the_64_keep_their_order() {
         entry(42, "x"),
     ];
     for (name, s) in holding(&es).await {
-        let mut q = Query::default();
-        q.sort = Sort {
-            column: Column::SyncId,
-            direction: Direction::Asc,
+        let q = Query {
+            sort: Sort {
+                column: Column::SyncId,
+                direction: Direction::Asc,
+            },
+            ..Query::default()
         };
         assert_eq!(refs(&s, &q).await, ["zero", "x", "mid", "max"], "{name}");
         let got = s.lookup(&[EntryId(u64::MAX)]).await.unwrap();
@@ -562,10 +564,12 @@ async fn order_is_rusts_not_a_collations() {
         entry(6, "e"),
     ];
     for (name, s) in holding(&es).await {
-        let mut q = Query::default();
-        q.sort = Sort {
-            column: Column::Reference,
-            direction: Direction::Asc,
+        let q = Query {
+            sort: Sort {
+                column: Column::Reference,
+                direction: Direction::Asc,
+            },
+            ..Query::default()
         };
         // Equal lower-cased texts (b, B) tie and fall back to the id.
         assert_eq!(
@@ -604,10 +608,12 @@ async fn no_reference_sorts_before_an_empty_one() {
     none.set_common_ref(None);
     let es = [entry(3, "a"), entry(2, ""), none];
     for (name, s) in holding(&es).await {
-        let mut q = Query::default();
-        q.sort = Sort {
-            column: Column::Reference,
-            direction: Direction::Asc,
+        let mut q = Query {
+            sort: Sort {
+                column: Column::Reference,
+                direction: Direction::Asc,
+            },
+            ..Query::default()
         };
         let p = s
             .page(

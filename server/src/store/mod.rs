@@ -141,7 +141,8 @@ pub trait EntryStore: Send + Sync {
 
 /// The store a server runs on, chosen by `--db`.
 pub enum Store {
-    Memory(memory::MemoryStore),
+    // Boxed: the demo backend is large, and a store is made once per server.
+    Memory(Box<memory::MemoryStore>),
     Sql(sql::SqlStore),
 }
 
@@ -228,26 +229,36 @@ impl EntryStore for Store {
     }
 }
 
-/// Retention: every `every`, entries created more than `days` days before the clock's now are
-/// removed, `batch` at a time (each batch its own short transaction, so readers are never held
-/// up for long), then the store gives the space back (SQLite: incremental vacuum and a WAL
-/// checkpoint). Runs until the process ends.
+/// Retention: every `every`, entries created more than `days` days before the clock's now (0:
+/// none) are removed, [`RETENTION_BATCH`] at a time (each batch its own short transaction, so
+/// readers are never held up for long), then the store gives the space back (SQLite:
+/// incremental vacuum and a WAL checkpoint); about hourly, the planner's statistics are
+/// refreshed. Runs until the process ends.
 pub async fn retain(
     store: std::sync::Arc<Store>,
     days: u32,
     every: Duration,
     clock: impl Fn() -> DateTime<Utc> + Send + 'static,
 ) {
-    if days == 0 {
-        return;
-    }
+    let mut rounds = 0u64;
     loop {
-        let cutoff = clock() - chrono::Duration::days(i64::from(days));
-        match purge_all(&store, cutoff).await {
-            Ok(0) => {}
-            Ok(n) => eprintln!("retention: removed {n} entries created before {cutoff}"),
-            Err(e) => eprintln!("retention: {e}; trying again later"),
+        if days > 0 {
+            let cutoff = clock() - chrono::Duration::days(i64::from(days));
+            match purge_all(&store, cutoff).await {
+                Ok(0) => {}
+                Ok(n) => eprintln!("retention: removed {n} entries created before {cutoff}"),
+                Err(e) => eprintln!("retention: {e}; trying again later"),
+            }
         }
+        // The planner's statistics, about hourly (entries keep arriving).
+        if rounds % (3600 / every.as_secs().clamp(1, 3600)) == 0 {
+            if let Store::Sql(s) = &*store {
+                if let Err(e) = s.analyze().await {
+                    eprintln!("statistics: {e}; trying again later");
+                }
+            }
+        }
+        rounds += 1;
         tokio::time::sleep(every).await;
     }
 }

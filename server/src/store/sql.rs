@@ -95,16 +95,30 @@ pub struct SqlStore {
 
 /// The schema versions this server knows, per database; applied in order by sqlx's migrator
 /// (recorded in `_sqlx_migrations`).
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "entries",
-    include_str!("../../migrations/sqlite/0001_entries.sql"),
-)];
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "entries",
-    include_str!("../../migrations/postgres/0001_entries.sql"),
-)];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "entries",
+        include_str!("../../migrations/sqlite/0001_entries.sql"),
+    ),
+    (
+        2,
+        "orders and counts",
+        include_str!("../../migrations/sqlite/0002_orders_and_counts.sql"),
+    ),
+];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "entries",
+        include_str!("../../migrations/postgres/0001_entries.sql"),
+    ),
+    (
+        2,
+        "orders and counts",
+        include_str!("../../migrations/postgres/0002_orders_and_counts.sql"),
+    ),
+];
 
 /// The migrations compiled into this binary, as sqlx's migrator takes them.
 #[derive(Debug)]
@@ -311,7 +325,7 @@ impl Sql {
     }
 
     /// `col IN (…)` over byte strings.
-    fn in_list<'a>(&mut self, col: &str, values: impl IntoIterator<Item = Vec<u8>>) -> &mut Self {
+    fn in_list(&mut self, col: &str, values: impl IntoIterator<Item = Vec<u8>>) -> &mut Self {
         self.push(col).push(" IN (");
         for (i, v) in values.into_iter().enumerate() {
             if i > 0 {
@@ -345,6 +359,8 @@ impl Sql {
 #[derive(Clone, Copy, Default)]
 struct Except {
     field: Option<FilterField>,
+    /// Leave out all five header-filter fields.
+    all_fields: bool,
     failure: bool,
 }
 
@@ -366,22 +382,12 @@ fn where_clause(sql: &mut Sql, q: &Query, now: DateTime<Utc>, except: Except, wi
     sql.int(to.timestamp());
     search_clause(sql, q);
     let f = &q.filters;
-    for field in FilterField::ALL {
-        if except.field == Some(field) {
-            continue;
-        }
-        let values: Vec<Vec<u8>> = match field {
-            FilterField::Status => f.status.iter().map(status_key).collect(),
-            FilterField::CompanyGroup => bytes_of(&f.groups),
-            FilterField::ServiceEntity => bytes_of(&f.entities),
-            FilterField::SourceSystem => bytes_of(&f.sources),
-            FilterField::DestinationSystem => bytes_of(&f.destinations),
-        };
-        if !values.is_empty() {
-            sql.push(" AND ");
-            sql.in_list(field_column(field), values);
-        }
-    }
+    let skip: Vec<FilterField> = if except.all_fields {
+        FilterField::ALL.to_vec()
+    } else {
+        except.field.into_iter().collect()
+    };
+    field_filters(sql, q, &skip);
     if let Some(g) = f.failure.as_ref().filter(|_| !except.failure) {
         sql.push(" AND sig = ");
         sql.bytes(g.as_bytes());
@@ -397,6 +403,53 @@ fn where_clause(sql: &mut Sql, q: &Query, now: DateTime<Utc>, except: Except, wi
         sql.push(" AND NOT ");
         sql.in_list("grp", without.iter().map(|g| g.as_bytes().to_vec()));
     }
+}
+
+/// ` AND col IN (…)` for each of the five header-filter fields with values chosen, but those in
+/// `skip`.
+fn field_filters(sql: &mut Sql, q: &Query, skip: &[FilterField]) {
+    let f = &q.filters;
+    for field in FilterField::ALL {
+        if skip.contains(&field) {
+            continue;
+        }
+        let values: Vec<Vec<u8>> = match field {
+            FilterField::Status => f.status.iter().map(status_key).collect(),
+            FilterField::CompanyGroup => bytes_of(&f.groups),
+            FilterField::ServiceEntity => bytes_of(&f.entities),
+            FilterField::SourceSystem => bytes_of(&f.sources),
+            FilterField::DestinationSystem => bytes_of(&f.destinations),
+        };
+        if !values.is_empty() {
+            sql.push(" AND ");
+            sql.in_list(field_column(field), values);
+        }
+    }
+}
+
+/// The hour (its first second) an entry was created in, as `counts_hourly` keys it.
+const HOUR_OF_CREATED: &str = "created_s - (((created_s % 3600) + 3600) % 3600)";
+
+/// Whether the hourly counts can answer for `q`: nothing beyond the range and the five
+/// header-filter fields narrows it.
+fn countable(q: &Query) -> bool {
+    needle(q).is_none()
+        && q.filters.failure.is_none()
+        && !q.filters.stuck
+        && q.filters.reference.is_none()
+}
+
+/// The range `[from_s, to_s]` split into whole hours `[a, b)` (answered by the hourly counts)
+/// and the seconds at either edge (answered by the entries); None when no whole hour fits.
+fn whole_hours(from_s: i64, to_s: i64) -> Option<(i64, i64)> {
+    let a = from_s.div_euclid(3600) * 3600
+        + if from_s.rem_euclid(3600) == 0 {
+            0
+        } else {
+            3600
+        };
+    let b = (to_s + 1).div_euclid(3600) * 3600;
+    (a < b).then_some((a, b))
 }
 
 fn bytes_of(set: &std::collections::BTreeSet<String>) -> Vec<Vec<u8>> {
@@ -499,6 +552,12 @@ impl Cell {
         String::from_utf8_lossy(self.bytes()).into_owned()
     }
 }
+
+/// Counts keyed by a group's values (and hour): what [`SqlStore::counted`] answers.
+type Counted = HashMap<Vec<Vec<u8>>, (i64, u64)>;
+
+/// Failure groups being counted: per signature, the count and the counts by system chain.
+type GroupCounts = HashMap<Vec<u8>, (u64, Vec<(String, u64)>)>;
 
 /// What a column read back is.
 #[derive(Clone, Copy)]
@@ -810,6 +869,48 @@ impl SqlStore {
         Ok(out)
     }
 
+    /// The index SQLite should walk for a page of `q`: its sort order's, when nothing but the
+    /// range narrows it. SQLite's planner otherwise reads the whole range and sorts it (about
+    /// 140 ms for five days at a million entries), where walking the sort index stops after
+    /// the page (under 1 ms for page 1). With filters or a search, the planner's own choice
+    /// (a filter's index, then a sort of what it found) is the better one. PostgreSQL's
+    /// planner makes this choice itself.
+    fn sort_index(&self, q: &Query) -> Option<&'static str> {
+        if self.dialect() != Dialect::Sqlite || needle(q).is_some() || !q.filters.is_empty() {
+            return None;
+        }
+        match q.sort.column {
+            Column::Status => Some("entries_by_status"),
+            Column::CompanyGroup => Some("entries_by_group"),
+            Column::ServiceEntity => Some("entries_by_entity"),
+            Column::Systems => Some("entries_by_systems"),
+            Column::SyncId => Some("entries_by_run"),
+            Column::Reference => Some("entries_by_ref"),
+            _ => None,
+        }
+    }
+
+    /// Brings the planner's statistics up to date (after an import, and hourly): SQLite's
+    /// `ANALYZE` on a sample (`analysis_limit`), PostgreSQL's `ANALYZE`.
+    pub async fn analyze(&self) -> Result<()> {
+        self.ready().await?;
+        match &self.pool {
+            Pool::Sqlite(p) => {
+                sqlx::raw_sql("PRAGMA analysis_limit = 2000; ANALYZE")
+                    .execute(p)
+                    .await
+                    .map_err(db_error)?;
+            }
+            Pool::Postgres(p) => {
+                sqlx::raw_sql("ANALYZE entries; ANALYZE counts_hourly")
+                    .execute(p)
+                    .await
+                    .map_err(db_error)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Gives the space of removed entries back: SQLite's incremental vacuum and a WAL
     /// checkpoint that truncates the log (PostgreSQL's autovacuum does this on its own).
     pub async fn reclaim(&self) -> Result<()> {
@@ -912,6 +1013,100 @@ impl SqlStore {
         Ok(names)
     }
 
+    /// Entries matching `q` counted by `cols` (columns both `entries` and `counts_hourly` have),
+    /// and first by the hour they were created in when `by_hour`: every row is the group's
+    /// values then its count. The header-filter fields in `skip` are not applied. When only the
+    /// range and those fields narrow `q`, whole hours come from the hourly counts and only the
+    /// range's edges from the entries; otherwise from the entries.
+    async fn counted(
+        &self,
+        q: &Query,
+        now: DateTime<Utc>,
+        cols: &[&str],
+        by_hour: bool,
+        skip: &[FilterField],
+    ) -> Result<Counted> {
+        let (from, to) = q.range.bounds(now);
+        let (from_s, to_s) = (from.timestamp(), to.timestamp());
+        let list = cols.join(", ");
+        let select = |hour: &str, count: &str| {
+            let h = if by_hour {
+                format!("{hour}, ")
+            } else {
+                String::new()
+            };
+            format!("SELECT {h}{list}, {count}")
+        };
+        let group = |s: &mut Sql| {
+            let n = cols.len() + usize::from(by_hour);
+            let keys: Vec<String> = (1..=n).map(|i| i.to_string()).collect();
+            s.push(" GROUP BY ").push(&keys.join(", "));
+        };
+        let mut queries = Vec::new();
+        match whole_hours(from_s, to_s).filter(|_| countable(q)) {
+            Some((a, b)) => {
+                let mut s = self.sql(&select("hour_s", "CAST(sum(n) AS BIGINT)"));
+                s.push(" FROM counts_hourly WHERE hour_s >= ");
+                s.int(a).push(" AND hour_s < ");
+                s.int(b);
+                field_filters(&mut s, q, skip);
+                group(&mut s);
+                queries.push(s);
+                let mut s = self.sql(&select(HOUR_OF_CREATED, "count(*)"));
+                s.push(" FROM entries WHERE ((created_s >= ");
+                s.int(from_s).push(" AND created_s < ");
+                s.int(a).push(") OR (created_s >= ");
+                s.int(b).push(" AND created_s <= ");
+                s.int(to_s).push("))");
+                field_filters(&mut s, q, skip);
+                group(&mut s);
+                queries.push(s);
+            }
+            None => {
+                let mut s = self.sql(&select(HOUR_OF_CREATED, "count(*)"));
+                s.push(" FROM entries");
+                let fields_q = Query {
+                    filters: sync_report::model::query::Filters {
+                        status: Default::default(),
+                        groups: Default::default(),
+                        entities: Default::default(),
+                        sources: Default::default(),
+                        destinations: Default::default(),
+                        ..q.filters.clone()
+                    },
+                    ..q.clone()
+                };
+                where_clause(&mut s, &fields_q, now, Except::default(), &[]);
+                field_filters(&mut s, q, skip);
+                group(&mut s);
+                queries.push(s);
+            }
+        }
+        let mut kinds = Vec::new();
+        if by_hour {
+            kinds.push(Kind::Int);
+        }
+        kinds.extend(cols.iter().map(|_| Kind::Bytes));
+        kinds.push(Kind::Int);
+        let mut out: Counted = HashMap::new();
+        for s in &queries {
+            for r in self.rows(s, &kinds).await? {
+                let hour = if by_hour { r[0].int() } else { 0 };
+                let first = usize::from(by_hour);
+                let mut key: Vec<Vec<u8>> = r[first..first + cols.len()]
+                    .iter()
+                    .map(|c| c.bytes().to_vec())
+                    .collect();
+                if by_hour {
+                    key.push(hour.to_be_bytes().to_vec());
+                }
+                let n = r[first + cols.len()].int().max(0) as u64;
+                out.entry(key).or_insert((hour, 0)).1 += n;
+            }
+        }
+        Ok(out)
+    }
+
     /// Applies the simulated resync outcomes due by `now` (see [`OpenOptions::simulate_resyncs`]).
     /// Each due row is claimed by deleting it, so several servers never apply one twice.
     async fn advance(&self, now: DateTime<Utc>) -> Result<()> {
@@ -965,16 +1160,24 @@ impl EntryStore for SqlStore {
         let mut count = self.sql("SELECT count(*) FROM entries");
         where_clause(&mut count, q, now, Except::default(), without);
         let total = self.scalar(&count).await?;
-        let mut range = self.sql("SELECT count(*) FROM entries");
         let range_only = Query {
             range: q.range.clone(),
             ..Query::default()
         };
-        where_clause(&mut range, &range_only, now, Except::default(), without);
-        let in_range = self.scalar(&range).await?;
+        let in_range = if q.filters.is_empty() && needle(q).is_none() {
+            // Nothing but the range narrows it: the same count.
+            total
+        } else {
+            let mut range = self.sql("SELECT count(*) FROM entries");
+            where_clause(&mut range, &range_only, now, Except::default(), without);
+            self.scalar(&range).await?
+        };
         // The ids of the page first (an index scan), then their bodies: a deep page skips
         // index entries, not rows.
         let mut ids = self.sql("SELECT id FROM entries");
+        if let Some(index) = self.sort_index(q) {
+            ids.push(" INDEXED BY ").push(index);
+        }
         where_clause(&mut ids, q, now, Except::default(), without);
         order_clause(&mut ids, q);
         let per_page = page.per_page.min(i64::MAX as u64) as i64;
@@ -1002,37 +1205,53 @@ impl EntryStore for SqlStore {
 
     async fn facets(&self, q: &Query, now: DateTime<Utc>) -> Result<FacetCounts> {
         self.advance(now).await?;
-        let mut fields: [Vec<(String, u64)>; 5] = Default::default();
-        for f in FilterField::ALL {
-            let col = field_column(f);
-            let mut s = self.sql(&format!("SELECT {col}, count(*) FROM entries"));
-            where_clause(
-                &mut s,
-                q,
-                now,
-                Except {
-                    field: Some(f),
-                    failure: false,
-                },
-                &[],
-            );
-            s.push(&format!(" GROUP BY {col}"));
-            let counts: HashMap<Vec<u8>, u64> = self
-                .rows(&s, &[Kind::Bytes, Kind::Int])
-                .await?
-                .into_iter()
-                .map(|r| (r[0].bytes().to_vec(), r[1].int() as u64))
+        // Every combination of the five fields under the range, the search and the other
+        // filters, in one pass; then, as the model does, a combination failing no field's
+        // filter counts for every field, one failing exactly one counts for that field alone.
+        let cols: Vec<&str> = FilterField::ALL.iter().map(|&f| field_column(f)).collect();
+        let combos = self
+            .counted(q, now, &cols, false, &FilterField::ALL)
+            .await?;
+        let f = &q.filters;
+        let allowed: [Option<std::collections::HashSet<Vec<u8>>>; 5] =
+            FilterField::ALL.map(|field| {
+                let v: Vec<Vec<u8>> = match field {
+                    FilterField::Status => f.status.iter().map(status_key).collect(),
+                    FilterField::CompanyGroup => bytes_of(&f.groups),
+                    FilterField::ServiceEntity => bytes_of(&f.entities),
+                    FilterField::SourceSystem => bytes_of(&f.sources),
+                    FilterField::DestinationSystem => bytes_of(&f.destinations),
+                };
+                (!v.is_empty()).then(|| v.into_iter().collect())
+            });
+        let mut counts: [HashMap<Vec<u8>, u64>; 5] = Default::default();
+        for (key, (_, n)) in &combos {
+            let failing: Vec<usize> = (0..5)
+                .filter(|&i| allowed[i].as_ref().is_some_and(|a| !a.contains(&key[i])))
                 .collect();
-            fields[f.index()] = self
-                .values(f)
+            match failing.as_slice() {
+                [] => {
+                    for i in 0..5 {
+                        *counts[i].entry(key[i].clone()).or_default() += n;
+                    }
+                }
+                [one] => *counts[*one].entry(key[*one].clone()).or_default() += n,
+                _ => {}
+            }
+        }
+        let mut fields: [Vec<(String, u64)>; 5] = Default::default();
+        for field in FilterField::ALL {
+            let i = field.index();
+            fields[i] = self
+                .values(field)
                 .await?
                 .into_iter()
                 .map(|v| {
-                    let key = match f {
+                    let key = match field {
                         FilterField::Status => status_key(&Status::parse(&v)),
                         _ => v.as_bytes().to_vec(),
                     };
-                    let n = counts.get(&key).copied().unwrap_or(0);
+                    let n = counts[i].get(&key).copied().unwrap_or(0);
                     (v, n)
                 })
                 .collect();
@@ -1045,37 +1264,46 @@ impl EntryStore for SqlStore {
         let mut b = Builder::new(q, now);
         let no_status = Except {
             field: Some(FilterField::Status),
-            failure: false,
+            ..Except::default()
         };
-        // Counts by status: every filter but the status one.
-        let mut s = self.sql("SELECT status_key, count(*) FROM entries");
-        where_clause(&mut s, q, now, no_status, &[]);
-        s.push(" GROUP BY status_key");
-        for r in self.rows(&s, &[Kind::Bytes, Kind::Int]).await? {
-            b.count_statuses(&status_of_key(r[0].bytes()), r[1].int() as u64);
-        }
-        // The chart: the whole query, by status and hour from the chart's start.
+        // Counts by status (every filter but the status one) and the chart (the whole query,
+        // by status and hour from the chart's start, which is a whole hour).
+        let by_status = self
+            .counted(q, now, &["status_key"], true, &[FilterField::Status])
+            .await?;
         let (start, buckets) = Summary::buckets(q, now);
-        let mut s = self.sql("SELECT status_key, (created_s - ");
-        s.int(start.timestamp()).push(") / ");
-        s.int(BUCKET_SECONDS)
-            .push(" AS bucket, count(*) FROM entries");
-        where_clause(&mut s, q, now, Except::default(), &[]);
-        s.push(" GROUP BY status_key, bucket");
+        let mut totals: HashMap<Vec<u8>, u64> = HashMap::new();
         let mut series: Vec<(Vec<u8>, Vec<u32>)> = Vec::new();
-        for r in self.rows(&s, &[Kind::Bytes, Kind::Int, Kind::Int]).await? {
-            let (k, i, n) = (r[0].bytes(), r[1].int(), r[2].int());
+        let status_ok = |k: &[u8]| {
+            q.filters.status.is_empty() || q.filters.status.iter().any(|s| status_key(s) == k)
+        };
+        let mut rows: Vec<_> = by_status.iter().collect();
+        rows.sort();
+        for (key, &(hour, n)) in rows {
+            let k = &key[0];
+            *totals.entry(k.clone()).or_default() += n;
+            if !status_ok(k) {
+                continue;
+            }
+            let i = (hour - start.timestamp()).div_euclid(BUCKET_SECONDS);
             if i < 0 || i as usize >= buckets {
                 continue;
             }
             let p = match series.iter().position(|(s, _)| s == k) {
                 Some(p) => p,
                 None => {
-                    series.push((k.to_vec(), vec![0; buckets]));
+                    series.push((k.clone(), vec![0; buckets]));
                     series.len() - 1
                 }
             };
             series[p].1[i as usize] += n as u32;
+        }
+        let mut totals: Vec<(Vec<u8>, u64)> = totals.into_iter().collect();
+        totals.sort();
+        for (k, n) in totals {
+            if n > 0 {
+                b.count_statuses(&status_of_key(&k), n);
+            }
         }
         for (k, counts) in &series {
             b.add_series(&status_of_key(k), counts);
@@ -1090,41 +1318,43 @@ impl EntryStore for SqlStore {
         let no_status_failure = Except {
             field: Some(FilterField::Status),
             failure: true,
+            ..Except::default()
         };
-        let mut s = self.sql(
-            "SELECT sig, c, body FROM (SELECT sig, count(*) OVER (PARTITION BY sig) AS c, \
-             row_number() OVER (PARTITION BY sig ORDER BY created_s DESC, created_ns DESC, id DESC) AS rn, \
-             body FROM entries",
-        );
+        // The groups' counts by systems in one pass over the failures (the index on sig).
+        let mut s = self.sql("SELECT sig, source, dest, count(*) FROM entries");
         where_clause(&mut s, q, now, no_status_failure, &[]);
-        s.push(" AND sig IS NOT NULL) AS g WHERE rn = 1");
-        let groups = self
-            .rows(&s, &[Kind::Bytes, Kind::Int, Kind::Bytes])
-            .await?;
-        if !groups.is_empty() {
-            let mut s = self.sql("SELECT sig, source, dest, count(*) FROM entries");
+        s.push(" AND sig IS NOT NULL GROUP BY sig, source, dest");
+        let mut groups: GroupCounts = HashMap::new();
+        for r in self
+            .rows(&s, &[Kind::Bytes, Kind::Bytes, Kind::Bytes, Kind::Int])
+            .await?
+        {
+            let chain = sync_report::model::entry::SystemChain::new(r[1].text(), r[2].text());
+            let n = r[3].int() as u64;
+            let g = groups.entry(r[0].bytes().to_vec()).or_default();
+            g.0 += n;
+            g.1.push((chain.to_string(), n));
+        }
+        // Only the groups that can be among those listed need their newest failure (the
+        // order's tie-break, and the example shown): every group above the last listed one's
+        // count, and every group at it.
+        let mut by_count: Vec<u64> = groups.values().map(|g| g.0).collect();
+        by_count.sort_unstable_by(|a, b| b.cmp(a));
+        let cut = by_count
+            .get(sync_report::model::summary::MAX_GROUPS - 1)
+            .copied()
+            .unwrap_or(0);
+        for (sig, (count, systems)) in groups.into_iter().filter(|(_, g)| g.0 >= cut) {
+            let mut s = self.sql("SELECT body FROM entries");
             where_clause(&mut s, q, now, no_status_failure, &[]);
-            s.push(" AND sig IS NOT NULL GROUP BY sig, source, dest");
-            let mut systems: HashMap<Vec<u8>, Vec<(String, u64)>> = HashMap::new();
-            for r in self
-                .rows(&s, &[Kind::Bytes, Kind::Bytes, Kind::Bytes, Kind::Int])
-                .await?
-            {
-                let chain = sync_report::model::entry::SystemChain::new(r[1].text(), r[2].text());
-                systems
-                    .entry(r[0].bytes().to_vec())
-                    .or_default()
-                    .push((chain.to_string(), r[3].int() as u64));
-            }
-            for r in groups {
-                let newest = parse_body(r[2].bytes())?;
-                b.add_failure_group(
-                    &r[0].text(),
-                    r[1].int() as u64,
-                    &newest,
-                    systems.remove(r[0].bytes()).unwrap_or_default(),
-                );
-            }
+            s.push(" AND sig = ");
+            s.bytes(sig.clone());
+            s.push(" ORDER BY created_s DESC, created_ns DESC, id DESC LIMIT 1");
+            let Some(row) = self.rows(&s, &[Kind::Bytes]).await?.into_iter().next() else {
+                continue;
+            };
+            let newest = parse_body(row[0].bytes())?;
+            b.add_failure_group(&String::from_utf8_lossy(&sig), count, &newest, systems);
         }
         Ok(b.finish())
     }
@@ -1175,13 +1405,16 @@ impl EntryStore for SqlStore {
             self.scalar(&s).await? as u64
         };
         let (ss, sns) = split_time(since);
-        let mut s = self.sql("SELECT id FROM entries WHERE (created_s < ");
+        // `upd_s >= since` first, alone: the index on upd_s answers it, and few entries change
+        // after a snapshot.
+        let mut s = self.sql("SELECT id FROM entries WHERE upd_s >= ");
+        s.int(ss).push(" AND (upd_s > ");
+        s.int(ss).push(" OR upd_ns > ");
+        s.int(sns).push(") AND (created_s < ");
         s.int(ss).push(" OR (created_s = ");
         s.int(ss).push(" AND created_ns <= ");
-        s.int(sns).push(")) AND (upd_s > ");
-        s.int(ss).push(" OR (upd_s = ");
-        s.int(ss).push(" AND upd_ns > ");
-        s.int(sns).push(")) ORDER BY id LIMIT ");
+        // `+id`: sorted after the fact, so that SQLite does not walk every row in id order.
+        s.int(sns).push(")) ORDER BY +id LIMIT ");
         s.int(MAX_CHANGED as i64);
         let changed = self
             .rows(&s, &[Kind::Int])
