@@ -102,8 +102,9 @@ for store in $STORES; do
         start=$(date +%s.%N)
         "$bin" import --db "sqlite:$db" --demo "$SQLITE_SIZE" 2>"$out/import-sqlite.log"
         end=$(date +%s.%N)
-        echo "- SQLite: $SQLITE_SIZE demo entries stored in $(printf '%.0f' "$(echo "$end - $start" | bc)") s ($(printf '%.0f' "$(echo "$SQLITE_SIZE / ($end - $start)" | bc -l)") a second, batches of 5,000)." >>"$out/notes.md"
+        echo "- SQLite: $SQLITE_SIZE demo entries stored in $(printf '%.0f' "$(echo "$end - $start" | bc)") s ($(printf "%.0f" "$(echo "$SQLITE_SIZE / ($end - $start)" | bc -l)") a second, 20,000 a transaction)." >"$out/import-sqlite-$SQLITE_SIZE.md"
       fi
+      cat "$out/import-sqlite-$SQLITE_SIZE.md" >>"$out/notes.md" 2>/dev/null || true
       echo "- SQLite file at $SQLITE_SIZE entries: $(( $(stat -c %s "$db") / 1048576 )) MiB ($(( $(stat -c %s "$db") / SQLITE_SIZE )) bytes an entry)." >>"$out/notes.md"
       start_server --db "sqlite:$db" --retention-days 0
       measure "SQLite $SQLITE_SIZE" "$base"
@@ -119,10 +120,11 @@ for store in $STORES; do
         "$bin" import --db "$pg" --demo "$PG_SIZE" 2>"$out/import-postgres.log"
         psql -q "$pg" -c "VACUUM ANALYZE entries"
         end=$(date +%s.%N)
-        echo "- PostgreSQL: $PG_SIZE demo entries stored in $(printf '%.0f' "$(echo "$end - $start" | bc)") s ($(printf '%.0f' "$(echo "$PG_SIZE / ($end - $start)" | bc -l)") a second), VACUUM ANALYZE included." >>"$out/notes.md"
+        echo "- PostgreSQL: $PG_SIZE demo entries stored in $(printf '%.0f' "$(echo "$end - $start" | bc)") s ($(printf '%.0f' "$(echo "$PG_SIZE / ($end - $start)" | bc -l)") a second), VACUUM ANALYZE included." >"$out/import-postgres-$PG_SIZE.md"
       fi
-      bytes=$(psql -qAt "$pg" -c "SELECT pg_total_relation_size('entries')")
-      echo "- PostgreSQL at $PG_SIZE entries: $(( bytes / 1048576 )) MiB with indexes ($(( bytes / PG_SIZE )) bytes an entry)." >>"$out/notes.md"
+      cat "$out/import-postgres-$PG_SIZE.md" >>"$out/notes.md" 2>/dev/null || true
+      bytes=$(psql -qAt "$pg" -c "SELECT pg_total_relation_size('entries') + pg_total_relation_size('counts_hourly')")
+      echo "- PostgreSQL at $PG_SIZE entries: $(( bytes / 1048576 )) MiB with indexes and hourly counts ($(( bytes / PG_SIZE )) bytes an entry)." >>"$out/notes.md"
       start_server --db "$pg" --retention-days 0
       measure "PostgreSQL $PG_SIZE" "$base"
       stop_server

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts a throwaway PostgreSQL server for the tests and prints its URL: Debian's postgresql
-# (15), initdb and pg_ctl under target/postgres (or $PG_DIR), as the postgres user when run as
+# (15), initdb and pg_ctl under /tmp (or $PG_DIR), as the postgres user when run as
 # root, on a Unix socket only (no TCP), fsync off (test data is thrown away). Run it as
 # `eval "$(scripts/postgres.sh start)"` to get SYNC_REPORT_TEST_POSTGRES; `stop` stops it (its
 # data stays, and `start` starts it again on the same data); `reset` starts afresh.
@@ -11,7 +11,9 @@ if [ -z "$bin" ]; then
   echo "PostgreSQL is not installed (scripts/setup.sh installs Debian's postgresql)" >&2
   exit 1
 fi
-dir="${PG_DIR:-$PWD/target/postgres}"
+# Under /tmp by default, one folder per checkout: the postgres user must be able to reach it
+# (a checkout under /root is not), and a Unix socket's path must stay under 108 bytes.
+dir="${PG_DIR:-/tmp/sync-report-postgres-$(printf '%s' "$PWD" | cksum | cut -d' ' -f1)}"
 data="$dir/data"
 sock="$dir/sock"
 as_pg() {

@@ -18,7 +18,7 @@ if [ "${free_kb:-0}" -lt $((6 * 1024 * 1024)) ]; then
 fi
 
 # A throwaway PostgreSQL for the server's tests and the conformance kit (scripts/postgres.sh:
-# under target/postgres, a Unix socket, fsync off), stopped when the run ends.
+# under /tmp, a Unix socket, fsync off), stopped when the run ends.
 if pg_env=$(bash scripts/postgres.sh reset); then
   eval "$pg_env"
   export SYNC_REPORT_REQUIRE_POSTGRES=1

@@ -24,7 +24,7 @@ use sync_report::model::entry::{
 use crate::store::{EntryStore, Store};
 
 /// Entries stored per transaction.
-pub const BATCH: usize = 5_000;
+pub const BATCH: usize = 20_000;
 
 /// A line that cannot be imported.
 #[derive(Clone, Debug, PartialEq, Eq)]

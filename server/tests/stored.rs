@@ -475,7 +475,14 @@ async fn a_locked_sqlite_file_is_a_503_in_words_then_works() {
 /// A PostgreSQL of this test's own (stopping the shared one would fail other tests).
 fn own_postgres(action: &str) -> Option<String> {
     common::postgres_server()?;
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/postgres-faults");
+    // Under /tmp, as scripts/postgres.sh's own: the postgres user must reach it.
+    let checkout = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        env!("CARGO_MANIFEST_DIR").hash(&mut h);
+        h.finish()
+    };
+    let dir = std::env::temp_dir().join(format!("sync-report-postgres-faults-{checkout:x}"));
     let out = std::process::Command::new("bash")
         .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/postgres.sh"))
         .arg(action)

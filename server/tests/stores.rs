@@ -495,6 +495,8 @@ async fn case_folding_is_rusts_and_wildcards_are_literal() {
         entry(6, "a\\b"),
         entry(7, "STRASSE"),
         entry(8, "Straße"),
+        entry(9, "a\u{0}hoodie"),
+        entry(10, "say \"hi\""),
     ];
     for (name, s) in holding(&es).await {
         assert_eq!(refs(&s, &search("ÉCOLE")).await, ["école"], "{name}");
@@ -502,6 +504,25 @@ async fn case_folding_is_rusts_and_wildcards_are_literal() {
         assert_eq!(refs(&s, &search("_")).await, ["a_b"], "{name}");
         assert_eq!(refs(&s, &search("\\")).await, ["a\\b"], "{name}");
         assert_eq!(refs(&s, &search("STRAßE")).await, ["Straße"], "{name}");
+        // Through the trigram index (references alone): past a NUL, a quote, and under three
+        // characters.
+        let in_refs = |t: &str| {
+            let mut q = search(t);
+            q.search.scope = SearchScope::Reference;
+            q
+        };
+        assert_eq!(
+            refs(&s, &in_refs("hoodie")).await,
+            ["a\u{0}hoodie"],
+            "{name}"
+        );
+        assert_eq!(
+            refs(&s, &in_refs("say \"hi")).await,
+            ["say \"hi\""],
+            "{name}"
+        );
+        assert_eq!(refs(&s, &in_refs("sa")).await, ["say \"hi\""], "{name}");
+        assert_eq!(refs(&s, &in_refs("ÉCOLE")).await, ["école"], "{name}");
     }
 }
 

@@ -106,6 +106,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "orders and counts",
         include_str!("../../migrations/sqlite/0002_orders_and_counts.sql"),
     ),
+    (
+        3,
+        "search",
+        include_str!("../../migrations/sqlite/0003_search.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -117,6 +122,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         2,
         "orders and counts",
         include_str!("../../migrations/postgres/0002_orders_and_counts.sql"),
+    ),
+    (
+        3,
+        "search",
+        include_str!("../../migrations/postgres/0003_search.sql"),
     ),
 ];
 
@@ -193,6 +203,7 @@ enum Arg {
     OptInt(Option<i64>),
     Bytes(Vec<u8>),
     OptBytes(Option<Vec<u8>>),
+    Text(String),
 }
 
 /// An unsigned 64-bit number as a signed one in the same order.
@@ -482,6 +493,12 @@ fn needle(q: &Query) -> Option<Vec<u8>> {
     (!n.is_empty()).then(|| n.into_bytes())
 }
 
+/// The search: a byte-substring test of the lower-cased texts. In SQLite, a search of the
+/// references or of the Sync IDs alone, for three characters or more, is first narrowed by the
+/// trigram index (`entries_text`); the exact test then decides, so the index never changes
+/// what matches. A search of every field is not: its test of the systems' names is an OR that
+/// SQLite's planner answers by reading the whole range anyway (measured: no faster with the
+/// index).
 fn search_clause(sql: &mut Sql, q: &Query) {
     let Some(n) = needle(q) else {
         return;
@@ -492,6 +509,20 @@ fn search_clause(sql: &mut Sql, q: &Query) {
         SearchScope::SyncId => &["run_text"],
         SearchScope::System => &["source_lc", "dest_lc"],
     };
+    let indexed = sql.dialect == Dialect::Sqlite
+        && matches!(q.search.scope, SearchScope::Reference | SearchScope::SyncId)
+        && String::from_utf8_lossy(&n).chars().count() >= 3;
+    if indexed {
+        let col = if q.search.scope == SearchScope::Reference {
+            "ref"
+        } else {
+            "run"
+        };
+        let phrase = String::from_utf8_lossy(&n).replace('"', "\"\"");
+        sql.push(" AND id IN (SELECT rowid FROM entries_text WHERE entries_text MATCH ");
+        sql.arg(Arg::Text(format!("{col} : \"{phrase}\"")));
+        sql.push(")");
+    }
     sql.push(" AND (");
     for (i, c) in cols.iter().enumerate() {
         if i > 0 {
@@ -615,6 +646,7 @@ macro_rules! bind_all {
                 Arg::OptInt(v) => q.bind(*v),
                 Arg::Bytes(v) => q.bind(v.clone()),
                 Arg::OptBytes(v) => q.bind(v.clone()),
+                Arg::Text(v) => q.bind(v.clone()),
             };
         }
         q
@@ -680,6 +712,9 @@ impl SqlStore {
                 // Every acknowledged write is on disk before the answer goes out.
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(opts.busy_timeout)
+                // 64 MiB of page cache a connection (the default is 2 MiB): the sort and filter
+                // indexes' pages stay in memory while an import writes them.
+                .pragma("cache_size", "-65536")
                 .foreign_keys(true);
             Pool::Sqlite(
                 SqlitePoolOptions::new()
@@ -914,6 +949,9 @@ impl SqlStore {
     /// Gives the space of removed entries back: SQLite's incremental vacuum and a WAL
     /// checkpoint that truncates the log (PostgreSQL's autovacuum does this on its own).
     pub async fn reclaim(&self) -> Result<()> {
+        // Hours whose entries are all gone.
+        self.transaction(&[self.sql("DELETE FROM counts_hourly WHERE n <= 0")])
+            .await?;
         if let Pool::Sqlite(p) = &self.pool {
             sqlx::query("PRAGMA incremental_vacuum")
                 .execute(p)
