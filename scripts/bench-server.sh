@@ -58,7 +58,7 @@ filter: source system|/sync-reports?filter[source_system]=Shopify
 filter: destination system|/sync-reports?filter[destination_system]=NetSuite
 facets with counts|/sync-reports/facets
 summary|/sync-reports/summary
-ids (Failed)|/sync-reports/ids?filter[status]=Failed
+ids (Failed, last day)|/sync-reports/ids?filter[days]=1&filter[status]=Failed
 changes|/sync-reports/changes?since=$since
 EOF
 }

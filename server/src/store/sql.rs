@@ -1073,10 +1073,18 @@ impl SqlStore {
             } else {
                 String::new()
             };
-            format!("SELECT {h}{list}, {count}")
+            let l = if cols.is_empty() {
+                String::new()
+            } else {
+                format!("{list}, ")
+            };
+            format!("SELECT {h}{l}{count}")
         };
         let group = |s: &mut Sql| {
             let n = cols.len() + usize::from(by_hour);
+            if n == 0 {
+                return;
+            }
             let keys: Vec<String> = (1..=n).map(|i| i.to_string()).collect();
             s.push(" GROUP BY ").push(&keys.join(", "));
         };
@@ -1145,6 +1153,23 @@ impl SqlStore {
         Ok(out)
     }
 
+    /// How many entries match `q` (leaving out the groups in `without`): from the hourly counts
+    /// when they can answer, exact all the same (`meta.total` is never an estimate).
+    async fn count_matching(
+        &self,
+        q: &Query,
+        now: DateTime<Utc>,
+        without: &[String],
+    ) -> Result<u64> {
+        if without.is_empty() && countable(q) {
+            let c = self.counted(q, now, &[], false, &[]).await?;
+            return Ok(c.values().map(|v| v.1).sum());
+        }
+        let mut s = self.sql("SELECT count(*) FROM entries");
+        where_clause(&mut s, q, now, Except::default(), without);
+        Ok(self.scalar(&s).await? as u64)
+    }
+
     /// Applies the simulated resync outcomes due by `now` (see [`OpenOptions::simulate_resyncs`]).
     /// Each due row is claimed by deleting it, so several servers never apply one twice.
     async fn advance(&self, now: DateTime<Utc>) -> Result<()> {
@@ -1195,20 +1220,16 @@ impl EntryStore for SqlStore {
         now: DateTime<Utc>,
     ) -> Result<Page> {
         self.advance(now).await?;
-        let mut count = self.sql("SELECT count(*) FROM entries");
-        where_clause(&mut count, q, now, Except::default(), without);
-        let total = self.scalar(&count).await?;
-        let range_only = Query {
-            range: q.range.clone(),
-            ..Query::default()
-        };
+        let total = self.count_matching(q, now, without).await?;
         let in_range = if q.filters.is_empty() && needle(q).is_none() {
             // Nothing but the range narrows it: the same count.
             total
         } else {
-            let mut range = self.sql("SELECT count(*) FROM entries");
-            where_clause(&mut range, &range_only, now, Except::default(), without);
-            self.scalar(&range).await?
+            let range_only = Query {
+                range: q.range.clone(),
+                ..Query::default()
+            };
+            self.count_matching(&range_only, now, without).await?
         };
         // The ids of the page first (an index scan), then their bodies: a deep page skips
         // index entries, not rows.
@@ -1235,8 +1256,8 @@ impl EntryStore for SqlStore {
         let data = page_ids.iter().filter_map(|id| found.remove(id)).collect();
         Ok(Page {
             data,
-            total: total as u64,
-            in_range: in_range as u64,
+            total,
+            in_range,
             available_entities: self.entities().await?,
         })
     }
@@ -1399,9 +1420,7 @@ impl EntryStore for SqlStore {
 
     async fn ids(&self, q: &Query, now: DateTime<Utc>, max: usize) -> Result<Ids> {
         self.advance(now).await?;
-        let mut count = self.sql("SELECT count(*) FROM entries");
-        where_clause(&mut count, q, now, Except::default(), &[]);
-        let n = self.scalar(&count).await? as u64;
+        let n = self.count_matching(q, now, &[]).await?;
         if n > max as u64 {
             return Ok(Ids::TooMany(n));
         }
@@ -1438,9 +1457,7 @@ impl EntryStore for SqlStore {
                 range: DateRange::Between { from, to },
                 ..q.clone()
             };
-            let mut s = self.sql("SELECT count(*) FROM entries");
-            where_clause(&mut s, &nq, now, Except::default(), &[]);
-            self.scalar(&s).await? as u64
+            self.count_matching(&nq, now, &[]).await?
         };
         let (ss, sns) = split_time(since);
         // `upd_s >= since` first, alone: the index on upd_s answers it, and few entries change
