@@ -290,6 +290,38 @@ async fn call(
     (status, v)
 }
 
+/// A Failed entry that may be resynced.
+fn first_failed(es: &[Entry]) -> EntryId {
+    es.iter()
+        .find(|e| {
+            sync_report::model::resync::check(e).is_ok()
+                && e.status == sync_report::model::entry::Status::Failed
+        })
+        .unwrap()
+        .id
+}
+
+async fn resync(s: &Arc<Server>, id: EntryId) -> (StatusCode, Value) {
+    call(
+        s,
+        Method::POST,
+        "/api/sync-reports/resync",
+        Some(json!({"ids": [id.0]})),
+    )
+    .await
+}
+
+async fn lookup(s: &Arc<Server>, id: EntryId) -> Value {
+    call(
+        s,
+        Method::POST,
+        "/api/sync-reports/lookup",
+        Some(json!({"ids": [id.0]})),
+    )
+    .await
+    .1
+}
+
 async fn stored_server(url: &str, entries: &[Entry]) -> Arc<Server> {
     let store = Store::open(url, &OpenOptions::default()).await.unwrap();
     store.upsert(entries).await.unwrap();
@@ -300,46 +332,21 @@ async fn stored_server(url: &str, entries: &[Entry]) -> Arc<Server> {
 async fn a_resync_on_sqlite_survives_a_restart() {
     let (url, _) = common::fresh_sqlite();
     let es = demo(2_000);
-    let failed = es
-        .iter()
-        .find(|e| {
-            sync_report::model::resync::check(e).is_ok()
-                && e.status == sync_report::model::entry::Status::Failed
-        })
-        .unwrap()
-        .id;
+    let failed = first_failed(&es);
     let s = stored_server(&url, &es).await;
-    let (st, v) = call(
-        &s,
-        Method::POST,
-        "/api/sync-reports/resync",
-        Some(json!({"ids": [failed.0]})),
-    )
-    .await;
+    let (st, v) = resync(&s, failed).await;
     assert_eq!(st, StatusCode::OK, "{v}");
     assert_eq!(v["data"][0]["outcome"], "accepted", "{v}");
     drop(s);
     // A new server on the same file: the entry is Pending, and settles a few seconds later.
     let store = Store::open(&url, &OpenOptions::default()).await.unwrap();
     let s = Server::with_store(Options::default(), store);
-    let (_, v) = call(
-        &s,
-        Method::POST,
-        "/api/sync-reports/lookup",
-        Some(json!({"ids": [failed.0]})),
-    )
-    .await;
+    let v = lookup(&s, failed).await;
     assert_eq!(v["data"][0]["status"], "Pending", "{v}");
     tokio::time::sleep(Duration::from_millis(4_100)).await;
     let (_, v) = call(&s, Method::GET, "/api/sync-reports?per_page=1", None).await;
     assert!(v["meta"]["total"].as_u64().unwrap() > 0);
-    let (_, v) = call(
-        &s,
-        Method::POST,
-        "/api/sync-reports/lookup",
-        Some(json!({"ids": [failed.0]})),
-    )
-    .await;
+    let v = lookup(&s, failed).await;
     assert_ne!(
         v["data"][0]["status"], "Pending",
         "settled after its due time: {v}"
@@ -374,29 +381,10 @@ async fn two_servers_on_one_postgresql_answer_the_same() {
         assert_eq!(strip(va), strip(vb), "{uri}");
     }
     // A resync through one is seen through the other.
-    let failed = es
-        .iter()
-        .find(|e| {
-            sync_report::model::resync::check(e).is_ok()
-                && e.status == sync_report::model::entry::Status::Failed
-        })
-        .unwrap()
-        .id;
-    let (_, v) = call(
-        &a,
-        Method::POST,
-        "/api/sync-reports/resync",
-        Some(json!({"ids": [failed.0]})),
-    )
-    .await;
+    let failed = first_failed(&es);
+    let (_, v) = resync(&a, failed).await;
     assert_eq!(v["data"][0]["outcome"], "accepted", "{v}");
-    let (_, v) = call(
-        &b,
-        Method::POST,
-        "/api/sync-reports/lookup",
-        Some(json!({"ids": [failed.0]})),
-    )
-    .await;
+    let v = lookup(&b, failed).await;
     assert_eq!(v["data"][0]["status"], "Pending", "{v}");
 }
 
@@ -445,29 +433,13 @@ async fn a_locked_sqlite_file_is_a_503_in_words_then_works() {
         .execute(&mut other)
         .await
         .unwrap();
-    let failed = es
-        .iter()
-        .find(|e| sync_report::model::resync::check(e).is_ok())
-        .unwrap()
-        .id;
-    let (st, v) = call(
-        &s,
-        Method::POST,
-        "/api/sync-reports/resync",
-        Some(json!({"ids": [failed.0]})),
-    )
-    .await;
+    let failed = first_failed(&es);
+    let (st, v) = resync(&s, failed).await;
     assert_eq!(st, StatusCode::SERVICE_UNAVAILABLE, "{v}");
     assert_eq!(v["code"], "database_locked", "{v}");
     assert!(v["message"].as_str().unwrap().contains("locked"), "{v}");
     sqlx::raw_sql("ROLLBACK").execute(&mut other).await.unwrap();
-    let (st, v) = call(
-        &s,
-        Method::POST,
-        "/api/sync-reports/resync",
-        Some(json!({"ids": [failed.0]})),
-    )
-    .await;
+    let (st, v) = resync(&s, failed).await;
     assert_eq!(st, StatusCode::OK, "{v}");
     assert_eq!(v["data"][0]["outcome"], "accepted", "{v}");
 }
