@@ -690,7 +690,14 @@ impl DemoBackend {
             q.range = super::query::DateRange::Between { from, to };
             self.store.count(&q, now)
         };
-        let changed = self.store.changed_since(since, MAX_CHANGED);
+        let changed = self
+            .store
+            .entries()
+            .iter()
+            .filter(|e| e.created_at <= since && e.updated_at.is_some_and(|u| u > since))
+            .map(|e| e.id)
+            .take(MAX_CHANGED)
+            .collect();
         (new, changed)
     }
 

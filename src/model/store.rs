@@ -708,20 +708,6 @@ impl Store {
         b.finish()
     }
 
-    /// The ids, lowest first (at most `limit`), of the entries created by `since` and updated
-    /// after it: what changed under a snapshot taken at `since`.
-    pub fn changed_since(&self, since: DateTime<Utc>, limit: usize) -> Vec<EntryId> {
-        let mut ids: Vec<EntryId> = self
-            .entries
-            .iter()
-            .filter(|e| e.created_at <= since && e.updated_at.is_some_and(|u| u > since))
-            .map(|e| e.id)
-            .collect();
-        ids.sort_unstable();
-        ids.truncate(limit);
-        ids
-    }
-
     /// How many entries match the query's range, search and filters (its sort is ignored).
     pub fn count(&self, q: &Query, now: DateTime<Utc>) -> usize {
         self.filter_mask(q, now).0.count()

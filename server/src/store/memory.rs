@@ -113,7 +113,21 @@ pub fn changes_of(
         nq.range = DateRange::Between { from, to };
         store.count(&nq, now) as u64
     };
-    (new, store.changed_since(since, MAX_CHANGED))
+    (new, changed_since(store, since))
+}
+
+/// The ids, lowest first (at most [`MAX_CHANGED`]), of the entries created by `since` and
+/// updated after it: the stored backends' order (the demo's own lists them as they are held).
+pub fn changed_since(store: &Store, since: DateTime<Utc>) -> Vec<EntryId> {
+    let mut ids: Vec<EntryId> = store
+        .entries()
+        .iter()
+        .filter(|e| e.created_at <= since && e.updated_at.is_some_and(|u| u > since))
+        .map(|e| e.id)
+        .collect();
+    ids.sort_unstable();
+    ids.truncate(MAX_CHANGED);
+    ids
 }
 
 impl EntryStore for MemoryStore {
@@ -149,8 +163,11 @@ impl EntryStore for MemoryStore {
         since: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<(u64, Vec<EntryId>)> {
-        let (new, changed) = self.lock().changes(q, since, now);
-        Ok((new as u64, changed))
+        // The demo's arrivals and settled resyncs first; then the changed ids in the stored
+        // backends' order.
+        let mut be = self.lock();
+        let (new, _) = be.changes(q, since, now);
+        Ok((new as u64, changed_since(&be.store, since)))
     }
 
     async fn resync(&self, ids: &[EntryId], now: DateTime<Utc>) -> Result<Vec<ResyncOutcome>> {
