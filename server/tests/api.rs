@@ -863,7 +863,7 @@ async fn changes_count_new_entries_since_a_moment() {
         arrivals_per_minute: Some(6_000),
         ..Options::default()
     });
-    let list_total = |q: &'static str| {
+    let list_total = |q: String| {
         let s = s.clone();
         async move {
             get(&s, &format!("/api/sync-reports?per_page=1&{q}"))
@@ -889,13 +889,30 @@ async fn changes_count_new_entries_since_a_moment() {
     assert_eq!(first.status, StatusCode::OK);
     let first = first.json();
     let t0 = first["generated_at"].as_str().unwrap().to_string();
-    let before = list_total("").await;
+    // A range pinned around t0: "the last 5 days" moves between the two totals, and an old
+    // entry leaving it would be counted against the new ones.
+    let at = chrono::DateTime::parse_from_rfc3339(&t0).unwrap().to_utc();
+    let range = form_urlencoded::Serializer::new(String::new())
+        .append_pair(
+            "filter[start]",
+            &(at - chrono::Duration::days(1)).to_rfc3339(),
+        )
+        .append_pair(
+            "filter[end]",
+            &(at + chrono::Duration::days(1)).to_rfc3339(),
+        )
+        .finish();
+    let before = list_total(range.clone()).await;
     tokio::time::sleep(std::time::Duration::from_millis(600)).await;
-    let a = get(&s, &format!("/api/sync-reports/changes?{}", since(&t0))).await;
+    let a = get(
+        &s,
+        &format!("/api/sync-reports/changes?{range}&{}", since(&t0)),
+    )
+    .await;
     a.sample("Changes", "arrivals");
     let new = a.json()["new"].as_u64().unwrap();
     assert!(new > 0, "{}", a.json());
-    assert_eq!(list_total("").await, before + new);
+    assert_eq!(list_total(range.clone()).await, before + new);
     // Filtered: only the new entries that match.
     let failed = get(
         &s,
