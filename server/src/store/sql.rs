@@ -419,22 +419,27 @@ fn where_clause(sql: &mut Sql, q: &Query, now: DateTime<Utc>, except: Except, wi
 /// ` AND col IN (…)` for each of the five header-filter fields with values chosen, but those in
 /// `skip`.
 fn field_filters(sql: &mut Sql, q: &Query, skip: &[FilterField]) {
-    let f = &q.filters;
     for field in FilterField::ALL {
         if skip.contains(&field) {
             continue;
         }
-        let values: Vec<Vec<u8>> = match field {
-            FilterField::Status => f.status.iter().map(status_key).collect(),
-            FilterField::CompanyGroup => bytes_of(&f.groups),
-            FilterField::ServiceEntity => bytes_of(&f.entities),
-            FilterField::SourceSystem => bytes_of(&f.sources),
-            FilterField::DestinationSystem => bytes_of(&f.destinations),
-        };
+        let values = chosen_keys(q, field);
         if !values.is_empty() {
             sql.push(" AND ");
             sql.in_list(field_column(field), values);
         }
+    }
+}
+
+/// The values chosen for a header-filter field, as its column stores them.
+fn chosen_keys(q: &Query, field: FilterField) -> Vec<Vec<u8>> {
+    let f = &q.filters;
+    match field {
+        FilterField::Status => f.status.iter().map(status_key).collect(),
+        FilterField::CompanyGroup => bytes_of(&f.groups),
+        FilterField::ServiceEntity => bytes_of(&f.entities),
+        FilterField::SourceSystem => bytes_of(&f.sources),
+        FilterField::DestinationSystem => bytes_of(&f.destinations),
     }
 }
 
@@ -1271,16 +1276,9 @@ impl EntryStore for SqlStore {
         let combos = self
             .counted(q, now, &cols, false, &FilterField::ALL)
             .await?;
-        let f = &q.filters;
         let allowed: [Option<std::collections::HashSet<Vec<u8>>>; 5] =
             FilterField::ALL.map(|field| {
-                let v: Vec<Vec<u8>> = match field {
-                    FilterField::Status => f.status.iter().map(status_key).collect(),
-                    FilterField::CompanyGroup => bytes_of(&f.groups),
-                    FilterField::ServiceEntity => bytes_of(&f.entities),
-                    FilterField::SourceSystem => bytes_of(&f.sources),
-                    FilterField::DestinationSystem => bytes_of(&f.destinations),
-                };
+                let v = chosen_keys(q, field);
                 (!v.is_empty()).then(|| v.into_iter().collect())
             });
         let mut counts: [HashMap<Vec<u8>, u64>; 5] = Default::default();
